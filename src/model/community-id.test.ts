@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import { communityId, protoNumber } from './community-id.js';
+
+const DIR = path.join(process.cwd(), 'test/fixtures/community-id');
+
+test('Community ID matches every Zeek oracle tuple', () => {
+  const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.communityid.txt'));
+  assert.ok(files.length >= 6);
+  let checked = 0;
+  const re = /orig_h=([^,]+), orig_p=(\d+)\/\w+, resp_h=([^,]+), resp_p=(\d+)\/\w+, proto=(\d+), ctx=\[\]\], (1:\S+)/;
+  for (const f of files) {
+    for (const line of fs.readFileSync(path.join(DIR, f), 'utf8').split('\n')) {
+      const m = re.exec(line);
+      if (!m) continue;
+      const got = communityId(m[1], m[3], Number(m[2]), Number(m[4]), Number(m[5]));
+      assert.equal(got, m[6], `${f}: ${line}`);
+      checked++;
+    }
+  }
+  assert.equal(checked, 19);
+});
+
+test('Community ID of the http_get conn.log cut', () => {
+  const line = fs
+    .readFileSync(path.join(DIR, 'zeek_http_get.expected.communityid.conn.log.cut'), 'utf8')
+    .split('\n')
+    .find((l) => !l.startsWith('#') && l.trim())!;
+  const [oh, op, rh, rp, proto, , cid] = line.split('\t');
+  assert.equal(communityId(oh, rh, Number(op), Number(rp), protoNumber(proto)!), cid);
+});
+
+test('Community ID is the same from either direction and rejects bad addresses', () => {
+  const a = communityId('10.0.0.1', '192.168.1.9', 51000, 443, 6);
+  assert.equal(communityId('192.168.1.9', '10.0.0.1', 443, 51000, 6), a);
+  assert.equal(communityId('2001:db8::1', '2001:db8::2', 1, 2, 17), communityId('2001:db8::2', '2001:db8::1', 2, 1, 17));
+  assert.equal(communityId('not-an-ip', '10.0.0.1', 1, 2, 6), null);
+  assert.equal(communityId('10.0.0.1', '2001:db8::1', 1, 2, 6), null);
+  // Published spec example (community-id-spec README): 128.232.110.120:34855 -> 66.35.250.204:80 TCP.
+  assert.equal(communityId('128.232.110.120', '66.35.250.204', 34855, 80, 6), '1:LQU9qZlK+B5F3KDmev6m5PMibrg=');
+});
+
+/** Reference computation with node:crypto and ipaddr.js, written straight from the spec. */
+function reference(sa: string, da: string, sp: number, dp: number, proto: number, seed: number): string {
+  const a = Buffer.from(ipaddr.parse(sa).toByteArray());
+  const b = Buffer.from(ipaddr.parse(da).toByteArray());
+  const swap = Buffer.compare(a, b) > 0 || (Buffer.compare(a, b) === 0 && sp > dp);
+  const [x, y, xp, yp] = swap ? [b, a, dp, sp] : [a, b, sp, dp];
+  const ports = Buffer.alloc(4);
+  ports.writeUInt16BE(xp, 0);
+  ports.writeUInt16BE(yp, 2);
+  const seedBuf = Buffer.alloc(2);
+  seedBuf.writeUInt16BE(seed, 0);
+  const input = Buffer.concat([seedBuf, x, y, Buffer.from([proto, 0]), ports]);
+  return '1:' + crypto.createHash('sha1').update(input).digest('base64');
+}
+
+test('the one-block SHA-1 agrees with node:crypto on random TCP/UDP flows, seeds and both address families', () => {
+  let state = 12345;
+  const rnd = (n: number): number => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+  for (let i = 0; i < 2000; i++) {
+    const v6 = rnd(2) === 1;
+    const addr = (): string =>
+      v6 ? Array.from({ length: 8 }, () => rnd(65536).toString(16)).join(':') : Array.from({ length: 4 }, () => rnd(256)).join('.');
+    const sa = addr();
+    const da = rnd(10) === 0 ? sa : addr();
+    const sp = rnd(65536);
+    const dp = rnd(65536);
+    const proto = rnd(2) ? 6 : 17;
+    const seed = rnd(3) === 0 ? rnd(65536) : 0;
+    assert.equal(communityId(sa, da, sp, dp, proto, seed), reference(sa, da, sp, dp, proto, seed));
+  }
+});
