@@ -1,0 +1,265 @@
+/**
+ * An engine-neutral columnar batch of records for one table: numbers in typed arrays, strings as
+ * UTF-8 bytes in one arena. Decoders fill it a row at a time without allocating per value; engines
+ * load it in bulk (DuckDB data chunks now, ClickHouse blocks later). Every value starts null.
+ */
+import type { FieldType, TableDef } from '../model/fields.js';
+
+/** A column of numbers (also timestamps in microseconds and booleans as 0/1). */
+export interface NumColumn {
+  readonly kind: 'num';
+  readonly type: FieldType;
+  values: Float64Array;
+  valid: Uint8Array;
+}
+
+/** A column of strings, stored as byte ranges of a shared arena. */
+export interface StrColumn {
+  readonly kind: 'str';
+  readonly type: FieldType;
+  start: Int32Array;
+  len: Int32Array; // -1 = null
+}
+
+/** A column of lists (strings or numbers); row i's items are items[offsets[i] .. offsets[i+1]). */
+export interface ListColumn {
+  readonly kind: 'list';
+  readonly type: FieldType;
+  /** For each row: index of its first item, or -1 when the list is null. */
+  first: Int32Array;
+  count: Int32Array;
+  itemStart: Int32Array;
+  itemLen: Int32Array;
+  itemNum: Float64Array;
+  items: number;
+}
+
+/** One column of a batch. */
+export type Column = NumColumn | StrColumn | ListColumn;
+
+const encoder = new TextEncoder();
+
+/** A batch of rows for one table, filled row by row and loaded by an engine in one go. */
+export class ColumnBatch {
+  readonly table: TableDef;
+  readonly capacity: number;
+  readonly columns: Column[];
+  /** Rows written so far. */
+  length = 0;
+  arena: Uint8Array;
+  arenaUsed = 0;
+
+  constructor(table: TableDef, capacity = 8192) {
+    this.table = table;
+    this.capacity = capacity;
+    this.arena = new Uint8Array(capacity * 64);
+    this.columns = table.fields.map((fd): Column => {
+      if (fd.type === 'string' || fd.type === 'json') {
+        const len = new Int32Array(capacity).fill(-1);
+        return { kind: 'str', type: fd.type, start: new Int32Array(capacity), len };
+      }
+      if (fd.type === 'string[]' || fd.type === 'f64[]') {
+        return {
+          kind: 'list',
+          type: fd.type,
+          first: new Int32Array(capacity).fill(-1),
+          count: new Int32Array(capacity),
+          itemStart: new Int32Array(capacity),
+          itemLen: new Int32Array(capacity),
+          itemNum: new Float64Array(capacity),
+          items: 0,
+        };
+      }
+      return { kind: 'num', type: fd.type, values: new Float64Array(capacity), valid: new Uint8Array(capacity) };
+    });
+  }
+
+  /** True when no more rows fit. */
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
+
+  /** Starts a new row and returns its index; all its values are null until set. */
+  addRow(): number {
+    return this.length++;
+  }
+
+  /** Drops the row being written (a decoder found it invalid half-way). */
+  dropLastRow(): void {
+    if (this.length === 0) return;
+    const r = --this.length;
+    for (const c of this.columns) {
+      if (c.kind === 'num') c.valid[r] = 0;
+      else if (c.kind === 'str') c.len[r] = -1;
+      else if (c.first[r] >= 0) {
+        c.items = c.first[r];
+        c.first[r] = -1;
+        c.count[r] = 0;
+      }
+    }
+  }
+
+  /** Sets a numeric, timestamp (microseconds) or boolean (0/1) value. */
+  setNum(col: number, row: number, v: number): void {
+    const c = this.columns[col] as NumColumn;
+    c.values[row] = v;
+    c.valid[row] = 1;
+  }
+
+  /** Sets a boolean value. */
+  setBool(col: number, row: number, v: boolean): void {
+    this.setNum(col, row, v ? 1 : 0);
+  }
+
+  /** Sets a string value from a JS string (null leaves it null). */
+  setStr(col: number, row: number, s: string | null | undefined): void {
+    if (s == null) return;
+    const c = this.columns[col] as StrColumn;
+    const at = this.writeString(s);
+    c.start[row] = at;
+    c.len[row] = this.arenaUsed - at;
+  }
+
+  /** Sets a string value from bytes, copied as they are (the caller guarantees valid UTF-8). */
+  setBytes(col: number, row: number, src: Uint8Array, start: number, end: number): void {
+    const c = this.columns[col] as StrColumn;
+    const n = end - start;
+    this.reserve(n);
+    const a = this.arena;
+    let p = this.arenaUsed;
+    if (n < 32) for (let i = start; i < end; i++) a[p++] = src[i];
+    else {
+      a.set(src.subarray(start, end), p);
+      p += n;
+    }
+    c.start[row] = this.arenaUsed;
+    c.len[row] = n;
+    this.arenaUsed = p;
+  }
+
+  /** Appends one string item to a list value (creating the list on first use). */
+  pushStr(col: number, row: number, s: string): void {
+    const c = this.listFor(col, row);
+    const at = this.writeString(s);
+    c.itemStart[c.items] = at;
+    c.itemLen[c.items] = this.arenaUsed - at;
+    c.items++;
+    c.count[row]++;
+  }
+
+  /** Appends one numeric item to a list value. */
+  pushNum(col: number, row: number, v: number): void {
+    const c = this.listFor(col, row);
+    c.itemNum[c.items++] = v;
+    c.count[row]++;
+  }
+
+  /** Marks a list value as present but empty. */
+  setEmptyList(col: number, row: number): void {
+    this.listFor(col, row);
+  }
+
+  /** Reads a string value back (for tests and for engines without byte access). */
+  getStr(col: number, row: number): string | null {
+    const c = this.columns[col] as StrColumn;
+    if (c.len[row] < 0) return null;
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset + c.start[row], c.len[row]).toString('utf8');
+  }
+
+  /** Reads a numeric value back, or null. */
+  getNum(col: number, row: number): number | null {
+    const c = this.columns[col] as NumColumn;
+    return c.valid[row] ? c.values[row] : null;
+  }
+
+  /** Empties the batch for reuse. */
+  clear(): void {
+    for (const c of this.columns) {
+      if (c.kind === 'num') c.valid.fill(0, 0, this.length);
+      else if (c.kind === 'str') c.len.fill(-1, 0, this.length);
+      else {
+        c.first.fill(-1, 0, this.length);
+        c.count.fill(0, 0, this.length);
+        c.items = 0;
+      }
+    }
+    this.length = 0;
+    this.arenaUsed = 0;
+  }
+
+  private listFor(col: number, row: number): ListColumn {
+    const c = this.columns[col] as ListColumn;
+    if (c.first[row] < 0) c.first[row] = c.items;
+    if (c.items >= c.itemStart.length) {
+      const n = c.itemStart.length * 2;
+      c.itemStart = grow(c.itemStart, n);
+      c.itemLen = grow(c.itemLen, n);
+      const num = new Float64Array(n);
+      num.set(c.itemNum);
+      c.itemNum = num;
+    }
+    return c;
+  }
+
+  private writeString(s: string): number {
+    const at = this.arenaUsed;
+    // Latin-1 fast path: most telemetry strings are ASCII.
+    const n = s.length;
+    this.reserve(n * 3);
+    const a = this.arena;
+    let p = at;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch >= 128) {
+        ascii = false;
+        break;
+      }
+      a[p++] = ch;
+    }
+    if (!ascii) p = at + encoder.encodeInto(s, a.subarray(at)).written;
+    this.arenaUsed = p;
+    return at;
+  }
+
+  private reserve(n: number): void {
+    if (this.arenaUsed + n <= this.arena.length) return;
+    let size = this.arena.length * 2;
+    while (size < this.arenaUsed + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.arena.subarray(0, this.arenaUsed));
+    this.arena = next;
+  }
+}
+
+function grow(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/** A batch's buffers, for sending to another thread without copying. */
+export interface BatchParts {
+  table: string;
+  length: number;
+  arena: Uint8Array;
+  columns: Column[];
+}
+
+/** The parts of a batch and the list of buffers to transfer; the batch must not be used afterwards. */
+export function batchParts(b: ColumnBatch): { parts: BatchParts; transfer: ArrayBuffer[] } {
+  const transfer = new Set<ArrayBuffer>([b.arena.buffer as ArrayBuffer]);
+  for (const c of b.columns) {
+    if (c.kind === 'num') [c.values, c.valid].forEach((a) => transfer.add(a.buffer as ArrayBuffer));
+    else if (c.kind === 'str') [c.start, c.len].forEach((a) => transfer.add(a.buffer as ArrayBuffer));
+    else [c.first, c.count, c.itemStart, c.itemLen, c.itemNum].forEach((a) => transfer.add(a.buffer as ArrayBuffer));
+  }
+  return { parts: { table: b.table.name, length: b.length, arena: b.arena.subarray(0, b.arenaUsed), columns: b.columns }, transfer: [...transfer] };
+}
+
+/** Rebuilds a batch from parts received from another thread. */
+export function batchFromParts(table: TableDef, p: BatchParts): ColumnBatch {
+  const b = Object.create(ColumnBatch.prototype) as ColumnBatch;
+  Object.assign(b, { table, capacity: p.length, columns: p.columns, length: p.length, arena: p.arena, arenaUsed: p.arena.length });
+  return b;
+}

@@ -1,0 +1,29 @@
+/**
+ * What differs between storage engines' SQL, behind one interface: types, placeholders, DDL and the
+ * few functions the query layer needs. The DuckDB dialect is the first; ClickHouse's comes next.
+ */
+import type { FieldType, TableDef } from '../model/fields.js';
+import type { SqlFragment, SqlParam } from './sql.js';
+
+/** SQL text with its parameters in the engine's placeholder style. */
+export interface RenderedSql {
+  readonly text: string;
+  readonly params: readonly SqlParam[];
+}
+
+/** One engine's SQL dialect. */
+export interface Dialect {
+  readonly name: string;
+  /** SQL type of a registry type. */
+  columnType(t: FieldType): string;
+  /** CREATE TABLE IF NOT EXISTS for an event table. */
+  createTable(table: TableDef): string;
+  /** Renders a fragment with engine placeholders. */
+  render(q: SqlFragment): RenderedSql;
+  /** Expression truncating a timestamp column to buckets of `seconds`. */
+  timeBucket(column: SqlFragment, seconds: number): SqlFragment;
+  /** Expression: microseconds since the epoch of a timestamp expression. */
+  epochMicros(expr: SqlFragment): SqlFragment;
+  /** Expression: a timestamp from a microseconds parameter. */
+  timestampFromMicros(micros: number): SqlFragment;
+}

@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CONNECTIONS, DNS, columnIndex } from '../../model/fields.js';
+import { ColumnBatch } from '../column-batch.js';
+import { sql } from '../sql.js';
+import type { Store } from '../store.js';
+import { openDuckDBStore } from './duckdb-store.js';
+
+const C = columnIndex(CONNECTIONS);
+const D = columnIndex(DNS);
+
+function tmpDb(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nj-store-')), 'test.duckdb');
+}
+
+const REC = {
+  fingerprint: 'fp',
+  sha256: 'sha',
+  path: 'x.log',
+  size: 1,
+  format: 'test',
+  sensor: null,
+  startedAt: '2024-01-01T00:00:00Z',
+  finishedAt: '2024-01-01T00:00:01Z',
+  records: 0,
+  skipped: 0,
+  summary: '{}',
+};
+
+function connBatch(n: number, ingestId: number): ColumnBatch {
+  const b = new ColumnBatch(CONNECTIONS, 4096);
+  for (let i = 0; i < n; i++) {
+    const r = b.addRow();
+    b.setNum(C.ts, r, 1672843056913119 + i);
+    b.setStr(C.uid, r, i % 2 ? 'CXHB1X22027MRWU6D' : 'short');
+    b.setStr(C.orig_h, r, i % 3 === 0 ? '2001:db8:1234:5678:9abc:def0:1234:5678' : '10.0.0.' + (i % 250));
+    b.setNum(C.orig_p, r, 50000 + (i % 1000));
+    b.setStr(C.resp_h, r, '192.168.1.1');
+    b.setNum(C.resp_p, r, 443);
+    b.setStr(C.proto, r, 'tcp');
+    b.setNum(C.ip_proto, r, 6);
+    if (i % 5 !== 0) b.setNum(C.orig_bytes, r, 2 ** 40 + i);
+    b.setNum(C.duration, r, i / 8);
+    b.setBool(C.local_orig, r, i % 2 === 0);
+    if (i % 7 === 0) b.setEmptyList(C.tunnel_parents, r);
+    else if (i % 7 === 1) {
+      b.pushStr(C.tunnel_parents, r, 'CtunnelUidLongerThanTwelve');
+      b.pushStr(C.tunnel_parents, r, 'Cshort');
+    }
+    b.setStr(C.extra, r, i % 4 === 0 ? JSON.stringify({ vlan: i }) : null);
+    b.setNum(C.ingest_id, r, ingestId);
+  }
+  return b;
+}
+
+async function count(store: Store, table = 'connections'): Promise<number> {
+  const r = await store.all(sql`SELECT count(*) AS n FROM ${{ parts: [`"${table}"`], params: [] }}`);
+  return Number(r[0].n);
+}
+
+test('batches load through data chunks with every value intact', async () => {
+  const store = await openDuckDBStore({ path: ':memory:' });
+  const w = await store.beginIngest();
+  const b = connBatch(5000, w.ingestId);
+  // More rows than one DuckDB vector, in two appends.
+  w.append(b);
+  w.append(connBatch(3, w.ingestId));
+  await w.commit({ ...REC, records: 5003 });
+  assert.equal(await count(store), 5003);
+  const rows = await store.all(sql`SELECT * FROM connections WHERE ts = make_timestamp(${1672843056913119 + 7}::BIGINT) AND uid = 'CXHB1X22027MRWU6D'`);
+  assert.equal(rows.length, 1);
+  const r = rows[0];
+  assert.equal(r.ts, '2023-01-04T14:37:36.913126Z');
+  assert.equal(r.orig_h, '10.0.0.7');
+  assert.equal(r.orig_p, 50007);
+  assert.equal(r.orig_bytes, 2 ** 40 + 7);
+  assert.equal(r.duration, 7 / 8);
+  assert.equal(r.local_orig, false);
+  assert.deepEqual(r.tunnel_parents, []); // 7 % 7 === 0: an empty set
+  const r6 = (await store.all(sql`SELECT orig_h, tunnel_parents, orig_bytes, extra FROM connections WHERE orig_p = 50000 AND ts = make_timestamp(${1672843056913119}::BIGINT)`))[0];
+  assert.equal(r6.orig_h, '2001:db8:1234:5678:9abc:def0:1234:5678');
+  assert.deepEqual(r6.tunnel_parents, []);
+  assert.equal(r6.orig_bytes, null);
+  assert.equal(r6.extra, '{"vlan":0}');
+  const r1 = (await store.all(sql`SELECT tunnel_parents FROM connections WHERE ts = make_timestamp(${1672843056913119 + 1}::BIGINT)`))[0];
+  assert.deepEqual(r1.tunnel_parents, ['CtunnelUidLongerThanTwelve', 'Cshort']);
+  const ing = await store.listIngests();
+  assert.equal(ing.length, 1);
+  assert.equal(ing[0].records, 5003);
+  await store.close();
+});
+
+test('lists of numbers and strings in the DNS table', async () => {
+  const store = await openDuckDBStore({ path: ':memory:' });
+  const w = await store.beginIngest();
+  const b = new ColumnBatch(DNS, 16);
+  const r = b.addRow();
+  b.setStr(D.query, r, 'www.example.com');
+  b.pushStr(D.answers, r, 'www.example.com.cdn.cloudflare.net');
+  b.pushStr(D.answers, r, '104.16.1.1');
+  b.pushNum(D.ttls, r, 300);
+  b.pushNum(D.ttls, r, 59.5);
+  b.setNum(D.ingest_id, r, w.ingestId);
+  w.append(b);
+  await w.commit(REC);
+  const row = (await store.all(sql`SELECT query, answers, ttls FROM dns`))[0];
+  assert.deepEqual(row, { query: 'www.example.com', answers: ['www.example.com.cdn.cloudflare.net', '104.16.1.1'], ttls: [300, 59.5] });
+  await store.close();
+});
+
+test('a rolled-back ingest leaves nothing; replace swaps an ingest atomically; reopen keeps committed data', async () => {
+  const file = tmpDb();
+  let store = await openDuckDBStore({ path: file });
+  let w = await store.beginIngest();
+  w.append(connBatch(100, w.ingestId));
+  await w.rollback();
+  assert.equal(await count(store), 0);
+  assert.equal((await store.listIngests()).length, 0);
+
+  w = await store.beginIngest();
+  assert.equal(w.ingestId, 1);
+  w.append(connBatch(100, w.ingestId));
+  await w.commit({ ...REC, records: 100 });
+  await store.close();
+
+  store = await openDuckDBStore({ path: file });
+  assert.equal(await count(store), 100);
+  assert.equal((await store.findIngest('fp'))?.ingestId, 1);
+  w = await store.beginIngest();
+  assert.equal(w.ingestId, 2);
+  await w.replace(1);
+  w.append(connBatch(40, w.ingestId));
+  await w.commit({ ...REC, records: 40 });
+  assert.equal(await count(store), 40);
+  const ing = await store.listIngests();
+  assert.deepEqual(ing.map((i) => i.ingestId), [2]);
+  await store.close();
+});
+
+test('user SQL is read-only', async () => {
+  const store = await openDuckDBStore({ path: ':memory:' });
+  await assert.rejects(store.readOnlySql('DELETE FROM connections'), /only SELECT/);
+  await assert.rejects(store.readOnlySql('SELECT 1; DROP TABLE dns'), /exactly one/);
+  const rows = await store.readOnlySql('SELECT count(*) AS n FROM connections');
+  assert.equal(rows[0].n, 0);
+  await assert.rejects(store.readOnlySql("SELECT * FROM read_csv('/etc/passwd')"));
+  await store.close();
+});

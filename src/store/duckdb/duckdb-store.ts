@@ -1,0 +1,261 @@
+/**
+ * The embedded store: one DuckDB database file. Each ingest is one transaction (appenders write into
+ * it), so a file is either wholly in the store or not at all, even if the process is killed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBListValue,
+  DuckDBStructValue,
+  DuckDBTimestampValue,
+  DuckDBDecimalValue,
+  StatementType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { EVENT_TABLES, tableByName } from '../../model/fields.js';
+import { NightjarError } from '../../model/errors.js';
+import type { ColumnBatch } from '../column-batch.js';
+import { MIGRATIONS } from '../migrations.js';
+import { sql, type SqlFragment, type SqlParam } from '../sql.js';
+import type { IngestRecord, IngestWriter, Row, Store, Value } from '../store.js';
+import { ChunkLoader } from './chunk-loader.js';
+import { duckdbDialect } from './dialect.js';
+
+/** Options for opening the embedded store. */
+export interface DuckDBStoreOptions {
+  /** Database file, or ':memory:'. */
+  readonly path: string;
+  /** DuckDB memory limit, e.g. '512MB'. */
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+}
+
+/** Formats DuckDB microseconds as an ISO-8601 UTC string with microsecond precision. */
+export function isoMicros(micros: bigint | number): string {
+  const m = typeof micros === 'bigint' ? micros : BigInt(Math.round(micros));
+  const ms = m / 1000n;
+  let us = m % 1000n;
+  let base = new Date(Number(ms)).toISOString(); // ...sss Z
+  if (us < 0n) {
+    us += 1000n;
+    base = new Date(Number(ms) - 1).toISOString();
+  }
+  return base.slice(0, 23) + us.toString().padStart(3, '0') + 'Z';
+}
+
+function toValue(v: DuckDBValue): Value {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (v instanceof DuckDBTimestampValue) return isoMicros(v.micros);
+  if (v instanceof DuckDBListValue) return v.items.map(toValue);
+  if (v instanceof DuckDBStructValue) {
+    const o: Record<string, Value> = {};
+    for (const [k, x] of Object.entries(v.entries)) o[k] = toValue(x);
+    return o;
+  }
+  if (v instanceof DuckDBDecimalValue) return v.toDouble();
+  return String(v);
+}
+
+function toParam(p: SqlParam): DuckDBValue {
+  return p;
+}
+
+function rowsOf(objs: Record<string, DuckDBValue>[]): Row[] {
+  return objs.map((o) => {
+    const r: Row = {};
+    for (const k in o) r[k] = toValue(o[k]);
+    return r;
+  });
+}
+
+function ingestOf(r: Row): IngestRecord {
+  return {
+    ingestId: Number(r.ingest_id),
+    fingerprint: String(r.fingerprint),
+    sha256: String(r.sha256),
+    path: String(r.path),
+    size: Number(r.size),
+    format: String(r.format),
+    sensor: r.sensor === null ? null : String(r.sensor),
+    startedAt: String(r.started_at),
+    finishedAt: String(r.finished_at),
+    records: Number(r.records),
+    skipped: Number(r.skipped),
+    summary: String(r.summary),
+  };
+}
+
+/** Opens (creating when needed) and migrates a DuckDB store. */
+export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<Store> {
+  const file = opts.path;
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(file, {
+      memory_limit: opts.memoryLimit ?? '1GB',
+      threads: String(opts.threads ?? 2),
+      preserve_insertion_order: 'false',
+      ...(file === ':memory:' ? {} : { temp_directory: path.resolve(file) + '.tmp' }),
+    });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const hint = /lock/i.test(msg)
+      ? 'another Nightjar process has it open; wait for it to finish or use a different --db'
+      : 'check the path and its permissions, or set --db / $NIGHTJAR_DB';
+    throw new NightjarError('NJ_STORE', `cannot open the store ${file}: ${msg.split('\n')[0]} (${hint})`, { cause: err });
+  }
+  const conn = await instance.connect();
+  const store = new DuckDBStore(instance, conn, file);
+  await store.migrate();
+  return store;
+}
+
+class DuckDBStore implements Store {
+  readonly dialect = duckdbDialect;
+  private writing = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    readonly location: string,
+  ) {}
+
+  async migrate(): Promise<void> {
+    await this.conn.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)',
+    );
+    const done = new Set(
+      (await this.all(sql`SELECT version FROM schema_migrations`)).map((r) => Number(r.version)),
+    );
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        for (const s of m.statements(this.dialect)) await this.conn.run(s);
+        await this.conn.run('INSERT INTO schema_migrations VALUES ($1, $2, current_timestamp)', [m.version, m.name]);
+        await this.conn.run('COMMIT');
+      } catch (err) {
+        await this.conn.run('ROLLBACK');
+        throw new NightjarError('NJ_STORE', `schema migration ${m.version} (${m.name}) failed`, { cause: err });
+      }
+    }
+  }
+
+  async all(q: SqlFragment): Promise<Row[]> {
+    const r = this.dialect.render(q);
+    const reader = await this.conn.runAndReadAll(r.text, r.params.map(toParam));
+    return rowsOf(reader.getRowObjects());
+  }
+
+  async *stream(q: SqlFragment): AsyncIterable<Row[]> {
+    const r = this.dialect.render(q);
+    const result = await this.conn.stream(r.text, r.params.map(toParam));
+    const names = result.columnNames();
+    while (true) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      yield rowsOf(chunk.getRowObjects(names));
+    }
+  }
+
+  async readOnlySql(text: string): Promise<Row[]> {
+    const extracted = await this.conn.extractStatements(text);
+    if (extracted.count !== 1) throw new NightjarError('NJ_QUERY', 'give exactly one SQL statement');
+    const prepared = await extracted.prepare(0);
+    const t = prepared.statementType;
+    if (t !== StatementType.SELECT && t !== StatementType.EXPLAIN) {
+      throw new NightjarError('NJ_QUERY', 'only SELECT (and EXPLAIN) statements are allowed; the store is read-only here');
+    }
+    // No file or network access from user SQL for the rest of this process.
+    await this.conn.run("SET enable_external_access = false");
+    const reader = await prepared.runAndReadAll();
+    return rowsOf(reader.getRowObjects());
+  }
+
+  async findIngest(fingerprint: string): Promise<IngestRecord | null> {
+    const rows = await this.all(sql`SELECT * FROM ingests WHERE fingerprint = ${fingerprint} ORDER BY ingest_id DESC LIMIT 1`);
+    return rows.length ? ingestOf(rows[0]) : null;
+  }
+
+  async findIngestBySha256(sha256: string): Promise<IngestRecord | null> {
+    const rows = await this.all(sql`SELECT * FROM ingests WHERE sha256 = ${sha256} ORDER BY ingest_id DESC LIMIT 1`);
+    return rows.length ? ingestOf(rows[0]) : null;
+  }
+
+  async listIngests(): Promise<IngestRecord[]> {
+    return (await this.all(sql`SELECT * FROM ingests ORDER BY ingest_id`)).map(ingestOf);
+  }
+
+  async beginIngest(): Promise<IngestWriter> {
+    if (this.writing) throw new NightjarError('NJ_INTERNAL', 'an ingest is already open on this store');
+    this.writing = true;
+    const conn = this.conn;
+    await conn.run('BEGIN TRANSACTION');
+    const next = await this.all(sql`SELECT coalesce(max(ingest_id), 0) + 1 AS id FROM ingests`);
+    const ingestId = Number(next[0].id);
+    const loaders = new Map<string, ChunkLoader>();
+    const finish = async (sqlText: string): Promise<void> => {
+      try {
+        for (const l of loaders.values()) l.close();
+        loaders.clear();
+        await conn.run(sqlText);
+      } finally {
+        this.writing = false;
+      }
+    };
+    const loaderFor = async (name: string): Promise<ChunkLoader> => {
+      const table = tableByName(name)!;
+      const l = new ChunkLoader(table, await conn.createAppender(name));
+      loaders.set(name, l);
+      return l;
+    };
+    // Appenders are created up front so append() can stay synchronous.
+    for (const t of EVENT_TABLES) await loaderFor(t.name);
+    return {
+      ingestId,
+      append(batch: ColumnBatch): void {
+        if (batch.length === 0) return;
+        loaders.get(batch.table.name)!.append(batch);
+      },
+      replace: async (oldIngestId: number): Promise<void> => {
+        for (const l of loaders.values()) l.close();
+        loaders.clear();
+        for (const t of EVENT_TABLES) await conn.run(`DELETE FROM "${t.name}" WHERE ingest_id = $1`, [oldIngestId]);
+        await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [oldIngestId]);
+        for (const t of EVENT_TABLES) await loaderFor(t.name);
+      },
+      commit: async (rec): Promise<void> => {
+        for (const l of loaders.values()) l.close();
+        loaders.clear();
+        await conn.run(
+          `INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP, $9::TIMESTAMP, $10, $11, $12)`,
+          [
+            ingestId,
+            rec.fingerprint,
+            rec.sha256,
+            rec.path,
+            rec.size,
+            rec.format,
+            rec.sensor,
+            rec.startedAt,
+            rec.finishedAt,
+            rec.records,
+            rec.skipped,
+            rec.summary,
+          ],
+        );
+        await finish('COMMIT');
+      },
+      rollback: () => finish('ROLLBACK'),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The storage interface every engine implements. Commands and the API talk to this, never to an
+ * engine directly, so DuckDB (embedded) and ClickHouse (scale-out) are interchangeable.
+ */
+import type { ColumnBatch } from './column-batch.js';
+import type { Dialect } from './dialect.js';
+import type { SqlFragment } from './sql.js';
+
+/** A result value as the query layer hands it on: timestamps become ISO strings with microseconds. */
+export type Value = string | number | boolean | null | Value[] | { [k: string]: Value };
+
+/** One result row. */
+export type Row = Record<string, Value>;
+
+/** What the store remembers of one ingested file or stream. */
+export interface IngestRecord {
+  ingestId: number;
+  /** Quick fingerprint: size and hashes of the head and tail, known before reading the file. */
+  fingerprint: string;
+  /** SHA-256 of the whole (compressed, as read) content. */
+  sha256: string;
+  path: string;
+  size: number;
+  format: string;
+  sensor: string | null;
+  startedAt: string;
+  finishedAt: string;
+  records: number;
+  skipped: number;
+  /** The per-file summary as JSON text. */
+  summary: string;
+}
+
+/** An open ingest: rows appended here become visible all at once on commit, or never. */
+export interface IngestWriter {
+  readonly ingestId: number;
+  /** Appends a batch (synchronously; the batch may be reused afterwards). */
+  append(batch: ColumnBatch): void;
+  /** Removes an earlier ingest's rows in this same transaction (for `--force`). */
+  replace(oldIngestId: number): Promise<void>;
+  /** Records the ingest and commits everything appended. */
+  commit(record: Omit<IngestRecord, 'ingestId'>): Promise<void>;
+  /** Discards everything appended. */
+  rollback(): Promise<void>;
+}
+
+/** A storage engine. */
+export interface Store {
+  readonly dialect: Dialect;
+  /** Where the data lives (a file path or a server URL), for messages. */
+  readonly location: string;
+  /** The ingest with this quick fingerprint, if one was committed. */
+  findIngest(fingerprint: string): Promise<IngestRecord | null>;
+  /** The ingest with this content hash, if one was committed. */
+  findIngestBySha256(sha256: string): Promise<IngestRecord | null>;
+  /** All committed ingests, oldest first. */
+  listIngests(): Promise<IngestRecord[]>;
+  /** Starts an ingest transaction. Only one may be open at a time per store. */
+  beginIngest(): Promise<IngestWriter>;
+  /** Runs a read query and returns every row. */
+  all(q: SqlFragment): Promise<Row[]>;
+  /** Runs a read query and yields rows in batches, for results too large to hold. */
+  stream(q: SqlFragment): AsyncIterable<Row[]>;
+  /** Runs a read-only statement given as text by a power user (`nightjar sql`). */
+  readOnlySql(text: string): Promise<Row[]>;
+  close(): Promise<void>;
+}
