@@ -1,0 +1,45 @@
+/**
+ * The decoder contract. A decoder is a pure function of the bytes it is given (plus its own state):
+ * it never does I/O. It writes normalized rows into the batches the context hands it and reports every
+ * record it cannot use with a bounded reason code and its position, so nothing is dropped silently.
+ */
+import type { EventTableName } from '../model/fields.js';
+import type { ColumnBatch } from '../store/column-batch.js';
+
+/** What a decoder is given: where to write rows, how to report skips, and the ingest's identity. */
+export interface DecodeContext {
+  /** Ingest id every row must carry (column `ingest_id`). */
+  readonly ingestId: number;
+  /** Sensor name given by the user, or null to use what the records say. */
+  readonly sensor: string | null;
+  /** Name of the input (a file path or `-`); a hint only, never used to pick the format. */
+  readonly inputName: string;
+  /** The batch to add the next row of `table` to; it always has room for one more row. */
+  batch(table: EventTableName): ColumnBatch;
+  /** Counts one skipped record. `reason` is a short stable code such as `bad_json` or `column_count`. */
+  skip(reason: string, position: number, detail?: string): void;
+  /** Counts one record that was read but deliberately not stored (for example Suricata `stats`). */
+  ignore(kind: string): void;
+}
+
+/** A running decoder for one input. */
+export interface Decoder {
+  /** Feeds the next chunk of the input. */
+  push(chunk: Buffer): void;
+  /** Signals the end of input; a decoder reports a truncated last record here. */
+  finish(): void;
+}
+
+/** A registered format: how to recognise it and how to decode it. */
+export interface DecoderDef {
+  /** Name used by `--format` and in summaries, e.g. `zeek-tsv`. */
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  /** What a skip position means for this format (`line` or `offset`). */
+  readonly positionUnit: 'line' | 'offset';
+  /** Confidence 0..1 that `head` (the first bytes of the input, decompressed) is this format. */
+  sniff(head: Buffer): number;
+  /** Starts decoding one input. */
+  create(ctx: DecodeContext): Decoder;
+}

@@ -1,0 +1,74 @@
+/**
+ * Writes the columns every event table shares (time, uid, 5-tuple, protocol, Community ID, source,
+ * sensor, ingest). All event tables start with the same fields in the same order, so one set of
+ * column indexes serves them all.
+ */
+import { communityId, protoNumber } from '../model/community-id.js';
+import { CONNECTIONS, columnIndex } from '../model/fields.js';
+import type { ColumnBatch } from '../store/column-batch.js';
+
+/** Column indexes of the shared leading fields, valid for every event table. */
+export const K = columnIndex(CONNECTIONS);
+
+/** The shared fields of one record, as decoders find them. */
+export interface FlowKey {
+  tsMicros: number | null;
+  uid: string | null;
+  origH: string | null;
+  origP: number | null;
+  respH: string | null;
+  respP: number | null;
+  /** Transport as text (`tcp`, `udp`, `icmp`, a number...). */
+  proto: string | null;
+  /** Community ID given by the source, if any; computed otherwise. */
+  communityId: string | null;
+}
+
+/** Canonical transport name for a protocol number (what `proto` holds). */
+export function protoName(n: number): string {
+  switch (n) {
+    case 6:
+      return 'tcp';
+    case 17:
+      return 'udp';
+    case 1:
+      return 'icmp';
+    case 58:
+      return 'icmp6';
+    case 132:
+      return 'sctp';
+    default:
+      return String(n);
+  }
+}
+
+/** Fills the shared columns of `row`. */
+export function writeFlowKey(
+  b: ColumnBatch,
+  row: number,
+  key: FlowKey,
+  sourceType: string,
+  sensor: string | null,
+  ingestId: number,
+): void {
+  if (key.tsMicros !== null) b.setNum(K.ts, row, key.tsMicros);
+  b.setStr(K.uid, row, key.uid);
+  b.setStr(K.orig_h, row, key.origH);
+  if (key.origP !== null) b.setNum(K.orig_p, row, key.origP);
+  b.setStr(K.resp_h, row, key.respH);
+  if (key.respP !== null) b.setNum(K.resp_p, row, key.respP);
+  let num: number | undefined;
+  if (key.proto !== null) {
+    num = protoNumber(key.proto);
+    b.setStr(K.proto, row, num === undefined ? key.proto.toLowerCase() : protoName(num));
+    if (num !== undefined) b.setNum(K.ip_proto, row, num);
+  }
+  let cid = key.communityId;
+  if (cid === null && num !== undefined && key.origH !== null && key.respH !== null) {
+    cid = communityId(key.origH, key.respH, key.origP ?? 0, key.respP ?? 0, num);
+  }
+  b.setStr(K.community_id, row, cid);
+  b.setStr(K.source_type, row, sourceType);
+  b.setStr(K.sensor, row, sensor);
+  b.setNum(K.ingest_id, row, ingestId);
+}

@@ -1,0 +1,27 @@
+/**
+ * Every format Nightjar can read, registered by name in one place. The pipeline sniffs an input's
+ * first bytes against each and picks the most confident, unless `--format` names one.
+ */
+import type { DecoderDef } from './decoder.js';
+import { zeekTsv } from './zeek/zeek-tsv.js';
+import { zeekJson } from './zeek/zeek-json.js';
+import { suricataEve } from './suricata/eve.js';
+
+/** All registered decoders, by name. */
+export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
+  [zeekTsv, zeekJson, suricataEve].map((d) => [d.name, d]),
+);
+
+/** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */
+export function sniffFormat(head: Buffer): DecoderDef | null {
+  let best: DecoderDef | null = null;
+  let bestScore = 0.49;
+  for (const d of DECODERS.values()) {
+    const s = d.sniff(head);
+    if (s > bestScore) {
+      best = d;
+      bestScore = s;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,84 @@
+/**
+ * The Zeek JSON log decoder: one JSON object per line (Zeek's `LogAscii::use_json`, Corelight, RITA
+ * test data). Field names stay flat as Zeek writes them (`id.orig_h`); nested records are flattened to
+ * the same names. Which log a record is comes from `_path`, its fields, or the input's name.
+ */
+import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
+import { lineFramer } from '../line-framer.js';
+import { writeJsonRecord } from './json-record.js';
+import { flattenRecord, isJsonObject } from './json-values.js';
+
+function isBlank(buf: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+function createDecoder(ctx: DecodeContext): Decoder {
+  // A line that is not JSON is reported when the next line arrives or at the end, where an
+  // unterminated last line is reported as `truncated` rather than `bad_json`.
+  let pendingBad = 0;
+  const flush = (truncated: boolean): void => {
+    if (pendingBad === 0) return;
+    ctx.skip(truncated ? 'truncated' : 'bad_json', pendingBad);
+    pendingBad = 0;
+  };
+  return lineFramer(
+    (buf, s, e, lineNo) => {
+      if (pendingBad !== 0) flush(false);
+      if (isBlank(buf, s, e)) return;
+      let v: unknown;
+      try {
+        v = JSON.parse(buf.toString('utf8', s, e));
+      } catch {
+        pendingBad = lineNo;
+        return;
+      }
+      if (!isJsonObject(v)) ctx.skip('not_object', lineNo);
+      else writeJsonRecord(ctx, flattenRecord(v), lineNo);
+    },
+    { onOversize: (n) => ctx.skip('oversize', n), onEnd: (unterminated) => flush(unterminated) },
+  );
+}
+
+/** How sure we are that a record with these keys is Zeek's (Suricata EVE, with `event_type`, is not). */
+function keyScore(has: (key: string) => boolean): number {
+  if (has('event_type')) return 0.1;
+  if (has('_path') || has('id.orig_h')) return 0.9;
+  if (has('uid') && has('ts')) return 0.6;
+  if (has('ts')) return 0.3;
+  return 0.1;
+}
+
+/** Confidence that `head` is Zeek JSON, from its first non-empty line (which may be cut short). */
+function sniff(head: Buffer): number {
+  let s = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) s = 3;
+  while (s < head.length && (head[s] === 32 || head[s] === 9 || head[s] === 13 || head[s] === 10)) s++;
+  if (head[s] !== 123) return 0;
+  const nl = head.indexOf(10, s);
+  const text = head.toString('utf8', s, nl < 0 ? head.length : nl);
+  if (nl >= 0) {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      return 0;
+    }
+    if (!isJsonObject(v)) return 0;
+    const flat = flattenRecord(v);
+    return keyScore((k) => flat[k] !== undefined);
+  }
+  return keyScore((k) => text.includes(JSON.stringify(k)));
+}
+
+/** Zeek JSON logs (one object per line): conn -> connections, dns -> dns, every other log -> metadata. */
+export const zeekJson: DecoderDef = {
+  name: 'zeek-json',
+  description: 'Zeek logs in JSON form (one object per line): conn, dns and any other log',
+  positionUnit: 'line',
+  sniff,
+  create: createDecoder,
+};
