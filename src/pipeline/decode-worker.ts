@@ -1,0 +1,67 @@
+/**
+ * Worker thread that runs a decoder: the main thread sends raw chunks, this thread decodes them into
+ * batches and sends the batches back (their buffers transferred, not copied), so decoding on one core
+ * overlaps with the store's appending on the other. After each chunk it acknowledges, which is what
+ * bounds how far ahead the reader may run.
+ */
+import { parentPort } from 'node:worker_threads';
+import { DECODERS } from '../decode/registry.js';
+import type { DecodeContext, Decoder } from '../decode/decoder.js';
+import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
+import { ColumnBatch, batchParts } from '../store/column-batch.js';
+import { SkipLog } from './skip-log.js';
+import type { ToWorker } from './worker-protocol.js';
+
+const port = parentPort!;
+let decoder: Decoder | null = null;
+let log = new SkipLog('line');
+const batches = new Map<EventTableName, ColumnBatch>();
+let batchRows = 8192;
+
+function send(tname: EventTableName, b: ColumnBatch): void {
+  const { parts, transfer } = batchParts(b);
+  port.postMessage({ type: 'batch', parts }, transfer);
+  batches.delete(tname);
+}
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'begin': {
+      const def = DECODERS.get(msg.format)!;
+      log = new SkipLog(def.positionUnit);
+      batchRows = msg.batchRows;
+      batches.clear();
+      const ctx: DecodeContext = {
+        ingestId: msg.ingestId,
+        sensor: msg.sensor,
+        inputName: msg.inputName,
+        batch(tname) {
+          let b = batches.get(tname);
+          if (b !== undefined && b.full) {
+            send(tname, b);
+            b = undefined;
+          }
+          if (b === undefined) {
+            b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === tname)!, batchRows);
+            batches.set(tname, b);
+          }
+          return b;
+        },
+        skip: (reason, position, detail) => log.skip(reason, position, detail),
+        ignore: (kind) => log.ignore(kind),
+      };
+      decoder = def.create(ctx);
+      break;
+    }
+    case 'chunk':
+      decoder!.push(Buffer.from(msg.buf));
+      port.postMessage({ type: 'ack' });
+      break;
+    case 'finish':
+      decoder!.finish();
+      for (const [tname, b] of [...batches]) if (b.length > 0) send(tname, b);
+      decoder = null;
+      port.postMessage({ type: 'done', counts: log.toJSON() });
+      break;
+  }
+});

@@ -1,0 +1,308 @@
+/**
+ * The ingest pipeline: inputs in, one atomic store transaction per input out. It fingerprints each
+ * input (a re-ingest is a no-op unless forced), sniffs the format from content, streams chunks through
+ * the decoder, hands full batches to the store and ends with a per-input summary. Any input that
+ * cannot be read becomes one clear error in the report; the others go on.
+ */
+import { statSync } from 'node:fs';
+import { DECODERS, sniffFormat } from '../decode/registry.js';
+import type { DecoderDef } from '../decode/decoder.js';
+import type { EventTableName } from '../model/fields.js';
+import { NightjarError } from '../model/errors.js';
+import { expandInputs, type InputRef } from '../sources/expand-inputs.js';
+import { openInput, type OpenedInput } from '../sources/file-input.js';
+import type { IngestWriter, Store } from '../store/store.js';
+import { isoMicros } from '../store/duckdb/duckdb-store.js';
+import { InlineDecoder } from './inline-decoder.js';
+import type { SkipSummary } from './skip-log.js';
+import { WorkerDecoder } from './worker-decoder.js';
+
+export type { SkipSummary } from './skip-log.js';
+
+/** Either way of running a decoder. */
+type Driver = InlineDecoder | WorkerDecoder;
+
+/** How many bytes of an input are looked at to recognise its format. */
+const SNIFF_BYTES = 64 * 1024;
+
+/** Options of one ingest run. */
+export interface IngestOptions {
+  /** Decoder name; sniffed from content when absent. */
+  readonly format?: string;
+  /** Re-ingest inputs already in the store, replacing their rows. */
+  readonly force?: boolean;
+  /** Sensor name to stamp on every record (overrides what records say). */
+  readonly sensor?: string | null;
+  /** Rows per batch handed to the store. */
+  readonly batchRows?: number;
+  /** Decode on a worker thread (default true), overlapping decoding with storing. */
+  readonly worker?: boolean;
+  /** Called about every 100 ms while reading. */
+  readonly onProgress?: (p: IngestProgress) => void;
+}
+
+/** Progress of the whole run. */
+export interface IngestProgress {
+  readonly input: string;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly records: number;
+}
+
+/** What happened to one input. */
+export interface FileSummary {
+  input: string;
+  status: 'ingested' | 'already-ingested' | 'failed';
+  format: string | null;
+  ingestId: number | null;
+  /** Rows stored, by table. */
+  records: Partial<Record<EventTableName, number>>;
+  totalRecords: number;
+  skipped: Record<string, SkipSummary>;
+  totalSkipped: number;
+  ignored: Record<string, number>;
+  bytes: number;
+  seconds: number;
+  /** Error or note for the user. */
+  message?: string;
+  /** Set when the failure was a bug rather than bad input (not reported). */
+  internal?: boolean;
+}
+
+/** The whole run. */
+export interface IngestReport {
+  files: FileSummary[];
+  /** Arguments that named nothing readable. */
+  problems: { arg: string; message: string }[];
+}
+
+/** Ingests every input named by `args` (files, directories, globs, `-`). */
+export async function ingest(store: Store, args: readonly string[], opts: IngestOptions = {}): Promise<IngestReport> {
+  if (opts.format !== undefined && !DECODERS.has(opts.format)) {
+    throw new NightjarError('NJ_USAGE', `unknown format ${opts.format}; known: ${[...DECODERS.keys()].join(', ')}`);
+  }
+  const { inputs, problems } = expandInputs(args);
+  const report: IngestReport = { files: [], problems };
+  let bytesBefore = 0;
+  const bytesTotal = inputs.reduce((n, i) => n + (i.kind === 'file' ? safeSize(i.path) : 0), 0);
+  let driver: Driver | null = null;
+  try {
+    for (const ref of inputs) {
+      driver ??= opts.worker === false ? new InlineDecoder() : new WorkerDecoder();
+      const summary = await ingestOne(store, ref, opts, driver, (done, records) =>
+        opts.onProgress?.({ input: ref.kind === 'file' ? ref.path : '-', bytesDone: bytesBefore + done, bytesTotal, records }),
+      );
+      if (summary.status === 'failed' && summary.internal) {
+        // A decoder crashed: start a fresh worker for the next input.
+        await driver.close();
+        driver = null;
+      }
+      delete summary.internal;
+      bytesBefore += summary.bytes;
+      report.files.push(summary);
+    }
+  } finally {
+    await driver?.close();
+  }
+  return report;
+}
+
+function safeSize(p: string): number {
+  try {
+    return statSync(p).size;
+  } catch {
+    return 0;
+  }
+}
+
+function emptySummary(input: string): FileSummary {
+  return {
+    input,
+    status: 'failed',
+    format: null,
+    ingestId: null,
+    records: {},
+    totalRecords: 0,
+    skipped: {},
+    totalSkipped: 0,
+    ignored: {},
+    bytes: 0,
+    seconds: 0,
+  };
+}
+
+async function ingestOne(
+  store: Store,
+  ref: InputRef,
+  opts: IngestOptions,
+  driver: Driver,
+  progress: (bytesDone: number, records: number) => void,
+): Promise<FileSummary> {
+  const name = ref.kind === 'file' ? ref.path : '-';
+  const summary = emptySummary(name);
+  const t0 = performance.now();
+  let input: OpenedInput;
+  try {
+    input = await openInput(ref);
+  } catch (err) {
+    summary.message = err instanceof Error ? err.message : String(err);
+    return summary;
+  }
+  let previous = input.fingerprint ? await store.findIngest(input.fingerprint) : null;
+  if (previous && !opts.force) {
+    input.stream.destroy();
+    summary.status = 'already-ingested';
+    summary.format = previous.format;
+    summary.ingestId = previous.ingestId;
+    summary.message = `already ingested as #${previous.ingestId} on ${previous.finishedAt} (${previous.records} records); use --force to re-ingest`;
+    return summary;
+  }
+
+  const iterator = input.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let ended = false;
+  let readFailure: string | null = null;
+  try {
+    while (headLen < SNIFF_BYTES) {
+      const r = await iterator.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head.push(r.value);
+      headLen += r.value.length;
+    }
+  } catch (err) {
+    // Damage early in the input (a cut gzip): decode what came before it.
+    readFailure = readError(name, err);
+    ended = true;
+    if (headLen === 0) {
+      summary.message = readFailure;
+      return summary;
+    }
+  }
+  const headBuf = Buffer.concat(head);
+  let def: DecoderDef | null;
+  if (opts.format) def = DECODERS.get(opts.format)!;
+  else def = sniffFormat(headBuf);
+  if (def === null) {
+    input.stream.destroy();
+    summary.message =
+      headLen === 0
+        ? `${name}: the input is empty`
+        : `${name}: not a format Nightjar recognises (looked at the first ${Math.min(headLen, SNIFF_BYTES)} bytes); ` +
+          `known formats: ${[...DECODERS.keys()].join(', ')}; use --format to force one`;
+    return summary;
+  }
+  summary.format = def.name;
+
+  const writer: IngestWriter = await store.beginIngest();
+  let committed = false;
+  try {
+    if (previous && opts.force) await writer.replace(previous.ingestId);
+    const batchRows = opts.batchRows ?? 8192;
+    const counts: Partial<Record<EventTableName, number>> = {};
+    let records = 0;
+    driver.begin(def.name, writer.ingestId, opts.sensor ?? null, name, batchRows, (b) => {
+      writer.append(b);
+      const tname = b.table.name as EventTableName;
+      counts[tname] = (counts[tname] ?? 0) + b.length;
+      records += b.length;
+    });
+    let lastTick = performance.now();
+    let decoded = 0;
+    try {
+      if (headBuf.length > 0) await driver.push(headBuf);
+      decoded += headBuf.length;
+      if (!ended) {
+        while (true) {
+          let r: IteratorResult<Buffer>;
+          try {
+            r = await iterator.next();
+          } catch (err) {
+            // A damaged or truncated gzip stream: keep what was decoded, report where it stopped.
+            readFailure = readError(name, err);
+            break;
+          }
+          if (r.done) break;
+          decoded += r.value.length;
+          await driver.push(r.value);
+          const now = performance.now();
+          if (now - lastTick > 100) {
+            lastTick = now;
+            progress(input.bytesRead(), records);
+          }
+        }
+      }
+      const skips = await driver.finish();
+      summary.skipped = skips.skipped;
+      summary.totalSkipped = skips.totalSkipped;
+      summary.ignored = skips.ignored;
+    } catch (err) {
+      input.stream.destroy();
+      summary.internal = true;
+      summary.message = `${name}: ${err instanceof Error ? err.message : String(err)} (nothing from this input was stored; please report it)`;
+      return summary;
+    }
+    const gz = await input.gzipProblem(decoded);
+    if (gz !== null && readFailure === null) readFailure = `${name}: ${gz}`;
+    if (readFailure !== null) {
+      summary.totalSkipped++;
+      summary.skipped.read_error = { count: 1, first: [input.bytesRead()], unit: 'offset', example: readFailure };
+    }
+    progress(input.bytesRead(), records);
+
+    summary.records = counts;
+    summary.totalRecords = records;
+    summary.bytes = input.bytesRead();
+    const sha256 = input.sha256();
+    if (input.fingerprint === null) {
+      previous = await store.findIngestBySha256(sha256);
+      if (previous && !opts.force) {
+        await writer.rollback();
+        committed = true;
+        summary.status = 'already-ingested';
+        summary.ingestId = previous.ingestId;
+        summary.message = `the same content was already ingested as #${previous.ingestId}; use --force to re-ingest`;
+        summary.seconds = (performance.now() - t0) / 1000;
+        return summary;
+      }
+      if (previous) await writer.replace(previous.ingestId);
+    }
+    if (records === 0 && summary.totalSkipped > 0) {
+      await writer.rollback();
+      committed = true;
+      summary.message = `${name}: nothing could be read: every record was skipped (${Object.keys(summary.skipped).join(', ')})`;
+      summary.seconds = (performance.now() - t0) / 1000;
+      return summary;
+    }
+    summary.seconds = (performance.now() - t0) / 1000;
+    const now = isoMicros(Date.now() * 1000);
+    await writer.commit({
+      fingerprint: input.fingerprint ?? `sha256:${sha256}`,
+      sha256,
+      path: name,
+      size: summary.bytes,
+      format: def.name,
+      sensor: opts.sensor ?? null,
+      startedAt: isoMicros(Math.round((Date.now() - summary.seconds * 1000) * 1000)),
+      finishedAt: now,
+      records,
+      skipped: summary.totalSkipped,
+      summary: JSON.stringify({ records: counts, skipped: summary.skipped, ignored: summary.ignored }),
+    });
+    committed = true;
+    summary.status = 'ingested';
+    summary.ingestId = writer.ingestId;
+    return summary;
+  } finally {
+    if (!committed) await writer.rollback().catch(() => undefined);
+  }
+}
+
+function readError(name: string, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/incorrect header check|unexpected end of file|invalid/i.test(msg)) return `${name}: damaged gzip data: ${msg}`;
+  return msg.startsWith(name) ? msg : `${name}: ${msg}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Runs a decoder on the calling thread, with the same interface as the worker: for small inputs,
+ * tests, and platforms where a worker is not wanted.
+ */
+import { DECODERS } from '../decode/registry.js';
+import type { DecodeContext, Decoder } from '../decode/decoder.js';
+import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
+import { ColumnBatch } from '../store/column-batch.js';
+import { SkipLog, type SkipCounts } from './skip-log.js';
+
+/** Decoding on the current thread. */
+export class InlineDecoder {
+  private decoder: Decoder | null = null;
+  private log = new SkipLog('line');
+  private readonly batches = new Map<EventTableName, ColumnBatch>();
+  private onBatch: (b: ColumnBatch) => void = () => undefined;
+
+  /** Starts an input; every full batch goes to `onBatch` and is reused once it returns. */
+  begin(format: string, ingestId: number, sensor: string | null, inputName: string, batchRows: number, onBatch: (b: ColumnBatch) => void): void {
+    const def = DECODERS.get(format)!;
+    this.log = new SkipLog(def.positionUnit);
+    this.onBatch = onBatch;
+    this.batches.clear();
+    const ctx: DecodeContext = {
+      ingestId,
+      sensor,
+      inputName,
+      batch: (tname) => {
+        let b = this.batches.get(tname);
+        if (b === undefined) {
+          b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === tname)!, batchRows);
+          this.batches.set(tname, b);
+        } else if (b.full) {
+          this.onBatch(b);
+          b.clear();
+        }
+        return b;
+      },
+      skip: (reason, position, detail) => this.log.skip(reason, position, detail),
+      ignore: (kind) => this.log.ignore(kind),
+    };
+    this.decoder = def.create(ctx);
+  }
+
+  /** Decodes a chunk. */
+  async push(chunk: Buffer): Promise<void> {
+    this.decoder!.push(chunk);
+  }
+
+  /** Ends the input and hands over the last batches. */
+  async finish(): Promise<SkipCounts> {
+    this.decoder!.finish();
+    for (const b of this.batches.values()) {
+      if (b.length > 0) this.onBatch(b);
+      b.clear();
+    }
+    this.decoder = null;
+    return this.log.toJSON();
+  }
+
+  /** Nothing to release. */
+  async close(): Promise<void> {}
+}
