@@ -1,0 +1,152 @@
+/**
+ * `nightjar ingest`: loads files, directories, globs or stdin into the store, with a progress bar on a
+ * terminal and a per-file summary at the end. Exit codes: 0 every input read (skipped records are
+ * warnings), 1 some inputs could not be read, 3 nothing could be read.
+ */
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { DECODERS } from '../decode/registry.js';
+import { ingest, type FileSummary, type IngestReport } from '../pipeline/ingest.js';
+import { openStore } from '../store/open.js';
+import { humanBytes, humanCount, humanDuration } from './output/humanize.js';
+import { dbOf, withDb, type CommonOpts } from './options.js';
+
+interface IngestOpts extends CommonOpts {
+  force?: boolean;
+  sensor?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** Exit code of a finished ingest run. */
+export function ingestExitCode(report: IngestReport): number {
+  const failed = report.files.filter((f) => f.status === 'failed').length + report.problems.length;
+  const ok = report.files.length - report.files.filter((f) => f.status === 'failed').length;
+  if (failed === 0) return 0;
+  return ok > 0 ? 1 : 3;
+}
+
+function skipText(f: FileSummary): string {
+  return Object.entries(f.skipped)
+    .map(([reason, s]) => `${reason} ×${s.count} (${s.unit === 'line' ? 'line' : 'offset'}${s.first.length > 1 ? 's' : ''} ${s.first.join(', ')}${s.count > s.first.length ? ', …' : ''})`)
+    .join('; ');
+}
+
+/** Human summary of a run, one block per input. */
+export function formatIngestReport(report: IngestReport): string {
+  const lines: string[] = [];
+  for (const p of report.problems) lines.push(`failed    ${p.arg}: ${p.message}`);
+  for (const f of report.files) {
+    if (f.status === 'failed') {
+      lines.push(`failed    ${f.message ?? f.input}`);
+      continue;
+    }
+    if (f.status === 'already-ingested') {
+      lines.push(`skipped   ${f.input}: ${f.message}`);
+      continue;
+    }
+    const byTable = Object.entries(f.records)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ');
+    const rate = f.seconds > 0 ? `${humanCount(Math.round(f.totalRecords / f.seconds))} rec/s, ${humanBytes(f.bytes / f.seconds)}/s` : '';
+    lines.push(
+      `ingested  ${f.input}  [${f.format}, #${f.ingestId}]  ${f.totalRecords} records${byTable ? ` (${byTable})` : ''}  in ${humanDuration(f.seconds)}${rate ? `, ${rate}` : ''}`,
+    );
+    if (f.totalSkipped > 0) lines.push(`  warning: skipped ${f.totalSkipped}: ${skipText(f)}`);
+    const ign = Object.entries(f.ignored);
+    if (ign.length) lines.push(`  not stored (by design): ${ign.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+  }
+  const n = (s: FileSummary['status']): number => report.files.filter((f) => f.status === s).length;
+  const records = report.files.reduce((a, f) => a + (f.status === 'ingested' ? f.totalRecords : 0), 0);
+  const skipped = report.files.reduce((a, f) => a + f.totalSkipped, 0);
+  lines.push(
+    `${report.files.length + report.problems.length} input(s): ${n('ingested')} ingested, ${n('already-ingested')} already in the store, ` +
+      `${n('failed') + report.problems.length} failed; ${records} records stored, ${skipped} skipped`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** Registers the command. */
+export function ingestCommand(): Command {
+  const cmd = new Command('ingest')
+    .summary('load logs and captures into the store')
+    .description(
+      'Load files, directories (recursively), glob patterns or standard input (-) into the store.\n' +
+        'The format is recognised from the content; gzip is read transparently. Each input is one\n' +
+        'transaction: it is either wholly stored or not at all. Inputs already ingested are skipped\n' +
+        '(matched by content fingerprint) unless --force is given, which replaces their rows.\n\n' +
+        `Formats: ${[...DECODERS.values()].map((d) => `${d.name} (${d.description})`).join('; ')}.`,
+    )
+    .argument('<inputs...>', 'files, directories, glob patterns, or - for standard input')
+    .option('--format <name>', `force a format instead of recognising it: ${[...DECODERS.keys()].join(', ')}`)
+    .option('--force', 're-ingest inputs already in the store, replacing their rows')
+    .option('--sensor <name>', 'sensor name to record on every row (default: what the records say)')
+    .option('--json', 'print the summary as JSON')
+    .option('-q, --quiet', 'print only warnings and errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  nightjar ingest /opt/zeek/logs/2024-03-01/          every log in a directory tree
+  nightjar ingest 'logs/**/conn.*.log.gz'              a glob (quoted, expanded by nightjar)
+  zcat eve.json.gz | nightjar ingest -                 standard input
+  nightjar ingest --force conn.log                     replace an earlier ingest of conn.log
+
+Exit status: 0 all inputs read (skipped records are reported as warnings), 1 some inputs could not
+be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
+    );
+  withDb(cmd);
+  cmd.action(async (inputs: string[], o: IngestOpts) => {
+    const store = await openStore(dbOf(o));
+    const tty = process.stderr.isTTY && !o.quiet && !o.json;
+    const bar = tty
+      ? new cliProgress.SingleBar(
+          {
+            format: ' {bar} {percentage}% | {done} of {total} | {rate} rec/s | ETA {eta_formatted} | {input}',
+            barsize: 30,
+            hideCursor: true,
+            clearOnComplete: true,
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    let started = false;
+    const t0 = performance.now();
+    try {
+      const report = await ingest(store, inputs, {
+        format: o.format,
+        force: o.force,
+        sensor: o.sensor ?? null,
+        onProgress: (p) => {
+          if (!bar) return;
+          const payload = {
+            done: humanBytes(p.bytesDone),
+            total: humanBytes(p.bytesTotal),
+            rate: humanCount(Math.round(p.records / Math.max(0.001, (performance.now() - t0) / 1000))),
+            input: p.input.length > 40 ? '…' + p.input.slice(-39) : p.input,
+          };
+          if (!started) {
+            bar.start(Math.max(1, p.bytesTotal), p.bytesDone, payload);
+            started = true;
+          } else bar.update(p.bytesDone, payload);
+        },
+      });
+      if (started) bar?.stop();
+      if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else {
+        const text = formatIngestReport(report);
+        if (!o.quiet) process.stdout.write(text);
+        else {
+          const warn = text.split('\n').filter((l) => l.startsWith('failed') || l.includes('warning:'));
+          if (warn.length) process.stderr.write(warn.join('\n') + '\n');
+        }
+      }
+      process.exitCode = ingestExitCode(report);
+    } finally {
+      if (started) bar?.stop();
+      await store.close();
+    }
+  });
+  return cmd;
+}

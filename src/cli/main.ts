@@ -1,0 +1,54 @@
+/**
+ * The `nightjar` command line: explicit wiring of one module per command, and the single place where
+ * errors become messages and exit codes.
+ */
+import { Command } from 'commander';
+import { createRequire } from 'node:module';
+import { demoCommand } from './demo.js';
+import { reportError } from './errors.js';
+import { fieldsCommand } from './fields.js';
+import { ingestCommand } from './ingest.js';
+import { queryCommand } from './query.js';
+import { statsCommand } from './stats.js';
+import { topCommand } from './top.js';
+
+const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+/** Builds the program (exported so tests can run commands in-process). */
+export function buildProgram(): Command {
+  const program = new Command('nightjar')
+    .description(
+      'Nightjar: network telemetry in one schema. Ingest Zeek logs and Suricata EVE, then ask who\n' +
+        'talked to whom, from where, how often and over what.',
+    )
+    .version(pkg.version)
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Quick start:
+  nightjar ingest /var/log/zeek/current/          load logs (format recognised from content)
+  nightjar stats                                  what the store holds
+  nightjar top talkers --since 24h                busiest hosts
+  nightjar query --host 10.0.0.5 --format ndjson  that host's connections
+
+The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
+    );
+  for (const c of [ingestCommand(), statsCommand(), queryCommand(), topCommand(), fieldsCommand(), demoCommand()]) {
+    // Usage errors exit 2 (as documented), help and version exit 0.
+    c.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
+    program.addCommand(c);
+  }
+  program.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
+  return program;
+}
+
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.exitCode = reportError(err);
+  });

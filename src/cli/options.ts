@@ -1,0 +1,76 @@
+/**
+ * Options shared by the data commands (store location, output format, simple filters), declared once
+ * and parsed once, so every command spells and checks them the same way.
+ */
+import { Command, Option } from 'commander';
+import { NightjarError } from '../model/errors.js';
+import { checkHost, checkPort, type BasicFilter } from '../query/basic-filter.js';
+import { parseTimeRange } from '../query/time-range.js';
+import { storeLocation } from '../store/open.js';
+import type { OutputFormat } from './output/format.js';
+
+/** Raw option values as commander gives them. */
+export interface CommonOpts {
+  db?: string;
+  format?: string;
+  since?: string;
+  until?: string;
+  host?: string[];
+  port?: string[];
+  proto?: string;
+  limit?: string;
+}
+
+const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
+
+/** Adds --db. */
+export function withDb(cmd: Command): Command {
+  return cmd.option('--db <path>', 'database file (default: $NIGHTJAR_DB or ./nightjar.duckdb)');
+}
+
+/** Adds --format. */
+export function withFormat(cmd: Command): Command {
+  return cmd.addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('table'));
+}
+
+/** Adds the simple filter options. */
+export function withFilter(cmd: Command): Command {
+  return cmd
+    .option('--since <time>', 'only records at or after this time: 30m, 2h, 7d, or an ISO time')
+    .option('--until <time>', 'only records before this time (same forms as --since)')
+    .option('--host <addr>', 'address or IPv4 CIDR on either side (repeatable)', collect)
+    .option('--port <port>', 'port on either side (repeatable)', collect)
+    .option('--proto <proto>', 'transport: tcp, udp, icmp, icmp6, sctp or a number');
+}
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
+}
+
+/** The store location chosen by --db and the environment. */
+export function dbOf(o: CommonOpts): string {
+  return storeLocation(o.db);
+}
+
+/** The output format chosen. */
+export function formatOf(o: CommonOpts): OutputFormat {
+  return (o.format ?? 'table') as OutputFormat;
+}
+
+/** The filter described by the options. */
+export function filterOf(o: CommonOpts): BasicFilter {
+  return {
+    range: parseTimeRange(o.since, o.until),
+    hosts: o.host?.map(checkHost),
+    ports: o.port?.map(checkPort),
+    proto: o.proto,
+  };
+}
+
+/** Parses --limit (a positive integer), or returns the fallback. */
+export function limitOf(o: CommonOpts, fallback?: number): number | undefined {
+  if (o.limit === undefined) return fallback;
+  const n = Number(o.limit);
+  if (!Number.isInteger(n) || n <= 0) throw new NightjarError('NJ_USAGE', `--limit ${o.limit}: give a positive whole number`);
+  return n;
+}

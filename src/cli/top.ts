@@ -1,0 +1,71 @@
+/** `nightjar top`: the busiest talkers, destinations, ports or services, with a bar chart in a terminal. */
+import { Command, Option } from 'commander';
+import { NightjarError } from '../model/errors.js';
+import { top, type TopMetric, type TopSubject } from '../query/questions.js';
+import { openStore } from '../store/open.js';
+import type { OutputColumn } from './output/format.js';
+import { bar } from './output/sparkline.js';
+import { dbOf, filterOf, formatOf, limitOf, withDb, withFilter, withFormat, type CommonOpts } from './options.js';
+import { printRows } from './print.js';
+
+const SUBJECTS: Record<TopSubject, { key: OutputColumn[]; extra: OutputColumn[] }> = {
+  talkers: {
+    key: [{ name: 'host' }],
+    extra: [{ name: 'bytes_sent', header: 'sent', kind: 'bytes' }, { name: 'bytes_received', header: 'received', kind: 'bytes' }, { name: 'peers', kind: 'number' }],
+  },
+  sources: { key: [{ name: 'host', header: 'source' }], extra: [{ name: 'peers', kind: 'number' }, { name: 'services' }] },
+  destinations: { key: [{ name: 'host', header: 'destination' }], extra: [{ name: 'peers', kind: 'number' }, { name: 'services' }] },
+  ports: { key: [{ name: 'port', kind: 'number' }, { name: 'proto' }], extra: [{ name: 'clients', kind: 'number' }, { name: 'servers', kind: 'number' }, { name: 'services' }] },
+  services: { key: [{ name: 'service' }], extra: [{ name: 'clients', kind: 'number' }, { name: 'servers', kind: 'number' }] },
+};
+
+/** Registers the command. */
+export function topCommand(): Command {
+  const cmd = new Command('top')
+    .summary('rank talkers, destinations, ports or services')
+    .description(
+      'Rank what the connections show. talkers: hosts by traffic on either side; sources and\n' +
+        'destinations: by side; ports: server ports; services: application protocols.',
+    )
+    .argument('<subject>', `one of ${Object.keys(SUBJECTS).join(', ')}`)
+    .addOption(new Option('--by <metric>', 'rank by').choices(['bytes', 'connections']).default('bytes'))
+    .option('-n, --limit <n>', 'how many to show (default 10)');
+  withFilter(cmd);
+  withFormat(cmd);
+  withDb(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  nightjar top talkers
+  nightjar top ports --by connections --since 24h
+  nightjar top destinations --host 10.0.0.5 --format json`,
+  );
+  cmd.action(async (subject: string, o: CommonOpts & { by: TopMetric }) => {
+    if (!(subject in SUBJECTS)) {
+      throw new NightjarError('NJ_USAGE', `top ${subject}: unknown; use one of ${Object.keys(SUBJECTS).join(', ')}`);
+    }
+    const s = subject as TopSubject;
+    const format = formatOf(o);
+    const store = await openStore(dbOf(o));
+    try {
+      const rows = await top(store, s, o.by, filterOf(o), limitOf(o, 10));
+      const cols: OutputColumn[] = [
+        ...SUBJECTS[s].key,
+        { name: 'connections', kind: 'number' },
+        { name: 'bytes', kind: 'bytes' },
+        ...SUBJECTS[s].extra,
+      ];
+      if (format === 'table' && rows.length > 0) {
+        const metric = o.by === 'bytes' ? 'bytes' : 'connections';
+        const max = Math.max(...rows.map((r) => Number(r[metric]) || 0));
+        for (const r of rows) r.share = bar(Number(r[metric]) || 0, max, 16);
+        cols.push({ name: 'share', header: o.by });
+      }
+      await printRows(rows, cols, format);
+    } finally {
+      await store.close();
+    }
+  });
+  return cmd;
+}

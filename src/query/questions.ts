@@ -1,0 +1,139 @@
+/**
+ * The questions the CLI asks of the store, as plain functions returning rows, so the HTTP API and the
+ * UI can call exactly the same code: what the store holds, records matching a filter, and top-N lists.
+ */
+import { EVENT_TABLES, tableByName, type EventTableName } from '../model/fields.js';
+import { NightjarError } from '../model/errors.js';
+import { ident, raw, sql, type SqlFragment } from '../store/sql.js';
+import type { Row, Store } from '../store/store.js';
+import { compileBasicFilter, type BasicFilter } from './basic-filter.js';
+
+/** Rows per table and source, the covered time span, and the ingested inputs. */
+export interface StoreStats {
+  location: string;
+  tables: { table: EventTableName; source_type: string | null; records: number; first: string | null; last: string | null }[];
+  totals: Record<EventTableName, number>;
+  first: string | null;
+  last: string | null;
+  ingests: { ingest_id: number; path: string; format: string; records: number; skipped: number; finished_at: string }[];
+}
+
+/** Summarises what the store holds. */
+export async function storeStats(store: Store): Promise<StoreStats> {
+  const tables: StoreStats['tables'] = [];
+  const totals = {} as Record<EventTableName, number>;
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const t of EVENT_TABLES) {
+    const rows = await store.all(
+      sql`SELECT source_type, count(*) AS records, min(ts) AS first, max(ts) AS last FROM ${ident(t.name)} GROUP BY source_type ORDER BY source_type`,
+    );
+    totals[t.name] = 0;
+    for (const r of rows) {
+      const rec = {
+        table: t.name,
+        source_type: r.source_type as string | null,
+        records: Number(r.records),
+        first: r.first as string | null,
+        last: r.last as string | null,
+      };
+      tables.push(rec);
+      totals[t.name] += rec.records;
+      if (rec.first !== null && (first === null || rec.first < first)) first = rec.first;
+      if (rec.last !== null && (last === null || rec.last > last)) last = rec.last;
+    }
+  }
+  const ingests = (await store.listIngests()).map((i) => ({
+    ingest_id: i.ingestId,
+    path: i.path,
+    format: i.format,
+    records: i.records,
+    skipped: i.skipped,
+    finished_at: i.finishedAt,
+  }));
+  return { location: store.location, tables, totals, first, last, ingests };
+}
+
+/** Names accepted for `--type`, mapped to tables (`conn` and `connections` both work). */
+export const TYPE_ALIASES: Record<string, EventTableName> = {
+  conn: 'connections',
+  connections: 'connections',
+  connection: 'connections',
+  flow: 'connections',
+  dns: 'dns',
+  firewall: 'firewall',
+  fw: 'firewall',
+  alert: 'findings',
+  alerts: 'findings',
+  findings: 'findings',
+  metadata: 'metadata',
+  meta: 'metadata',
+};
+
+/** Resolves a `--type` value. */
+export function resolveTable(type: string): EventTableName {
+  const t = TYPE_ALIASES[type.toLowerCase()];
+  if (!t) throw new NightjarError('NJ_USAGE', `--type ${type}: unknown; use one of ${Object.keys(TYPE_ALIASES).join(', ')}`);
+  return t;
+}
+
+/** The records of one table matching a filter, newest first, streamed in batches. */
+export function queryRecords(store: Store, table: EventTableName, filter: BasicFilter, limit?: number): AsyncIterable<Row[]> {
+  const def = tableByName(table)!;
+  const cols = def.fields.map((f) => f.name).filter((n) => n !== 'ingest_id');
+  const where = compileBasicFilter(filter, store.dialect);
+  const lim = limit === undefined ? raw('') : sql` LIMIT ${limit}`;
+  return store.stream(
+    sql`SELECT ${raw(cols.map((c) => `"${c}"`).join(', '))} FROM ${ident(table)} WHERE ${where} ORDER BY ts DESC${lim}`,
+  );
+}
+
+/** What `top` ranks. */
+export type TopSubject = 'talkers' | 'ports' | 'services' | 'destinations' | 'sources';
+
+/** What `top` ranks by. */
+export type TopMetric = 'bytes' | 'connections';
+
+const BYTES_ORIG = raw('coalesce(orig_ip_bytes, orig_bytes, 0)');
+const BYTES_RESP = raw('coalesce(resp_ip_bytes, resp_bytes, 0)');
+
+/** Ranks hosts, ports or services over the connections matching a filter. */
+export async function top(store: Store, subject: TopSubject, by: TopMetric, filter: BasicFilter, limit = 10): Promise<Row[]> {
+  const where = compileBasicFilter(filter, store.dialect);
+  const order = by === 'bytes' ? raw('bytes DESC, connections DESC') : raw('connections DESC, bytes DESC');
+  let q: SqlFragment;
+  switch (subject) {
+    case 'talkers':
+      // A host's traffic counts whichever side of the connection it was on.
+      q = sql`WITH sides AS (
+          SELECT orig_h AS host, ${BYTES_ORIG} AS sent, ${BYTES_RESP} AS received, resp_h AS peer FROM connections WHERE ${where}
+          UNION ALL
+          SELECT resp_h AS host, ${BYTES_RESP} AS sent, ${BYTES_ORIG} AS received, orig_h AS peer FROM connections WHERE ${where}
+        )
+        SELECT host, count(*) AS connections, sum(sent)::UBIGINT AS bytes_sent, sum(received)::UBIGINT AS bytes_received,
+               (sum(sent) + sum(received))::UBIGINT AS bytes, count(DISTINCT peer) AS peers
+        FROM sides WHERE host IS NOT NULL GROUP BY host ORDER BY ${order}, host LIMIT ${limit}`;
+      break;
+    case 'sources':
+    case 'destinations': {
+      const col = raw(subject === 'sources' ? 'orig_h' : 'resp_h');
+      const other = raw(subject === 'sources' ? 'resp_h' : 'orig_h');
+      q = sql`SELECT ${col} AS host, count(*) AS connections, sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes,
+               count(DISTINCT ${other}) AS peers, string_agg(DISTINCT service, ',') AS services
+        FROM connections WHERE ${where} AND ${col} IS NOT NULL GROUP BY ${col} ORDER BY ${order}, host LIMIT ${limit}`;
+      break;
+    }
+    case 'ports':
+      q = sql`SELECT resp_p AS port, proto, count(*) AS connections, sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes,
+               count(DISTINCT orig_h) AS clients, count(DISTINCT resp_h) AS servers, string_agg(DISTINCT service, ',') AS services
+        FROM connections WHERE ${where} AND resp_p IS NOT NULL AND proto IN ('tcp', 'udp', 'sctp')
+        GROUP BY resp_p, proto ORDER BY ${order}, port LIMIT ${limit}`;
+      break;
+    case 'services':
+      q = sql`SELECT coalesce(service, '(unknown)') AS service, count(*) AS connections,
+               sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes, count(DISTINCT orig_h) AS clients, count(DISTINCT resp_h) AS servers
+        FROM connections WHERE ${where} GROUP BY 1 ORDER BY ${order}, service LIMIT ${limit}`;
+      break;
+  }
+  return store.all(q);
+}
