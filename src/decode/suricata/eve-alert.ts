@@ -5,7 +5,8 @@
  * stays in extra, so nothing the sensor said is lost.
  */
 import { FINDINGS, columnIndex } from '../../model/fields.js';
-import { count, isObject, str, subObject, type EveObject, type EveSession } from './eve-session.js';
+import { subObject, type EveSession } from './eve-session.js';
+import { count, isObject, str, type EveObject } from './eve-values.js';
 
 const F = columnIndex(FINDINGS);
 

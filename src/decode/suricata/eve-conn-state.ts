@@ -26,7 +26,7 @@
  * sides sent packets); every other transport is OTH, as in Zeek. `history` is not derived: it needs
  * the order of packets, which the flags do not keep.
  */
-import { isObject } from './eve-session.js';
+import { isObject } from './eve-values.js';
 
 const FIN = 0x01;
 const SYN = 0x02;

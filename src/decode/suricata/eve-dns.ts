@@ -4,8 +4,10 @@
  * - v1 (Suricata up to 4.x, and `version: 1`): one event per query (`type: "query"`) and one event per
  *   resource record of a response (`type: "answer"`, or `"authority"`), each repeating the header.
  *   The consecutive records of one response (same flow_id, DNS id and timestamp) are grouped into one
- *   row; authority/additional records go to extra (`dns.records`), not to answers. A response with no records
- *   (NXDOMAIN...) is one `answer` event without rdata: a row with an empty answer list.
+ *   row; authority/additional records go to extra (`dns.records`), not to answers. A response with no
+ *   records (NXDOMAIN...) is one `answer` event without rdata: a row with an empty answer list. Records
+ *   of one response that another thread's line interrupts become two rows (Suricata writes them in a
+ *   burst, so this is rare).
  * - v2 (`version: 2`): queries as in v1; one `type: "answer"` event per response, with the query at
  *   top level (rrname/rrtype), the header (`flags` hex, qr/aa/tc/rd/ra, rcode) and an `answers` array
  *   and/or a `grouped` object (which has no TTLs).
@@ -27,7 +29,8 @@ import type { FlowKey } from '../flow-key.js';
 import { addAnswer, addAnswerArray, addGrouped, answerList, resetAnswers, writeAnswers, writeFlags, writeRcode } from './eve-dns-answers.js';
 import { qtypeNumber } from './eve-dns-codes.js';
 import { decodeMetadata } from './eve-metadata.js';
-import { isObject, rest, str, type EveObject, type EveSession } from './eve-session.js';
+import type { EveSession } from './eve-session.js';
+import { isObject, rest, str, type EveObject } from './eve-values.js';
 
 const D = columnIndex(DNS);
 

@@ -18,7 +18,8 @@
 import { CONNECTIONS, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import { zeekConnState } from './eve-conn-state.js';
-import { count, isObject, str, subObject, type EveObject, type EveSession } from './eve-session.js';
+import { subObject, type EveSession } from './eve-session.js';
+import { count, isObject, str, type EveObject } from './eve-values.js';
 import { parseEveTime } from './eve-time.js';
 
 const C = columnIndex(CONNECTIONS);

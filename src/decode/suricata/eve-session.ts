@@ -15,9 +15,7 @@ import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { canonicalIp } from './eve-ip.js';
 import { KeyTable, RawFilter } from './eve-raw-json.js';
 import { parseEveTime } from './eve-time.js';
-
-/** A parsed EVE record or one of its sub-objects. */
-export type EveObject = Record<string, unknown>;
+import { rest, type EveObject } from './eve-values.js';
 
 /** Value of `source_type` for every row this decoder writes. */
 export const SOURCE_TYPE = 'suricata';
@@ -64,34 +62,6 @@ export function subObject(name: 'flow' | 'netflow' | 'alert', mapped: readonly s
 /** True when `s` has the shape of a Community ID v1 ("1:" and the base64 of a 20-byte SHA-1). */
 function isCommunityIdV1(s: string): boolean {
   return s.length === 30 && s.charCodeAt(0) === 49 && s.charCodeAt(1) === 58 && s.charCodeAt(29) === 61;
-}
-
-/** True when `v` is a JSON object (not an array, not null). */
-export function isObject(v: unknown): v is EveObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A non-negative integer count, or null when absent or not one. */
-export function count(v: unknown): number | null {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null;
-}
-
-/** A string, or null. */
-export function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
-}
-
-/** Copies of `obj` without the keys in `skip`; null when nothing is left (non-objects pass through). */
-export function rest(obj: unknown, skip: ReadonlySet<string>): unknown {
-  if (!isObject(obj)) return obj;
-  const out: EveObject = {};
-  let n = 0;
-  for (const k in obj) {
-    if (skip.has(k)) continue;
-    out[k] = obj[k];
-    n++;
-  }
-  return n === 0 ? null : out;
 }
 
 function isPort(v: unknown): v is number {

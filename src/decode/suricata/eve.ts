@@ -21,7 +21,8 @@ import { decodeAlert } from './eve-alert.js';
 import { EveDns } from './eve-dns.js';
 import { decodeFlow, decodeNetflow } from './eve-flow.js';
 import { decodeMetadata } from './eve-metadata.js';
-import { EveSession, isObject } from './eve-session.js';
+import { EveSession } from './eve-session.js';
+import { isObject } from './eve-values.js';
 
 /** The first non-empty line, when it opens a JSON object (it may be cut short by the end of the head). */
 const FIRST_OBJECT_LINE = /^\s*(\{[^\n]*)/;
