@@ -1,0 +1,19 @@
+/**
+ * One measured ingest, run as its own process so its peak RSS is its own: ingests the given inputs
+ * into a fresh store and prints one JSON line with records, bytes, seconds and peak RSS.
+ */
+import fs from 'node:fs';
+import { ingest } from '../src/pipeline/ingest.js';
+import { openStore } from '../src/store/open.js';
+
+const [db, ...inputs] = process.argv.slice(2);
+for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
+const t0 = performance.now();
+const store = await openStore(db);
+const report = await ingest(store, inputs, { worker: process.env.NJ_BENCH_INLINE !== '1' });
+await store.close();
+const seconds = (performance.now() - t0) / 1000;
+const records = report.files.reduce((a, f) => a + f.totalRecords, 0);
+const bytes = report.files.reduce((a, f) => a + f.bytes, 0);
+const failed = report.files.filter((f) => f.status !== 'ingested').map((f) => f.message);
+process.stdout.write(JSON.stringify({ records, bytes, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024, failed }) + '\n');
