@@ -37,10 +37,11 @@ export function demoCommand(): Command {
         for (const r of rows) r.share = bar(Number(r.bytes) || 0, max, 16);
         process.stdout.write(`\n${title}\n`);
         const key = subject === 'talkers' ? [{ name: 'host' }] : subject === 'services' ? [{ name: 'service' }] : [{ name: 'port', kind: 'number' as const }, { name: 'proto' }];
-        await printRows(rows, [...key, { name: 'connections', kind: 'number' }, { name: 'bytes', kind: 'bytes' }, { name: 'share', header: 'bytes' }], 'table');
+        await printRows(rows, [...key, { name: 'connections', kind: 'number' }, { name: 'bytes', kind: 'bytes' }, { name: 'share', header: 'share' }], 'table');
       }
       process.stdout.write(
-        '\nNext: nightjar query --host 10.136.0.18 | nightjar top ports --by connections | nightjar query --type dns --format ndjson\n',
+        '\nTry next:\n  bin/nightjar.js query --host 10.136.0.18 --limit 5\n  bin/nightjar.js top ports --by connections\n' +
+          '  bin/nightjar.js query --type dns --limit 3 --format ndjson\n  bin/nightjar.js stats\n',
       );
       process.exitCode = ingestExitCode(report);
     } finally {

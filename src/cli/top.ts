@@ -60,7 +60,7 @@ Examples:
         const metric = o.by === 'bytes' ? 'bytes' : 'connections';
         const max = Math.max(...rows.map((r) => Number(r[metric]) || 0));
         for (const r of rows) r.share = bar(Number(r[metric]) || 0, max, 16);
-        cols.push({ name: 'share', header: o.by });
+        cols.push({ name: 'share', header: 'share' });
       }
       await printRows(rows, cols, format);
     } finally {
