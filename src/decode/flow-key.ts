@@ -3,7 +3,8 @@
  * sensor, ingest). All event tables start with the same fields in the same order, so one set of
  * column indexes serves them all.
  */
-import { communityId, protoNumber } from '../model/community-id.js';
+import { communityId, communityIdOfAddrs, protoNumber } from '../model/community-id.js';
+import { parseIpBytesInto } from '../model/ip.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import type { ColumnBatch } from '../store/column-batch.js';
 
@@ -22,7 +23,19 @@ export interface FlowKey {
   proto: string | null;
   /** Community ID given by the source, if any; computed otherwise. */
   communityId: string | null;
+  /**
+   * Addresses as ASCII bytes, for decoders that read text formats from bytes: when `origH`/`respH`
+   * are null and this is set, `buf[origHStart..origHEnd)` and `buf[respHStart..respHEnd)` are used.
+   */
+  addrBuf?: Uint8Array | null;
+  origHStart?: number;
+  origHEnd?: number;
+  respHStart?: number;
+  respHEnd?: number;
 }
+
+const addrA = new Uint8Array(16);
+const addrB = new Uint8Array(16);
 
 /** Canonical transport name for a protocol number (what `proto` holds). */
 export function protoName(n: number): string {
@@ -53,9 +66,16 @@ export function writeFlowKey(
 ): void {
   if (key.tsMicros !== null) b.setNum(K.ts, row, key.tsMicros);
   b.setStr(K.uid, row, key.uid);
-  b.setStr(K.orig_h, row, key.origH);
+  const ab = key.addrBuf;
+  const fromBytes = ab != null && key.origH === null && key.respH === null;
+  if (fromBytes) {
+    if (key.origHEnd! > key.origHStart!) b.setBytes(K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
+    if (key.respHEnd! > key.respHStart!) b.setBytes(K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
+  } else {
+    b.setStr(K.orig_h, row, key.origH);
+    b.setStr(K.resp_h, row, key.respH);
+  }
   if (key.origP !== null) b.setNum(K.orig_p, row, key.origP);
-  b.setStr(K.resp_h, row, key.respH);
   if (key.respP !== null) b.setNum(K.resp_p, row, key.respP);
   let num: number | undefined;
   if (key.proto !== null) {
@@ -64,8 +84,14 @@ export function writeFlowKey(
     if (num !== undefined) b.setNum(K.ip_proto, row, num);
   }
   let cid = key.communityId;
-  if (cid === null && num !== undefined && key.origH !== null && key.respH !== null) {
-    cid = communityId(key.origH, key.respH, key.origP ?? 0, key.respP ?? 0, num);
+  if (cid === null && num !== undefined) {
+    if (fromBytes) {
+      const la = parseIpBytesInto(ab, key.origHStart!, key.origHEnd!, addrA, 0);
+      const lb = parseIpBytesInto(ab, key.respHStart!, key.respHEnd!, addrB, 0);
+      if (la !== 0 && la === lb) cid = communityIdOfAddrs(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
+    } else if (key.origH !== null && key.respH !== null) {
+      cid = communityId(key.origH, key.respH, key.origP ?? 0, key.respP ?? 0, num);
+    }
   }
   b.setStr(K.community_id, row, cid);
   b.setStr(K.source_type, row, sourceType);

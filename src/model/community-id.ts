@@ -18,9 +18,6 @@ const msg = new Uint8Array(64);
 const addrA = new Uint8Array(16);
 const addrB = new Uint8Array(16);
 
-/** IANA numbers of the transports whose ports enter the hash. */
-const PORTED = new Set([6, 17, 132]);
-
 /**
  * Computes the Community ID v1 string (`1:base64`) of a flow. For ICMP and ICMPv6, `sport` is the
  * type and `dport` the code, as Zeek and Suricata log them. Returns null when an address does not parse.
@@ -36,6 +33,22 @@ export function communityId(
   const la = parseIpInto(saddr, addrA, 0);
   const lb = parseIpInto(daddr, addrB, 0);
   if (la === 0 || la !== lb) return null;
+  return communityIdOfAddrs(addrA, addrB, la, sport, dport, proto, seed);
+}
+
+/**
+ * Community ID of a flow whose addresses are already bytes (`len` 4 or 16 of each of `a` and `b`),
+ * for decoders that never make address strings.
+ */
+export function communityIdOfAddrs(
+  a: Uint8Array,
+  b: Uint8Array,
+  len: number,
+  sport: number,
+  dport: number,
+  proto: number,
+  seed = 0,
+): string {
   let sp = sport;
   let dp = dport;
   let oneWay = false;
@@ -47,11 +60,11 @@ export function communityId(
   }
   let swap = false;
   if (!oneWay) {
-    const c = compareBytes(addrA, addrB, la);
+    const c = compareBytes(a, b, len);
     swap = c > 0 || (c === 0 && sp > dp);
   }
-  const first = swap ? addrB : addrA;
-  const second = swap ? addrA : addrB;
+  const first = swap ? b : a;
+  const second = swap ? a : b;
   if (swap) {
     const t = sp;
     sp = dp;
@@ -60,11 +73,11 @@ export function communityId(
   let n = 0;
   msg[n++] = (seed >> 8) & 255;
   msg[n++] = seed & 255;
-  for (let i = 0; i < la; i++) msg[n++] = first[i];
-  for (let i = 0; i < la; i++) msg[n++] = second[i];
+  for (let i = 0; i < len; i++) msg[n++] = first[i];
+  for (let i = 0; i < len; i++) msg[n++] = second[i];
   msg[n++] = proto;
   msg[n++] = 0;
-  if (PORTED.has(proto) || proto === 1 || proto === 58) {
+  if (proto === 6 || proto === 17 || proto === 132 || proto === 1 || proto === 58) {
     msg[n++] = sp >> 8;
     msg[n++] = sp & 255;
     msg[n++] = dp >> 8;
@@ -80,6 +93,9 @@ function compareBytes(a: Uint8Array, b: Uint8Array, n: number): number {
 
 /** IANA protocol number of a transport name as Zeek and Suricata write it; undefined when unknown. */
 export function protoNumber(name: string): number | undefined {
+  // Decoders pass interned lower-case names; check those before lower-casing.
+  if (name === 'tcp') return 6;
+  if (name === 'udp') return 17;
   switch (name.toLowerCase()) {
     case 'tcp':
       return 6;

@@ -96,3 +96,36 @@ function parseV6(s: string, out: Uint8Array, off: number): boolean {
   }
   return true;
 }
+
+/**
+ * Parses an address written as ASCII bytes (`buf[start..end)`) into `out` at `off`, without making a
+ * string for the common IPv4 case. Returns 4, 16, or 0 when it is not an address.
+ */
+export function parseIpBytesInto(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): 0 | 4 | 16 {
+  for (let i = start; i < end; i++) if (buf[i] === 58) return parseV6Bytes(buf, start, end, out, off);
+  let part = 0;
+  let val = 0;
+  let digits = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 46) {
+      if (digits === 0 || part === 3) return 0;
+      out[off + part++] = val;
+      val = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      val = val * 10 + (c - 48);
+      if (++digits > 3 || val > 255) return 0;
+    } else return 0;
+  }
+  if (digits === 0 || part !== 3) return 0;
+  out[off + 3] = val;
+  return 4;
+}
+
+function parseV6Bytes(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): 0 | 16 {
+  // IPv6 (or garbage): rare enough on this path to go through a string.
+  let s = '';
+  for (let k = start; k < end; k++) s += String.fromCharCode(buf[k]);
+  return s.indexOf(':') >= 0 && parseV6(s, out, off) ? 16 : 0;
+}

@@ -91,6 +91,8 @@ class TsvDecoder {
     const fk = this.fk;
     fk.tsMicros = fk.origP = fk.respP = null;
     fk.uid = fk.origH = fk.respH = fk.proto = fk.communityId = null;
+    fk.addrBuf = buf;
+    fk.origHStart = fk.origHEnd = fk.respHStart = fk.respHEnd = 0;
     let sensor = ctx.sensor;
     const json = this.json;
     json.len = 0;
@@ -128,11 +130,13 @@ class TsvDecoder {
           break;
         case SHARED_ORIG_H:
           q = fieldEnd(buf, p, e, sep);
-          fk.origH = latin1(buf, p, q);
+          fk.origHStart = p;
+          fk.origHEnd = q;
           break;
         case SHARED_RESP_H:
           q = fieldEnd(buf, p, e, sep);
-          fk.respH = latin1(buf, p, q);
+          fk.respHStart = p;
+          fk.respHEnd = q;
           break;
         case SHARED_ORIG_P:
           v = scanUint(buf, p, e, sep);
@@ -228,7 +232,7 @@ class TsvDecoder {
     if (plan.table === 'metadata') b.setStr(LOG_COL, row, plan.log);
     json.byte(125);
     if (members > 0 || plan.alwaysJson) b.setBytes(plan.jsonCol, row, json.buf, 0, json.len);
-    fk.proto = fixIcmp6(fk.proto, fk.origH);
+    if (fk.proto === 'icmp' && buf.indexOf(58, fk.origHStart) >= 0 && buf.indexOf(58, fk.origHStart) < fk.origHEnd!) fk.proto = 'icmp6';
     writeFlowKey(b, row, fk, 'zeek', sensor, ctx.ingestId);
   }
 
