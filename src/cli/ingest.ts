@@ -102,7 +102,7 @@ be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
     const bar = tty
       ? new cliProgress.SingleBar(
           {
-            format: ' {bar} {percentage}% | {done} of {total} | {rate} rec/s | ETA {eta_formatted} | {input}',
+            format: ' {bar} {percentage}% | {done} of {size} | {rate} rec/s | ETA {eta_formatted} | {input}',
             barsize: 30,
             hideCursor: true,
             clearOnComplete: true,
@@ -122,7 +122,7 @@ be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
           if (!bar) return;
           const payload = {
             done: humanBytes(p.bytesDone),
-            total: humanBytes(p.bytesTotal),
+            size: humanBytes(p.bytesTotal),
             rate: humanCount(Math.round(p.records / Math.max(0.001, (performance.now() - t0) / 1000))),
             input: p.input.length > 40 ? '…' + p.input.slice(-39) : p.input,
           };
