@@ -5,25 +5,22 @@
  * cannot be read becomes one clear error in the report; the others go on.
  */
 import { statSync } from 'node:fs';
-import { DECODERS, sniffFormat } from '../decode/registry.js';
-import type { DecoderDef } from '../decode/decoder.js';
+import { DECODERS } from '../decode/registry.js';
 import type { EventTableName } from '../model/fields.js';
 import { NightjarError } from '../model/errors.js';
 import { expandInputs, type InputRef } from '../sources/expand-inputs.js';
 import { openInput, type OpenedInput } from '../sources/file-input.js';
 import type { IngestWriter, Store } from '../store/store.js';
 import { isoMicros } from '../store/duckdb/duckdb-store.js';
+import { decodeInput, sniffInput, type DecodeOutcome, type Driver } from './decode-input.js';
 import { InlineDecoder } from './inline-decoder.js';
 import type { SkipSummary } from './skip-log.js';
 import { WorkerDecoder } from './worker-decoder.js';
 
 export type { SkipSummary } from './skip-log.js';
 
-/** Either way of running a decoder. */
-type Driver = InlineDecoder | WorkerDecoder;
 
-/** How many bytes of an input are looked at to recognise its format. */
-const SNIFF_BYTES = 64 * 1024;
+
 
 /** Options of one ingest run. */
 export interface IngestOptions {
@@ -158,100 +155,36 @@ async function ingestOne(
     return summary;
   }
 
-  const iterator = input.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const head: Buffer[] = [];
-  let headLen = 0;
-  let ended = false;
-  let readFailure: string | null = null;
-  try {
-    while (headLen < SNIFF_BYTES) {
-      const r = await iterator.next();
-      if (r.done) {
-        ended = true;
-        break;
-      }
-      head.push(r.value);
-      headLen += r.value.length;
-    }
-  } catch (err) {
-    // Damage early in the input (a cut gzip): decode what came before it.
-    readFailure = readError(name, err);
-    ended = true;
-    if (headLen === 0) {
-      summary.message = readFailure;
-      return summary;
-    }
-  }
-  const headBuf = Buffer.concat(head);
-  let def: DecoderDef | null;
-  if (opts.format) def = DECODERS.get(opts.format)!;
-  else def = sniffFormat(headBuf);
-  if (def === null) {
-    input.stream.destroy();
-    summary.message =
-      headLen === 0
-        ? `${name}: the input is empty`
-        : `${name}: not a format Nightjar recognises (looked at the first ${Math.min(headLen, SNIFF_BYTES)} bytes); ` +
-          `known formats: ${[...DECODERS.keys()].join(', ')}; use --format to force one`;
+  const sniffed = await sniffInput(input, opts.format);
+  if ('error' in sniffed) {
+    summary.message = sniffed.error;
     return summary;
   }
-  summary.format = def.name;
+  summary.format = sniffed.def.name;
 
   const writer: IngestWriter = await store.beginIngest();
   let committed = false;
   try {
     if (previous && opts.force) await writer.replace(previous.ingestId);
-    const batchRows = opts.batchRows ?? 8192;
-    const counts: Partial<Record<EventTableName, number>> = {};
-    let records = 0;
-    driver.begin(def.name, writer.ingestId, opts.sensor ?? null, name, batchRows, (b) => {
-      writer.append(b);
-      const tname = b.table.name as EventTableName;
-      counts[tname] = (counts[tname] ?? 0) + b.length;
-      records += b.length;
-    });
-    let lastTick = performance.now();
-    let decoded = 0;
+    let outcome: DecodeOutcome;
     try {
-      if (headBuf.length > 0) await driver.push(headBuf);
-      decoded += headBuf.length;
-      if (!ended) {
-        while (true) {
-          let r: IteratorResult<Buffer>;
-          try {
-            r = await iterator.next();
-          } catch (err) {
-            // A damaged or truncated gzip stream: keep what was decoded, report where it stopped.
-            readFailure = readError(name, err);
-            break;
-          }
-          if (r.done) break;
-          decoded += r.value.length;
-          await driver.push(r.value);
-          const now = performance.now();
-          if (now - lastTick > 100) {
-            lastTick = now;
-            progress(input.bytesRead(), records);
-          }
-        }
-      }
-      const skips = await driver.finish();
-      summary.skipped = skips.skipped;
-      summary.totalSkipped = skips.totalSkipped;
-      summary.ignored = skips.ignored;
+      outcome = await decodeInput(
+        sniffed,
+        input,
+        driver,
+        { ingestId: writer.ingestId, sensor: opts.sensor ?? null, batchRows: opts.batchRows ?? 8192 },
+        (b) => writer.append(b),
+        progress,
+      );
     } catch (err) {
-      input.stream.destroy();
       summary.internal = true;
       summary.message = `${name}: ${err instanceof Error ? err.message : String(err)} (nothing from this input was stored; please report it)`;
       return summary;
     }
-    const gz = await input.gzipProblem(decoded);
-    if (gz !== null && readFailure === null) readFailure = `${name}: ${gz}`;
-    if (readFailure !== null) {
-      summary.totalSkipped++;
-      summary.skipped.read_error = { count: 1, first: [input.bytesRead()], unit: 'offset', example: readFailure };
-    }
-    progress(input.bytesRead(), records);
+    const { counts, records } = outcome;
+    summary.skipped = outcome.skips.skipped;
+    summary.totalSkipped = outcome.skips.totalSkipped;
+    summary.ignored = outcome.skips.ignored;
 
     summary.records = counts;
     summary.totalRecords = records;
@@ -284,7 +217,7 @@ async function ingestOne(
       sha256,
       path: name,
       size: summary.bytes,
-      format: def.name,
+      format: sniffed.def.name,
       sensor: opts.sensor ?? null,
       startedAt: isoMicros(Math.round((Date.now() - summary.seconds * 1000) * 1000)),
       finishedAt: now,
@@ -299,10 +232,4 @@ async function ingestOne(
   } finally {
     if (!committed) await writer.rollback().catch(() => undefined);
   }
-}
-
-function readError(name: string, err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  if (/incorrect header check|unexpected end of file|invalid/i.test(msg)) return `${name}: damaged gzip data: ${msg}`;
-  return msg.startsWith(name) ? msg : `${name}: ${msg}`;
 }

@@ -1,0 +1,149 @@
+/**
+ * Reading one opened input through a decoder, shared by ingest (into the store) and convert (into
+ * files): recognise the format from the first bytes, then stream every chunk through the decode
+ * driver, handing each finished batch to the caller and collecting skip counts, including damage
+ * found while reading (a cut gzip), so that what came before the damage is kept.
+ */
+import { DECODERS, sniffFormat } from '../decode/registry.js';
+import type { DecoderDef } from '../decode/decoder.js';
+import type { EventTableName } from '../model/fields.js';
+import type { OpenedInput } from '../sources/file-input.js';
+import type { ColumnBatch } from '../store/column-batch.js';
+import type { InlineDecoder } from './inline-decoder.js';
+import { SkipLog, type SkipCounts } from './skip-log.js';
+import type { WorkerDecoder } from './worker-decoder.js';
+
+/** How many bytes of an input are looked at to recognise its format. */
+export const SNIFF_BYTES = 64 * 1024;
+
+/** Either way of running a decoder. */
+export type Driver = InlineDecoder | WorkerDecoder;
+
+/** An input whose format is known, with the bytes already read to find it out. */
+export interface SniffedInput {
+  readonly def: DecoderDef;
+  readonly head: Buffer;
+  readonly ended: boolean;
+  readonly readFailure: string | null;
+  readonly iterator: AsyncIterator<Buffer>;
+}
+
+/** Reads the start of an input and picks its decoder; returns a message for the user when it cannot. */
+export async function sniffInput(input: OpenedInput, format?: string): Promise<SniffedInput | { error: string }> {
+  const name = input.name;
+  const iterator = input.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let ended = false;
+  let readFailure: string | null = null;
+  try {
+    while (headLen < SNIFF_BYTES) {
+      const r = await iterator.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head.push(r.value);
+      headLen += r.value.length;
+    }
+  } catch (err) {
+    // Damage early in the input (a cut gzip): decode what came before it.
+    readFailure = readError(name, err);
+    ended = true;
+    if (headLen === 0) return { error: readFailure };
+  }
+  const headBuf = Buffer.concat(head);
+  const def = format ? DECODERS.get(format)! : sniffFormat(headBuf);
+  if (def === null) {
+    input.stream.destroy();
+    return {
+      error:
+        headLen === 0
+          ? `${name}: the input is empty`
+          : `${name}: not a format Nightjar recognises (looked at the first ${Math.min(headLen, SNIFF_BYTES)} bytes); ` +
+            `known formats: ${[...DECODERS.keys()].join(', ')}; use --format to force one`,
+    };
+  }
+  return { def, head: headBuf, ended, readFailure, iterator };
+}
+
+/** What decoding an input produced. */
+export interface DecodeOutcome {
+  counts: Partial<Record<EventTableName, number>>;
+  records: number;
+  skips: SkipCounts;
+}
+
+/** Who the rows are for and how they are batched. */
+export interface DecodeParams {
+  readonly ingestId: number;
+  readonly sensor: string | null;
+  readonly batchRows: number;
+}
+
+/**
+ * Streams the rest of a sniffed input through `driver`; each batch goes to `onBatch` before it is
+ * reused. Throws only on an internal failure (a decoder bug); bad data is counted in `skips`.
+ */
+export async function decodeInput(
+  s: SniffedInput,
+  input: OpenedInput,
+  driver: Driver,
+  params: DecodeParams,
+  onBatch: (b: ColumnBatch) => void,
+  progress: (bytesDone: number, records: number) => void,
+): Promise<DecodeOutcome> {
+  const counts: Partial<Record<EventTableName, number>> = {};
+  let records = 0;
+  driver.begin(s.def.name, params.ingestId, params.sensor, input.name, params.batchRows, (b) => {
+    onBatch(b);
+    const tname = b.table.name as EventTableName;
+    counts[tname] = (counts[tname] ?? 0) + b.length;
+    records += b.length;
+  });
+  let readFailure = s.readFailure;
+  let lastTick = performance.now();
+  let decoded = s.head.length;
+  try {
+    if (s.head.length > 0) await driver.push(s.head);
+    if (!s.ended) {
+      while (true) {
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await s.iterator.next();
+        } catch (err) {
+          // A damaged or truncated gzip stream: keep what was decoded, report where it stopped.
+          readFailure = readError(input.name, err);
+          break;
+        }
+        if (r.done) break;
+        decoded += r.value.length;
+        await driver.push(r.value);
+        const now = performance.now();
+        if (now - lastTick > 100) {
+          lastTick = now;
+          progress(input.bytesRead(), records);
+        }
+      }
+    }
+  } catch (err) {
+    input.stream.destroy();
+    throw err;
+  }
+  const log = new SkipLog(s.def.positionUnit);
+  log.merge(await driver.finish());
+  const gz = await input.gzipProblem(decoded);
+  if (gz !== null && readFailure === null) readFailure = `${input.name}: ${gz}`;
+  if (readFailure !== null) {
+    log.totalSkipped++;
+    log.skipped.read_error = { count: 1, first: [input.bytesRead()], unit: 'offset', example: readFailure };
+  }
+  progress(input.bytesRead(), records);
+  return { counts, records, skips: log.toJSON() };
+}
+
+function readError(name: string, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/incorrect header check|unexpected end of file|invalid/i.test(msg)) return `${name}: damaged gzip data: ${msg}`;
+  return msg.startsWith(name) ? msg : `${name}: ${msg}`;
+}
