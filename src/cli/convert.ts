@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
-import { DECODERS } from '../decode/registry.js';
+import { DECODERS } from '../pipeline/registry.js';
 import { CONNECTIONS, DNS } from '../model/fields.js';
 import { NightjarError } from '../model/errors.js';
 import { ZeekLogWriter, type ZeekFlavour } from '../export/zeek-writer.js';

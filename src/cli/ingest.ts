@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { DECODERS } from '../decode/registry.js';
+import { DECODERS } from '../pipeline/registry.js';
 import { ingest, type FileSummary, type IngestReport } from '../pipeline/ingest.js';
 import { openStore } from '../store/open.js';
 import { humanBytes, humanCount, humanDuration } from './output/humanize.js';

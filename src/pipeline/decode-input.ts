@@ -4,7 +4,7 @@
  * driver, handing each finished batch to the caller and collecting skip counts, including damage
  * found while reading (a cut gzip), so that what came before the damage is kept.
  */
-import { DECODERS, sniffFormat } from '../decode/registry.js';
+import { DECODERS, sniffFormat } from './registry.js';
 import type { DecoderDef } from '../decode/decoder.js';
 import type { EventTableName } from '../model/fields.js';
 import type { OpenedInput } from '../sources/file-input.js';

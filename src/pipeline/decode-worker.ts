@@ -5,7 +5,7 @@
  * bounds how far ahead the reader may run.
  */
 import { parentPort } from 'node:worker_threads';
-import { DECODERS } from '../decode/registry.js';
+import { DECODERS } from './registry.js';
 import type { DecodeContext, Decoder } from '../decode/decoder.js';
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
 import { ColumnBatch, batchParts } from '../store/column-batch.js';

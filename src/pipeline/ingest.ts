@@ -5,7 +5,7 @@
  * cannot be read becomes one clear error in the report; the others go on.
  */
 import { statSync } from 'node:fs';
-import { DECODERS } from '../decode/registry.js';
+import { DECODERS } from './registry.js';
 import type { EventTableName } from '../model/fields.js';
 import { NightjarError } from '../model/errors.js';
 import { expandInputs, type InputRef } from '../sources/expand-inputs.js';

@@ -2,7 +2,7 @@
  * Runs a decoder on the calling thread, with the same interface as the worker: for small inputs,
  * tests, and platforms where a worker is not wanted.
  */
-import { DECODERS } from '../decode/registry.js';
+import { DECODERS } from './registry.js';
 import type { DecodeContext, Decoder } from '../decode/decoder.js';
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
 import { ColumnBatch } from '../store/column-batch.js';

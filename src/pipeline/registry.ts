@@ -1,11 +1,12 @@
 /**
  * Every format Nightjar can read, registered by name in one place. The pipeline sniffs an input's
- * first bytes against each and picks the most confident, unless `--format` names one.
+ * first bytes against each and picks the most confident, unless `--format` names one. It lives in
+ * the pipeline because some formats (captures) are decoders composed with the flow table.
  */
-import type { DecoderDef } from './decoder.js';
-import { zeekTsv } from './zeek/zeek-tsv.js';
-import { zeekJson } from './zeek/zeek-json.js';
-import { suricataEve } from './suricata/eve.js';
+import type { DecoderDef } from '../decode/decoder.js';
+import { zeekTsv } from '../decode/zeek/zeek-tsv.js';
+import { zeekJson } from '../decode/zeek/zeek-json.js';
+import { suricataEve } from '../decode/suricata/eve.js';
 
 /** All registered decoders, by name. */
 export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
