@@ -38,6 +38,11 @@ export interface IngestWriter {
   append(batch: ColumnBatch): void;
   /** Removes an earlier ingest's rows in this same transaction (for `--force`). */
   replace(oldIngestId: number): Promise<void>;
+  /**
+   * Commits everything appended so far with the ingest's record as it stands, and keeps the ingest
+   * open for more rows under the same id (live sources commit every few seconds this way).
+   */
+  checkpoint(record: Omit<IngestRecord, 'ingestId'>): Promise<void>;
   /** Records the ingest and commits everything appended. */
   commit(record: Omit<IngestRecord, 'ingestId'>): Promise<void>;
   /** Discards everything appended. */

@@ -149,3 +149,18 @@ test('user SQL is read-only', async () => {
   await assert.rejects(store.readOnlySql("SELECT * FROM read_csv('/etc/passwd')"));
   await store.close();
 });
+
+test('checkpoint commits what is appended and keeps the ingest open under the same id', async () => {
+  const file = tmpDb();
+  const store = await openDuckDBStore({ path: file });
+  const w = await store.beginIngest();
+  w.append(connBatch(10, w.ingestId));
+  await w.checkpoint({ ...REC, records: 10 });
+  w.append(connBatch(5, w.ingestId));
+  // Rows after the checkpoint are lost with a rollback (or a crash); the checkpointed ones stay.
+  await w.rollback();
+  assert.equal(await count(store), 10);
+  const ing = await store.listIngests();
+  assert.deepEqual(ing.map((i) => [i.ingestId, i.records]), [[1, 10]]);
+  await store.close();
+});

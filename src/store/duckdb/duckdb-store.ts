@@ -218,6 +218,15 @@ class DuckDBStore implements Store {
       loaders.set(name, l);
       return l;
     };
+    const record = async (rec: Omit<IngestRecord, 'ingestId'>): Promise<void> => {
+      for (const l of loaders.values()) l.close();
+      loaders.clear();
+      await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [ingestId]);
+      await conn.run(
+        `INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP, $9::TIMESTAMP, $10, $11, $12)`,
+        [ingestId, rec.fingerprint, rec.sha256, rec.path, rec.size, rec.format, rec.sensor, rec.startedAt, rec.finishedAt, rec.records, rec.skipped, rec.summary],
+      );
+    };
     // Appenders are created up front so append() can stay synchronous.
     for (const t of EVENT_TABLES) await loaderFor(t.name);
     return {
@@ -233,26 +242,14 @@ class DuckDBStore implements Store {
         await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [oldIngestId]);
         for (const t of EVENT_TABLES) await loaderFor(t.name);
       },
+      checkpoint: async (rec): Promise<void> => {
+        await record(rec);
+        await conn.run('COMMIT');
+        await conn.run('BEGIN TRANSACTION');
+        for (const t of EVENT_TABLES) await loaderFor(t.name);
+      },
       commit: async (rec): Promise<void> => {
-        for (const l of loaders.values()) l.close();
-        loaders.clear();
-        await conn.run(
-          `INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP, $9::TIMESTAMP, $10, $11, $12)`,
-          [
-            ingestId,
-            rec.fingerprint,
-            rec.sha256,
-            rec.path,
-            rec.size,
-            rec.format,
-            rec.sensor,
-            rec.startedAt,
-            rec.finishedAt,
-            rec.records,
-            rec.skipped,
-            rec.summary,
-          ],
-        );
+        await record(rec);
         await finish('COMMIT');
       },
       rollback: () => finish('ROLLBACK'),
