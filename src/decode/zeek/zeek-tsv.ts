@@ -12,7 +12,7 @@ import { lineFramer } from '../line-framer.js';
 import { ByteWriter } from './byte-writer.js';
 import {
   SHARED_CID, SHARED_ORIG_H, SHARED_ORIG_P, SHARED_PROTO, SHARED_RESP_H, SHARED_RESP_P, SHARED_SENSOR, SHARED_TS,
-  SHARED_UID, fixIcmp6,
+  SHARED_UID,
 } from './zeek-columns.js';
 import { isMarker, writeJsonValue } from './tsv-json.js';
 import {
