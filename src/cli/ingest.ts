@@ -28,7 +28,7 @@ export function ingestExitCode(report: IngestReport): number {
 
 function skipText(f: FileSummary): string {
   return Object.entries(f.skipped)
-    .map(([reason, s]) => `${reason} ×${s.count} (${s.unit === 'line' ? 'line' : 'offset'}${s.first.length > 1 ? 's' : ''} ${s.first.join(', ')}${s.count > s.first.length ? ', …' : ''})`)
+    .map(([reason, s]) => `${reason} ×${s.count} (${s.unit}${s.first.length > 1 ? 's' : ''} ${s.first.join(', ')}${s.count > s.first.length ? ', …' : ''})`)
     .join('; ');
 }
 

@@ -36,8 +36,8 @@ export interface DecoderDef {
   readonly name: string;
   /** One line for `--help`. */
   readonly description: string;
-  /** What a skip position means for this format (`line` or `offset`). */
-  readonly positionUnit: 'line' | 'offset';
+  /** What a skip position means for this format: a line number, a byte offset, or a packet number. */
+  readonly positionUnit: 'line' | 'offset' | 'packet';
   /** Confidence 0..1 that `head` (the first bytes of the input, decompressed) is this format. */
   sniff(head: Buffer): number;
   /** Starts decoding one input. */

@@ -7,10 +7,11 @@ import type { DecoderDef } from '../decode/decoder.js';
 import { zeekTsv } from '../decode/zeek/zeek-tsv.js';
 import { zeekJson } from '../decode/zeek/zeek-json.js';
 import { suricataEve } from '../decode/suricata/eve.js';
+import { pcapFormat } from '../flows/capture-decoder.js';
 
 /** All registered decoders, by name. */
 export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
-  [zeekTsv, zeekJson, suricataEve].map((d) => [d.name, d]),
+  [zeekTsv, zeekJson, suricataEve, pcapFormat].map((d) => [d.name, d]),
 );
 
 /** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */

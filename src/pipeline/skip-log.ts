@@ -3,13 +3,16 @@
 /** How many skip positions are kept per reason for the summary. */
 export const FIRST_POSITIONS = 5;
 
+/** What a skip position counts: lines of text, bytes, or packets of a capture. */
+export type PositionUnit = 'line' | 'offset' | 'packet';
+
 /** Skipped records of one reason. */
 export interface SkipSummary {
   count: number;
   /** The first few line numbers (or byte offsets) where it happened. */
   first: number[];
   /** What a position means. */
-  unit: 'line' | 'offset';
+  unit: PositionUnit;
   /** Detail of the first occurrence, when the decoder gave one. */
   example?: string;
 }
@@ -27,7 +30,7 @@ export class SkipLog implements SkipCounts {
   totalSkipped = 0;
   ignored: Record<string, number> = {};
 
-  constructor(private readonly unit: 'line' | 'offset') {}
+  constructor(private readonly unit: PositionUnit) {}
 
   /** Counts one skipped record. */
   skip(reason: string, position: number, detail?: string): void {

@@ -1,0 +1,37 @@
+/**
+ * Zeek-style connection uids: 'C' and 17 base62 characters. Derived from a per-run seed and the
+ * connection's serial number, so they are unique within a run (the first 32 bits are a bijection of
+ * the serial) and identical across runs over the same input with the same seed.
+ */
+
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The uid of connection number `serial` (1, 2, ...) under `seed`. */
+export function connectionUid(seed: number, serial: number): string {
+  const lo = serial >>> 0;
+  const hi = Math.floor(serial / 4294967296) >>> 0;
+  const s = (seed >>> 0) ^ Math.floor(seed / 4294967296);
+  const a = permute((lo ^ s) >>> 0);
+  const b = permute((hi + Math.imul(s, 0x9e3779b1) + Math.imul(lo, 0x85ebca6b)) >>> 0);
+  const c = permute((a ^ Math.imul(b, 0xc2b2ae35) ^ 0x5bd1e995) >>> 0);
+  return 'C' + base62(a, 6) + base62(b, 6) + base62(c, 5);
+}
+
+/** An invertible 32-bit mix (so distinct inputs give distinct outputs). */
+function permute(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+function base62(x: number, width: number): string {
+  let s = '';
+  for (let i = 0; i < width; i++) {
+    s += DIGITS[x % 62];
+    x = Math.floor(x / 62);
+  }
+  return s;
+}
