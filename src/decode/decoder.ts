@@ -14,6 +14,8 @@ export interface DecodeContext {
   readonly sensor: string | null;
   /** Name of the input (a file path or `-`); a hint only, never used to pick the format. */
   readonly inputName: string;
+  /** True for a live source (a capture in progress): long-lived state should be reported as it goes. */
+  readonly live?: boolean;
   /** The batch to add the next row of `table` to; it always has room for one more row. */
   batch(table: EventTableName): ColumnBatch;
   /** Counts one skipped record. `reason` is a short stable code such as `bad_json` or `column_count`. */

@@ -282,5 +282,6 @@ export const pcapFormat: DecoderDef = {
   description: 'packet captures (pcap, pcapng) to connections and DNS, as Zeek would log them',
   positionUnit: 'packet',
   sniff: (head) => sniffCapture(head),
-  create: (ctx) => new CaptureDecoder(ctx, {}),
+  // Live captures report long connections every 5 minutes (rows with state_reason 'interim').
+  create: (ctx) => new CaptureDecoder(ctx, { interimIntervalMicros: ctx.live ? 300_000_000 : 0 }),
 };

@@ -16,7 +16,15 @@ export class InlineDecoder {
   private onBatch: (b: ColumnBatch) => void = () => undefined;
 
   /** Starts an input; every full batch goes to `onBatch` and is reused once it returns. */
-  begin(format: string, ingestId: number, sensor: string | null, inputName: string, batchRows: number, onBatch: (b: ColumnBatch) => void): void {
+  begin(
+    format: string,
+    ingestId: number,
+    sensor: string | null,
+    inputName: string,
+    batchRows: number,
+    onBatch: (b: ColumnBatch) => void,
+    live = false,
+  ): void {
     const def = DECODERS.get(format)!;
     this.log = new SkipLog(def.positionUnit);
     this.onBatch = onBatch;
@@ -25,6 +33,7 @@ export class InlineDecoder {
       ingestId,
       sensor,
       inputName,
+      live,
       batch: (tname) => {
         let b = this.batches.get(tname);
         if (b === undefined) {
@@ -45,6 +54,14 @@ export class InlineDecoder {
   /** Decodes a chunk. */
   async push(chunk: Buffer): Promise<void> {
     this.decoder!.push(chunk);
+  }
+
+  /** Hands over every batch that has rows now, without ending the input (before a checkpoint). */
+  async flush(): Promise<void> {
+    for (const b of this.batches.values()) {
+      if (b.length > 0) this.onBatch(b);
+      b.clear();
+    }
   }
 
   /** Ends the input and hands over the last batches. */

@@ -99,7 +99,8 @@ const BYTES_RESP = raw('coalesce(resp_ip_bytes, resp_bytes, 0)');
 
 /** Ranks hosts, ports or services over the connections matching a filter. */
 export async function top(store: Store, subject: TopSubject, by: TopMetric, filter: BasicFilter, limit = 10): Promise<Row[]> {
-  const where = compileBasicFilter(filter, store.dialect);
+  // Interim rows (progress reports of connections still open in a live capture) would count twice.
+  const where = sql`${compileBasicFilter(filter, store.dialect)} AND state_reason IS DISTINCT FROM 'interim'`;
   const order = by === 'bytes' ? raw('bytes DESC, connections DESC') : raw('connections DESC, bytes DESC');
   let q: SqlFragment;
   switch (subject) {

@@ -53,6 +53,31 @@ export function quickFingerprint(fd: number, size: number): string {
   return `q1:${size}:${h.digest('hex')}`;
 }
 
+/** Wraps a live stream (a capture tool's output) as an input: no fingerprint, no gzip, counted and hashed. */
+export function openLiveStream(name: string, stream: Readable): OpenedInput {
+  const hash = crypto.createHash('sha256');
+  let raw = 0;
+  const counted = new PassThrough({ highWaterMark: 1024 * 1024 });
+  stream.on('data', (c: Buffer) => {
+    raw += c.length;
+    hash.update(c);
+    if (!counted.write(c)) stream.pause();
+  });
+  counted.on('drain', () => stream.resume());
+  stream.on('end', () => counted.end());
+  stream.on('error', (err) => counted.destroy(unreadable(name, err)));
+  return {
+    name,
+    size: null,
+    fingerprint: null,
+    gzip: false,
+    stream: counted,
+    bytesRead: () => raw,
+    sha256: () => hash.copy().digest('hex'),
+    gzipProblem: async () => null,
+  };
+}
+
 /** Opens an input; throws NightjarError(NJ_INPUT_UNREADABLE) naming the file and the cause. */
 export async function openInput(ref: InputRef): Promise<OpenedInput> {
   const hash = crypto.createHash('sha256');
