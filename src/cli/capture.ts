@@ -68,7 +68,7 @@ export function captureCommand(): Command {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     try {
-      const result = await ingestLive(store, openLiveStream(`${tool}:${o.interface}`, child.stdout), {
+      const result = await ingestLive(store, await openLiveStream(`${tool}:${o.interface}`, child.stdout), {
         sensor: o.sensor ?? null,
         commitEveryMs: every * 1000,
         onCommit: (n) => {

@@ -57,6 +57,10 @@ export class KeyBuilder {
   private dw: Uint32Array = new Uint32Array(4);
   private tsw: Uint32Array = new Uint32Array(4);
   private tdw: Uint32Array = new Uint32Array(4);
+  /** Word views of the last few PacketInfo objects seen, so callers may alternate a few of them. */
+  private readonly seen: (PacketInfo | null)[] = [null, null, null, null];
+  private readonly seenViews: Uint32Array[][] = [[], [], [], []];
+  private nextSeen = 0;
 
   constructor(
     private readonly vlanInKey: boolean,
@@ -191,13 +195,21 @@ export class KeyBuilder {
   /** The packet's outer source is the higher tunnel address (set by build for tunnelled packets). */
   tunnelSwap = false;
 
-  /** Word views of a PacketInfo's address arrays (created once per PacketInfo instance). */
+  /** Word views of a PacketInfo's address arrays (created once per PacketInfo, kept for the last four). */
   private bind(p: PacketInfo): void {
+    let i = this.seen.indexOf(p);
+    if (i < 0) {
+      i = this.nextSeen;
+      this.nextSeen = (i + 1) & 3;
+      this.seen[i] = p;
+      this.seenViews[i] = [words(p.src), words(p.dst), words(p.tunnelSrc), words(p.tunnelDst)];
+    }
+    const v = this.seenViews[i];
     this.pi = p;
-    this.sw = words(p.src);
-    this.dw = words(p.dst);
-    this.tsw = words(p.tunnelSrc);
-    this.tdw = words(p.tunnelDst);
+    this.sw = v[0];
+    this.dw = v[1];
+    this.tsw = v[2];
+    this.tdw = v[3];
   }
 }
 

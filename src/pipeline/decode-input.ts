@@ -25,26 +25,24 @@ export interface SniffedInput {
   readonly head: Buffer;
   readonly ended: boolean;
   readonly readFailure: string | null;
-  readonly iterator: AsyncIterator<Buffer>;
 }
 
 /** Reads the start of an input and picks its decoder; returns a message for the user when it cannot. */
 export async function sniffInput(input: OpenedInput, format?: string): Promise<SniffedInput | { error: string }> {
   const name = input.name;
-  const iterator = input.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head: Buffer[] = [];
   let headLen = 0;
   let ended = false;
   let readFailure: string | null = null;
   try {
     while (headLen < SNIFF_BYTES) {
-      const r = await iterator.next();
-      if (r.done) {
+      const c = await input.next();
+      if (c === null) {
         ended = true;
         break;
       }
-      head.push(r.value);
-      headLen += r.value.length;
+      head.push(c);
+      headLen += c.length;
     }
   } catch (err) {
     // Damage early in the input (a cut gzip): decode what came before it.
@@ -53,9 +51,10 @@ export async function sniffInput(input: OpenedInput, format?: string): Promise<S
     if (headLen === 0) return { error: readFailure };
   }
   const headBuf = Buffer.concat(head);
+  if (input.pooled) for (const c of head) input.recycle(c.buffer);
   const def = format ? DECODERS.get(format)! : sniffFormat(headBuf);
   if (def === null) {
-    input.stream.destroy();
+    input.close();
     return {
       error:
         headLen === 0
@@ -64,7 +63,7 @@ export async function sniffInput(input: OpenedInput, format?: string): Promise<S
             `known formats: ${[...DECODERS.keys()].join(', ')}; use --format to force one`,
     };
   }
-  return { def, head: headBuf, ended, readFailure, iterator };
+  return { def, head: headBuf, ended, readFailure };
 }
 
 /** What decoding an input produced. */
@@ -95,11 +94,19 @@ export async function decodeInput(
 ): Promise<DecodeOutcome> {
   const counts: Partial<Record<EventTableName, number>> = {};
   let records = 0;
-  driver.begin(s.def.name, params.ingestId, params.sensor, input.name, params.batchRows, (b) => {
-    onBatch(b);
-    const tname = b.table.name as EventTableName;
-    counts[tname] = (counts[tname] ?? 0) + b.length;
-    records += b.length;
+  driver.begin({
+    format: s.def.name,
+    ingestId: params.ingestId,
+    sensor: params.sensor,
+    inputName: input.name,
+    batchRows: params.batchRows,
+    onBatch: (b) => {
+      onBatch(b);
+      const tname = b.table.name as EventTableName;
+      counts[tname] = (counts[tname] ?? 0) + b.length;
+      records += b.length;
+    },
+    onRecycle: (buf) => input.recycle(buf),
   });
   let readFailure = s.readFailure;
   let lastTick = performance.now();
@@ -108,17 +115,17 @@ export async function decodeInput(
     if (s.head.length > 0) await driver.push(s.head);
     if (!s.ended) {
       while (true) {
-        let r: IteratorResult<Buffer>;
+        let c: Buffer | null;
         try {
-          r = await s.iterator.next();
+          c = await input.next();
         } catch (err) {
           // A damaged or truncated gzip stream: keep what was decoded, report where it stopped.
           readFailure = readError(input.name, err);
           break;
         }
-        if (r.done) break;
-        decoded += r.value.length;
-        await driver.push(r.value);
+        if (c === null) break;
+        decoded += c.length;
+        await driver.push(c, input.pooled);
         const now = performance.now();
         if (now - lastTick > 100) {
           lastTick = now;
@@ -127,7 +134,7 @@ export async function decodeInput(
       }
     }
   } catch (err) {
-    input.stream.destroy();
+    input.close();
     throw err;
   }
   const log = new SkipLog(s.def.positionUnit);

@@ -35,6 +35,7 @@ port.on('message', (msg: ToWorker) => {
         ingestId: msg.ingestId,
         sensor: msg.sensor,
         inputName: msg.inputName,
+        live: msg.live,
         batch(tname) {
           let b = batches.get(tname);
           if (b !== undefined && b.full) {
@@ -54,8 +55,9 @@ port.on('message', (msg: ToWorker) => {
       break;
     }
     case 'chunk':
-      decoder!.push(Buffer.from(msg.buf));
-      port.postMessage({ type: 'ack' });
+      decoder!.push(Buffer.from(msg.buf, 0, msg.length));
+      // The chunk's memory goes back to the reader for its next read.
+      port.postMessage({ type: 'ack', buf: msg.buf }, [msg.buf]);
       break;
     case 'finish':
       decoder!.finish();

@@ -147,7 +147,7 @@ async function ingestOne(
   }
   let previous = input.fingerprint ? await store.findIngest(input.fingerprint) : null;
   if (previous && !opts.force) {
-    input.stream.destroy();
+    input.close();
     summary.status = 'already-ingested';
     summary.format = previous.format;
     summary.ingestId = previous.ingestId;

@@ -7,6 +7,7 @@ import type { DecodeContext, Decoder } from '../decode/decoder.js';
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
 import { ColumnBatch } from '../store/column-batch.js';
 import { SkipLog, type SkipCounts } from './skip-log.js';
+import type { DecodeJob } from './worker-protocol.js';
 
 /** Decoding on the current thread. */
 export class InlineDecoder {
@@ -14,26 +15,21 @@ export class InlineDecoder {
   private log = new SkipLog('line');
   private readonly batches = new Map<EventTableName, ColumnBatch>();
   private onBatch: (b: ColumnBatch) => void = () => undefined;
+  private onRecycle: ((buf: ArrayBuffer) => void) | undefined;
 
-  /** Starts an input; every full batch goes to `onBatch` and is reused once it returns. */
-  begin(
-    format: string,
-    ingestId: number,
-    sensor: string | null,
-    inputName: string,
-    batchRows: number,
-    onBatch: (b: ColumnBatch) => void,
-    live = false,
-  ): void {
+  /** Starts an input; every full batch goes to `job.onBatch` and is reused once it returns. */
+  begin(job: DecodeJob): void {
+    const { format, ingestId, sensor, inputName, batchRows, live } = job;
     const def = DECODERS.get(format)!;
     this.log = new SkipLog(def.positionUnit);
-    this.onBatch = onBatch;
+    this.onBatch = job.onBatch;
+    this.onRecycle = job.onRecycle;
     this.batches.clear();
     const ctx: DecodeContext = {
       ingestId,
       sensor,
       inputName,
-      live,
+      live: live ?? false,
       batch: (tname) => {
         let b = this.batches.get(tname);
         if (b === undefined) {
@@ -51,9 +47,10 @@ export class InlineDecoder {
     this.decoder = def.create(ctx);
   }
 
-  /** Decodes a chunk. */
-  async push(chunk: Buffer): Promise<void> {
+  /** Decodes a chunk; an `owned` chunk's buffer goes back through job.onRecycle at once. */
+  async push(chunk: Buffer, owned = false): Promise<void> {
     this.decoder!.push(chunk);
+    if (owned) this.onRecycle?.(chunk.buffer as ArrayBuffer);
   }
 
   /** Hands over every batch that has rows now, without ending the input (before a checkpoint). */

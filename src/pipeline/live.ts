@@ -33,19 +33,18 @@ export interface LiveResult {
 
 /** Reads a live input to its end, committing as it goes. */
 export async function ingestLive(store: Store, input: OpenedInput, opts: LiveOptions): Promise<LiveResult> {
-  const it = input.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head: Buffer[] = [];
   let headLen = 0;
   let ended = false;
   // A capture tool writes its file header at once: the first chunk is enough to recognise it.
   while (headLen < 24) {
-    const r = await it.next();
-    if (r.done) {
+    const c = await input.next();
+    if (c === null) {
       ended = true;
       break;
     }
-    head.push(r.value);
-    headLen += r.value.length;
+    head.push(c);
+    headLen += c.length;
   }
   const headBuf = Buffer.concat(head);
   const def = opts.format ? DECODERS.get(opts.format) : sniffFormat(headBuf.subarray(0, SNIFF_BYTES));
@@ -56,10 +55,18 @@ export async function ingestLive(store: Store, input: OpenedInput, opts: LiveOpt
   let records = 0;
   let commits = 0;
   const startedAt = isoMicros(Date.now() * 1000);
-  driver.begin(def.name, writer.ingestId, opts.sensor ?? null, input.name, 4096, (b) => {
-    writer.append(b);
-    records += b.length;
-  }, true);
+  driver.begin({
+    format: def.name,
+    ingestId: writer.ingestId,
+    sensor: opts.sensor ?? null,
+    inputName: input.name,
+    batchRows: 4096,
+    live: true,
+    onBatch: (b) => {
+      writer.append(b);
+      records += b.length;
+    },
+  });
   const record = () => ({
     fingerprint: `live:${input.name}:${startedAt}`,
     sha256: input.sha256(),
@@ -90,10 +97,10 @@ export async function ingestLive(store: Store, input: OpenedInput, opts: LiveOpt
   try {
     if (headBuf.length) await driver.push(headBuf);
     while (!ended) {
-      const r = await it.next();
-      if (r.done) break;
+      const c = await input.next();
+      if (c === null) break;
       await pending;
-      await driver.push(r.value);
+      await driver.push(c);
     }
   } finally {
     clearInterval(timer);

@@ -7,7 +7,7 @@ import { tableByName } from '../model/fields.js';
 import { NightjarError } from '../model/errors.js';
 import { batchFromParts, type ColumnBatch } from '../store/column-batch.js';
 import type { SkipCounts } from './skip-log.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import type { DecodeJob, FromWorker, ToWorker } from './worker-protocol.js';
 
 /** Chunks sent but not yet decoded. */
 const MAX_IN_FLIGHT = 4;
@@ -18,6 +18,7 @@ export class WorkerDecoder {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
   private onBatch: (b: ColumnBatch) => void = () => undefined;
+  private onRecycle: ((buf: ArrayBuffer) => void) | undefined;
   private onDone: ((c: SkipCounts) => void) | null = null;
   private failure: Error | null = null;
   private closing = false;
@@ -39,6 +40,7 @@ export class WorkerDecoder {
         this.fail(err as Error);
       }
     } else if (m.type === 'ack') {
+      this.onRecycle?.(m.buf);
       this.inFlight--;
       this.waiters.shift()?.();
     } else {
@@ -56,20 +58,30 @@ export class WorkerDecoder {
     this.worker.postMessage(m, transfer);
   }
 
-  /** Starts an input; every decoded batch goes to `onBatch` (synchronously, in order). */
-  begin(format: string, ingestId: number, sensor: string | null, inputName: string, batchRows: number, onBatch: (b: ColumnBatch) => void): void {
-    this.onBatch = onBatch;
-    this.post({ type: 'begin', format, ingestId, sensor, inputName, batchRows });
+  /** Starts an input; every decoded batch goes to `job.onBatch` (synchronously, in order). */
+  begin(job: DecodeJob): void {
+    this.onBatch = job.onBatch;
+    this.onRecycle = job.onRecycle;
+    const { format, ingestId, sensor, inputName, batchRows } = job;
+    this.post({ type: 'begin', format, ingestId, sensor, inputName, batchRows, live: job.live ?? false });
   }
 
-  /** Sends a chunk, waiting first while too many are in flight. */
-  async push(chunk: Buffer): Promise<void> {
+  /**
+   * Sends a chunk, waiting first while too many are in flight. An `owned` chunk (starting at offset 0
+   * of its own ArrayBuffer) is transferred, not copied, and comes back through job.onRecycle.
+   */
+  async push(chunk: Buffer, owned = false): Promise<void> {
     while (this.inFlight >= MAX_IN_FLIGHT && this.failure === null) await new Promise<void>((r) => this.waiters.push(r));
     if (this.failure) throw this.failure;
-    const copy = new Uint8Array(chunk.length);
-    copy.set(chunk);
+    let buf: ArrayBuffer;
+    if (owned && chunk.byteOffset === 0) buf = chunk.buffer as ArrayBuffer;
+    else {
+      const copy = new Uint8Array(chunk.length);
+      copy.set(chunk);
+      buf = copy.buffer;
+    }
     this.inFlight++;
-    this.post({ type: 'chunk', buf: copy.buffer }, [copy.buffer]);
+    this.post({ type: 'chunk', buf, length: chunk.length }, [buf]);
   }
 
   /** Ends the input; resolves with its skip counts once every batch has been handed over. */

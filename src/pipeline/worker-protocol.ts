@@ -4,12 +4,27 @@ import type { SkipCounts } from './skip-log.js';
 
 /** From the pipeline to the worker. */
 export type ToWorker =
-  | { type: 'begin'; format: string; ingestId: number; sensor: string | null; inputName: string; batchRows: number }
-  | { type: 'chunk'; buf: ArrayBuffer }
+  | { type: 'begin'; format: string; ingestId: number; sensor: string | null; inputName: string; batchRows: number; live: boolean }
+  | { type: 'chunk'; buf: ArrayBuffer; length: number }
   | { type: 'finish' };
 
 /** From the worker to the pipeline. */
 export type FromWorker =
   | { type: 'batch'; parts: BatchParts }
-  | { type: 'ack' }
+  | { type: 'ack'; buf: ArrayBuffer }
   | { type: 'done'; counts: SkipCounts };
+
+/** What a decode driver is asked to do for one input. */
+export interface DecodeJob {
+  readonly format: string;
+  readonly ingestId: number;
+  readonly sensor: string | null;
+  readonly inputName: string;
+  readonly batchRows: number;
+  /** A live source (see DecodeContext.live). */
+  readonly live?: boolean;
+  /** Receives every finished batch, in order; the batch may be reused once this returns. */
+  readonly onBatch: (b: import('../store/column-batch.js').ColumnBatch) => void;
+  /** Receives a pushed chunk's buffer back once it was decoded (pooled inputs reuse it). */
+  readonly onRecycle?: (buf: ArrayBuffer) => void;
+}

@@ -2,31 +2,49 @@
  * Opens one input for reading: a quick fingerprint before reading (size plus SHA-256 of the first and
  * last MiB, so a re-ingest is refused without reading the whole file), transparent gunzip by magic
  * bytes, and a SHA-256 of everything read. Sources do no parsing.
+ *
+ * Plain files are read with fs.read into a pool of 1 MiB buffers that consumers hand back when done
+ * (or transfer to a worker and back): a stream would allocate a fresh buffer per chunk, and on a
+ * multi-gigabyte capture that garbage cost more than decoding the packets.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { NightjarError } from '../model/errors.js';
 import type { InputRef } from './expand-inputs.js';
 
 const EDGE = 1024 * 1024;
+/** Size of pooled read buffers. */
+export const CHUNK_BYTES = 1024 * 1024;
 
-/** An opened input. `stream` yields decompressed bytes; `bytesRead()` counts raw bytes. */
+/** An opened input, read chunk by chunk. */
 export interface OpenedInput {
   readonly name: string;
   /** Size in bytes when known (files), for progress. */
   readonly size: number | null;
-  /** Quick fingerprint for files; null for stdin (known only from the full hash at the end). */
+  /** Quick fingerprint for files; null for streams (known only from the full hash at the end). */
   readonly fingerprint: string | null;
   readonly gzip: boolean;
-  readonly stream: Readable;
+  /**
+   * True when chunks are views on pooled buffers: a chunk starts at offset 0 of its ArrayBuffer, which
+   * the consumer owns until it gives it back with recycle() (it may transfer it to a worker first).
+   */
+  readonly pooled: boolean;
+  /** The next chunk of (decompressed) bytes, or null at the end; rejects on a read error. */
+  next(): Promise<Buffer | null>;
+  /** Gives a pooled chunk's buffer back for reuse. */
+  recycle(buf: ArrayBufferLike): void;
+  /** Stops reading and releases the file. */
+  close(): void;
+  /** Raw (compressed, as read) bytes so far. */
   bytesRead(): number;
-  /** SHA-256 of the raw bytes read so far (call after the stream ended). */
+  /** SHA-256 of the raw bytes read so far (call after the end). */
   sha256(): string;
   /**
-   * For gzip input, after the end, given how many bytes came out: null when the gzip trailer matches, else why not. Partial
-   * output is always delivered (truncated gzip keeps what it held), so this is how truncation is seen.
+   * For gzip input, after the end, given how many bytes came out: null when the gzip trailer matches,
+   * else why not. Partial output is always delivered (a cut gzip keeps what it held), so this is how
+   * truncation is seen.
    */
   gzipProblem(decompressedBytes: number): Promise<string | null>;
 }
@@ -53,134 +71,146 @@ export function quickFingerprint(fd: number, size: number): string {
   return `q1:${size}:${h.digest('hex')}`;
 }
 
-/** Wraps a live stream (a capture tool's output) as an input: no fingerprint, no gzip, counted and hashed. */
-export function openLiveStream(name: string, stream: Readable): OpenedInput {
-  const hash = crypto.createHash('sha256');
-  let raw = 0;
-  const counted = new PassThrough({ highWaterMark: 1024 * 1024 });
-  stream.on('data', (c: Buffer) => {
-    raw += c.length;
-    hash.update(c);
-    if (!counted.write(c)) stream.pause();
-  });
-  counted.on('drain', () => stream.resume());
-  stream.on('end', () => counted.end());
-  stream.on('error', (err) => counted.destroy(unreadable(name, err)));
-  return {
-    name,
-    size: null,
-    fingerprint: null,
-    gzip: false,
-    stream: counted,
-    bytesRead: () => raw,
-    sha256: () => hash.copy().digest('hex'),
-    gzipProblem: async () => null,
-  };
+function readAsync(fd: number, buf: Uint8Array, position: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.read(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
-/** Opens an input; throws NightjarError(NJ_INPUT_UNREADABLE) naming the file and the cause. */
-export async function openInput(ref: InputRef): Promise<OpenedInput> {
-  const hash = crypto.createHash('sha256');
-  let raw = 0;
-  let source: Readable;
-  let name: string;
-  let size: number | null = null;
-  let fingerprint: string | null = null;
-  if (ref.kind === 'stdin') {
-    name = '-';
-    source = process.stdin;
-  } else {
-    name = ref.path;
-    let fd: number;
-    try {
-      fd = fs.openSync(ref.path, 'r');
-      const st = fs.fstatSync(fd);
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      size = st.size;
-      fingerprint = quickFingerprint(fd, st.size);
-    } catch (err) {
-      throw unreadable(name, err);
+/** Raw bytes of a source, counted and hashed, with the last 8 kept for the gzip trailer check. */
+class RawTally {
+  readonly hash = crypto.createHash('sha256');
+  bytes = 0;
+  readonly tail = Buffer.alloc(8);
+  tailLen = 0;
+
+  add(c: Uint8Array): void {
+    this.bytes += c.length;
+    this.hash.update(c);
+    if (c.length >= 8) this.tail.set(c.subarray(c.length - 8));
+    else {
+      this.tail.copyWithin(0, c.length);
+      this.tail.set(c, 8 - c.length);
     }
-    source = fs.createReadStream('', { fd, highWaterMark: 1024 * 1024 });
+    this.tailLen = Math.min(8, this.tailLen + c.length);
   }
-  // Peek at the first bytes to detect gzip, then hand the stream on.
-  const first = await readFirst(source, name);
-  const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
-  const counted = new PassThrough({ highWaterMark: 1024 * 1024 });
-  const feed = (c: Buffer): void => {
-    raw += c.length;
-    hash.update(c);
-  };
-  if (first.length > 0) {
-    feed(first);
-    counted.write(first);
+
+  trailerMatches(outBytes: number): boolean {
+    return this.tailLen === 8 && this.tail.readUInt32LE(4) === outBytes % 2 ** 32;
   }
-  source.on('data', (c: Buffer) => {
-    feed(c);
-    if (!counted.write(c)) source.pause();
-  });
-  counted.on('drain', () => source.resume());
-  source.on('end', () => counted.end());
-  source.on('error', (err) => counted.destroy(unreadable(name, err)));
-  source.resume();
-  let stream: Readable = counted;
-  const tail = Buffer.alloc(8);
-  let tailLen = 0;
-  if (gzip) {
-    // Z_SYNC_FLUSH at the end: a cut-off stream yields everything decodable instead of an error
-    // that would discard zlib's buffered output; the trailer check below reports the damage.
-    const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    gunzip.on('error', () => undefined); // errors reach the reader through its iterator
-    counted.on('data', (c: Buffer) => {
-      if (c.length >= 8) c.copy(tail, 0, c.length - 8);
-      else {
-        tail.copyWithin(0, c.length);
-        c.copy(tail, 8 - c.length);
-      }
-      tailLen = Math.min(8, tailLen + c.length);
-    });
-    counted.on('error', (err) => gunzip.destroy(err));
-    stream = counted.pipe(gunzip);
-  }
-  const gzipProblem = async (outBytes: number): Promise<string | null> => {
-    if (!gzip) return null;
-    if (tailLen === 8 && tail.readUInt32LE(4) === outBytes % 2 ** 32) return null;
-    // The last member's size differs from the total: truncated, or several members. Files can be
-    // checked again strictly; standard input cannot be re-read.
-    if (ref.kind !== 'file') return 'gzip trailer does not match the data (truncated, or several gzip members)';
-    return verifyGzip(ref.path);
+}
+
+/** Reads a plain file into pooled buffers. */
+function pooledFile(name: string, fd: number, size: number, fingerprint: string): OpenedInput {
+  const tally = new RawTally();
+  const pool: ArrayBuffer[] = [];
+  let pos = 0;
+  let closed = false;
+  const close = (): void => {
+    if (!closed) fs.closeSync(fd);
+    closed = true;
   };
   return {
     name,
     size,
     fingerprint,
-    gzip,
-    stream,
-    bytesRead: () => raw,
-    sha256: () => hash.copy().digest('hex'),
-    gzipProblem,
+    gzip: false,
+    pooled: true,
+    async next(): Promise<Buffer | null> {
+      if (closed) return null;
+      const ab = pool.pop() ?? new ArrayBuffer(CHUNK_BYTES);
+      let n: number;
+      try {
+        n = await readAsync(fd, new Uint8Array(ab), pos);
+      } catch (err) {
+        close();
+        throw unreadable(name, err);
+      }
+      if (n === 0) {
+        pool.push(ab);
+        close();
+        return null;
+      }
+      pos += n;
+      const chunk = Buffer.from(ab, 0, n);
+      tally.add(chunk);
+      return chunk;
+    },
+    recycle(buf: ArrayBufferLike): void {
+      if (buf.byteLength === CHUNK_BYTES && pool.length < 8) pool.push(buf as ArrayBuffer);
+    },
+    close,
+    bytesRead: () => tally.bytes,
+    sha256: () => tally.hash.copy().digest('hex'),
+    gzipProblem: async () => null,
   };
 }
 
-/** Decompresses a file strictly (output discarded) to tell a truncated gzip from a multi-member one. */
-function verifyGzip(file: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const g = zlib.createGunzip();
-    g.on('data', () => undefined);
-    g.on('end', () => resolve(null));
-    g.on('error', (err) => resolve(`damaged gzip data: ${err.message}`));
-    const rs = fs.createReadStream(file);
-    rs.on('error', (err) => resolve(`cannot re-read: ${err.message}`));
-    rs.pipe(g);
-  });
+/** Reads a stream (a gzip file, stdin, a capture tool's output), gunzipping when it starts with gzip's magic. */
+function streamed(
+  name: string,
+  source: Readable,
+  size: number | null,
+  fingerprint: string | null,
+  gzip: boolean,
+  verifyPath: string | null,
+): OpenedInput {
+  const tally = new RawTally();
+  const rawIt = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  async function* raw(): AsyncGenerator<Buffer> {
+    while (true) {
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await rawIt.next();
+      } catch (err) {
+        throw unreadable(name, err);
+      }
+      if (r.done) return;
+      tally.add(r.value);
+      yield r.value;
+    }
+  }
+  let it: AsyncIterator<Buffer>;
+  if (gzip) {
+    // Z_SYNC_FLUSH at the end: a cut-off stream yields everything decodable instead of an error
+    // that would discard zlib's buffered output; the trailer check reports the damage.
+    const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    gunzip.on('error', () => undefined); // errors reach the reader through its iterator
+    const rawStream = Readable.from(raw(), { objectMode: false });
+    rawStream.on('error', (err) => gunzip.destroy(err));
+    it = rawStream.pipe(gunzip)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  } else {
+    it = raw();
+  }
+  return {
+    name,
+    size,
+    fingerprint,
+    gzip,
+    pooled: false,
+    async next(): Promise<Buffer | null> {
+      const r = await it.next();
+      return r.done ? null : r.value;
+    },
+    recycle: () => undefined,
+    close: () => source.destroy(),
+    bytesRead: () => tally.bytes,
+    sha256: () => tally.hash.copy().digest('hex'),
+    async gzipProblem(outBytes: number): Promise<string | null> {
+      if (!gzip || tally.trailerMatches(outBytes)) return null;
+      // The last member's size differs from the total: truncated, or several members. Files can be
+      // checked again strictly; streams cannot be re-read.
+      if (verifyPath === null) return 'gzip trailer does not match the data (truncated, or several gzip members)';
+      return verifyGzip(verifyPath);
+    },
+  };
 }
 
-function readFirst(source: Readable, name: string): Promise<Buffer> {
+async function firstChunk(source: Readable, name: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const onData = (c: Buffer): void => {
       cleanup();
       source.pause();
-      resolve(c);
+      source.unshift(c);
+      resolve(Buffer.from(c.subarray(0, Math.min(2, c.length))));
     };
     const onEnd = (): void => {
       cleanup();
@@ -198,5 +228,55 @@ function readFirst(source: Readable, name: string): Promise<Buffer> {
     source.on('data', onData);
     source.on('end', onEnd);
     source.on('error', onError);
+  });
+}
+
+function isGzip(magic: Uint8Array): boolean {
+  return magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+}
+
+/** Wraps a live stream (a capture tool's output) as an input: no fingerprint, counted and hashed. */
+export async function openLiveStream(name: string, stream: Readable): Promise<OpenedInput> {
+  const magic = await firstChunk(stream, name);
+  return streamed(name, stream, null, null, isGzip(magic), null);
+}
+
+/** Opens an input; throws NightjarError(NJ_INPUT_UNREADABLE) naming the file and the cause. */
+export async function openInput(ref: InputRef): Promise<OpenedInput> {
+  if (ref.kind === 'stdin') {
+    const magic = await firstChunk(process.stdin, '-');
+    return streamed('-', process.stdin, null, null, isGzip(magic), null);
+  }
+  const name = ref.path;
+  let fd: number;
+  let size: number;
+  let fingerprint: string;
+  const magic = Buffer.alloc(2);
+  try {
+    fd = fs.openSync(ref.path, 'r');
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = st.size;
+    fingerprint = quickFingerprint(fd, st.size);
+    if (size >= 2) fs.readSync(fd, magic, 0, 2, 0);
+  } catch (err) {
+    throw unreadable(name, err);
+  }
+  if (size >= 2 && isGzip(magic)) {
+    return streamed(name, fs.createReadStream('', { fd, highWaterMark: CHUNK_BYTES, start: 0 }), size, fingerprint, true, ref.path);
+  }
+  return pooledFile(name, fd, size, fingerprint);
+}
+
+/** Decompresses a file strictly (output discarded) to tell a truncated gzip from a multi-member one. */
+function verifyGzip(file: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const g = zlib.createGunzip();
+    g.on('data', () => undefined);
+    g.on('end', () => resolve(null));
+    g.on('error', (err) => resolve(`damaged gzip data: ${err.message}`));
+    const rs = fs.createReadStream(file);
+    rs.on('error', (err) => resolve(`cannot re-read: ${err.message}`));
+    rs.pipe(g);
   });
 }

@@ -1,0 +1,96 @@
+/**
+ * Capture pipeline stages measured one at a time on the same file: walking the records only; plus
+ * packet decoding; plus the flow table, application detection and DNS (rows built, not stored). Each
+ * stage reads the file from the page cache in 1 MiB chunks, as ingest does. The full ingest into
+ * DuckDB is measured by bench/run.ts in its own process (for its peak RSS).
+ */
+import fs from 'node:fs';
+import { createCaptureReader } from '../src/decode/capture/capture-reader.js';
+import type { DecodeContext } from '../src/decode/decoder.js';
+import { PacketDecoder } from '../src/decode/packet/decode-packet.js';
+import { PacketInfo } from '../src/decode/packet/packet-info.js';
+import { pcapFormat } from '../src/flows/capture-decoder.js';
+import { EVENT_TABLES, type EventTableName } from '../src/model/fields.js';
+import { ColumnBatch } from '../src/store/column-batch.js';
+
+/** One stage's figures. */
+export interface StageResult {
+  stage: string;
+  packets: number;
+  seconds: number;
+  bytes: number;
+  rows: number;
+}
+
+async function feed(file: string, push: (c: Buffer) => void): Promise<number> {
+  let bytes = 0;
+  for await (const c of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    bytes += (c as Buffer).length;
+    push(c as Buffer);
+  }
+  return bytes;
+}
+
+/** Walks the capture's records and nothing else. */
+export async function stageRead(file: string): Promise<StageResult> {
+  let packets = 0;
+  const r = createCaptureReader(() => packets++, () => undefined);
+  const t0 = performance.now();
+  const bytes = await feed(file, (c) => r.push(c));
+  r.finish();
+  return { stage: 'read records', packets, seconds: (performance.now() - t0) / 1000, bytes, rows: 0 };
+}
+
+/** Walks and decodes every packet down to the transport header. */
+export async function stageDecode(file: string): Promise<StageResult> {
+  let packets = 0;
+  const pd = new PacketDecoder();
+  const pi = new PacketInfo();
+  const r = createCaptureReader((lt, ts, buf, off, cap, wire) => {
+    packets++;
+    pd.decode(lt, buf, off, cap, wire, ts, pi);
+  }, () => undefined);
+  const t0 = performance.now();
+  const bytes = await feed(file, (c) => r.push(c));
+  r.finish();
+  return { stage: 'read + decode', packets, seconds: (performance.now() - t0) / 1000, bytes, rows: 0 };
+}
+
+/** The whole capture format: decode, flow table, app detection, DNS, rows into batches (discarded). */
+export async function stageFlows(file: string): Promise<StageResult> {
+  let rows = 0;
+  const batches = new Map<EventTableName, ColumnBatch>();
+  const ctx: DecodeContext = {
+    ingestId: 1,
+    sensor: null,
+    inputName: file,
+    batch(t) {
+      let b = batches.get(t);
+      if (b === undefined) batches.set(t, (b = new ColumnBatch(EVENT_TABLES.find((x) => x.name === t)!, 8192)));
+      else if (b.full) {
+        rows += b.length;
+        b.clear();
+      }
+      return b;
+    },
+    skip: () => undefined,
+    ignore: () => undefined,
+  };
+  const d = pcapFormat.create(ctx);
+  const t0 = performance.now();
+  const bytes = await feed(file, (c) => d.push(c));
+  d.finish();
+  const seconds = (performance.now() - t0) / 1000;
+  for (const b of batches.values()) rows += b.length;
+  const packets = (await stageRead(file)).packets;
+  return { stage: 'read + decode + flows + DNS + app', packets, seconds, bytes, rows };
+}
+
+// `node dist/bench/pcap-stages.js FILE`
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''))) {
+  const file = process.argv[2];
+  for (const f of [stageRead, stageDecode, stageFlows]) {
+    const r = await f(file);
+    process.stdout.write(`${r.stage}: ${(r.packets / r.seconds / 1e6).toFixed(2)} M packets/s, ${((r.bytes * 8) / r.seconds / 1e9).toFixed(2)} Gbit/s, ${r.rows} rows\n`);
+  }
+}
