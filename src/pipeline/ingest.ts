@@ -190,7 +190,7 @@ async function ingestOne(
     summary.totalRecords = records;
     summary.bytes = input.bytesRead();
     const sha256 = input.sha256();
-    if (input.fingerprint === null) {
+    if (input.fingerprint === null && sha256 !== null) {
       previous = await store.findIngestBySha256(sha256);
       if (previous && !opts.force) {
         await writer.rollback();
@@ -213,7 +213,7 @@ async function ingestOne(
     summary.seconds = (performance.now() - t0) / 1000;
     const now = isoMicros(Date.now() * 1000);
     await writer.commit({
-      fingerprint: input.fingerprint ?? `sha256:${sha256}`,
+      fingerprint: input.fingerprint ?? `sha256:${sha256 ?? ''}`,
       sha256,
       path: name,
       size: summary.bytes,

@@ -1,7 +1,7 @@
 /**
  * Opens one input for reading: a quick fingerprint before reading (size plus SHA-256 of the first and
  * last MiB, so a re-ingest is refused without reading the whole file), transparent gunzip by magic
- * bytes, and a SHA-256 of everything read. Sources do no parsing.
+ * bytes, and a SHA-256 of everything read from streams. Sources do no parsing.
  *
  * Plain files are read with fs.read into a pool of 1 MiB buffers that consumers hand back when done
  * (or transfer to a worker and back): a stream would allocate a fresh buffer per chunk, and on a
@@ -39,8 +39,12 @@ export interface OpenedInput {
   close(): void;
   /** Raw (compressed, as read) bytes so far. */
   bytesRead(): number;
-  /** SHA-256 of the raw bytes read so far (call after the end). */
-  sha256(): string;
+  /**
+   * SHA-256 of the raw bytes read (call after the end), for streams, whose only identity is their
+   * content; null for files, which the fingerprint identifies without hashing every byte (hashing a
+   * multi-gigabyte capture cost the reading thread more than all the rest of its work).
+   */
+  sha256(): string | null;
   /**
    * For gzip input, after the end, given how many bytes came out: null when the gzip trailer matches,
    * else why not. Partial output is always delivered (a cut gzip keeps what it held), so this is how
@@ -75,16 +79,20 @@ function readAsync(fd: number, buf: Uint8Array, position: number): Promise<numbe
   return new Promise((resolve, reject) => fs.read(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
-/** Raw bytes of a source, counted and hashed, with the last 8 kept for the gzip trailer check. */
+/** Raw bytes of a source, counted (and hashed, for streams), with the last 8 kept for the gzip trailer check. */
 class RawTally {
-  readonly hash = crypto.createHash('sha256');
+  readonly hash: crypto.Hash | null;
   bytes = 0;
   readonly tail = Buffer.alloc(8);
   tailLen = 0;
 
+  constructor(hashed: boolean) {
+    this.hash = hashed ? crypto.createHash('sha256') : null;
+  }
+
   add(c: Uint8Array): void {
     this.bytes += c.length;
-    this.hash.update(c);
+    this.hash?.update(c);
     if (c.length >= 8) this.tail.set(c.subarray(c.length - 8));
     else {
       this.tail.copyWithin(0, c.length);
@@ -100,7 +108,7 @@ class RawTally {
 
 /** Reads a plain file into pooled buffers. */
 function pooledFile(name: string, fd: number, size: number, fingerprint: string): OpenedInput {
-  const tally = new RawTally();
+  const tally = new RawTally(false);
   const pool: ArrayBuffer[] = [];
   let pos = 0;
   let closed = false;
@@ -139,7 +147,7 @@ function pooledFile(name: string, fd: number, size: number, fingerprint: string)
     },
     close,
     bytesRead: () => tally.bytes,
-    sha256: () => tally.hash.copy().digest('hex'),
+    sha256: () => null,
     gzipProblem: async () => null,
   };
 }
@@ -153,7 +161,7 @@ function streamed(
   gzip: boolean,
   verifyPath: string | null,
 ): OpenedInput {
-  const tally = new RawTally();
+  const tally = new RawTally(fingerprint === null);
   const rawIt = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   async function* raw(): AsyncGenerator<Buffer> {
     while (true) {
@@ -193,7 +201,7 @@ function streamed(
     recycle: () => undefined,
     close: () => source.destroy(),
     bytesRead: () => tally.bytes,
-    sha256: () => tally.hash.copy().digest('hex'),
+    sha256: () => tally.hash?.copy().digest('hex') ?? null,
     async gzipProblem(outBytes: number): Promise<string | null> {
       if (!gzip || tally.trailerMatches(outBytes)) return null;
       // The last member's size differs from the total: truncated, or several members. Files can be

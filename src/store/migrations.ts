@@ -18,7 +18,7 @@ export function ingestsDdl(d: Dialect): string {
   return `CREATE TABLE IF NOT EXISTS "ingests" (
   "ingest_id" ${d.columnType('i32')} PRIMARY KEY,
   "fingerprint" ${d.columnType('string')} NOT NULL,
-  "sha256" ${d.columnType('string')} NOT NULL,
+  "sha256" ${d.columnType('string')},
   "path" ${d.columnType('string')} NOT NULL,
   "size" ${d.columnType('u64')},
   "format" ${d.columnType('string')},

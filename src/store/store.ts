@@ -17,8 +17,8 @@ export interface IngestRecord {
   ingestId: number;
   /** Quick fingerprint: size and hashes of the head and tail, known before reading the file. */
   fingerprint: string;
-  /** SHA-256 of the whole (compressed, as read) content. */
-  sha256: string;
+  /** SHA-256 of the whole content as read, for streams (files are identified by the fingerprint). */
+  sha256: string | null;
   path: string;
   size: number;
   format: string;

@@ -76,7 +76,7 @@ function ingestOf(r: Row): IngestRecord {
   return {
     ingestId: Number(r.ingest_id),
     fingerprint: String(r.fingerprint),
-    sha256: String(r.sha256),
+    sha256: r.sha256 === null ? null : String(r.sha256),
     path: String(r.path),
     size: Number(r.size),
     format: String(r.format),
