@@ -11,7 +11,7 @@ import { DnsTcpStream } from '../decode/dns/dns-tcp.js';
 import { DnsTransactions, type DnsTransaction } from '../decode/dns/dns-transactions.js';
 import { writeFlowKey, protoName, type FlowKey } from '../decode/flow-key.js';
 import { PacketDecoder } from '../decode/packet/decode-packet.js';
-import { DecodeResult, PacketInfo } from '../decode/packet/packet-info.js';
+import { DecodeResult, PacketInfo, TunnelKind } from '../decode/packet/packet-info.js';
 import { CONNECTIONS, DNS, columnIndex } from '../model/fields.js';
 import { formatAddress } from './address-format.js';
 import { AppDetector } from './app-detect/app-detector.js';
@@ -47,6 +47,10 @@ interface DnsFlow {
 
 class CaptureDecoder implements Decoder {
   private readonly pi = new PacketInfo();
+  /** The outer packet of a UDP tunnel, which Zeek logs as a connection of its own. */
+  private readonly outer = new PacketInfo();
+  /** uid of the tunnel connection that carried each inner connection (Zeek's tunnel_parents). */
+  private readonly parents: (string | undefined)[] = [];
   private readonly pd = new PacketDecoder();
   private readonly flows: FlowTable;
   private readonly app = new AppDetector();
@@ -107,14 +111,17 @@ class CaptureDecoder implements Decoder {
       else if (r === DecodeResult.Malformed) this.ctx.skip('malformed_packet', this.packetNo, pi.weird);
       return;
     }
+    const parent = pi.tunnel !== TunnelKind.None && pi.tunnelIpProto === 17 ? this.tunnelPacket(pi) : undefined;
     const h = this.flows.packet(pi);
     if (h < 0) return;
     const fromOrig = this.flows.lastFromOrig;
     if (this.flows.lastIsNew) {
       this.appState[h] = undefined;
       this.dnsFlows[h] = undefined;
+      this.parents[h] = parent;
     }
     if (pi.payloadCapLen === 0 || !pi.transportOk) return;
+    if (this.flows.lastIsNew && pi.tunnel === TunnelKind.None && pi.ipProto === 17) this.tunnelCarrier(h);
     let st = this.appState[h];
     if (st === undefined) st = this.appState[h] = new AppFlowState();
     const proto = pi.ipProto;
@@ -127,6 +134,49 @@ class CaptureDecoder implements Decoder {
       this.app.inspect(st, pi.buf, pi.payloadOffset, pi.payloadCapLen, proto, pi.srcPort, pi.dstPort, fromOrig);
       if (st.service !== null && st.service !== before) this.flows.setService(h, st.service);
     }
+  }
+
+  /** Accounts the outer UDP packet of a VXLAN, Geneve or Teredo tunnel; returns the tunnel's uid. */
+  private tunnelPacket(pi: PacketInfo): string | undefined {
+    const o = this.outer;
+    o.reset();
+    o.tsMicros = pi.tsMicros;
+    o.wireLen = pi.wireLen;
+    o.capLen = pi.capLen;
+    o.vlan = pi.vlan;
+    o.innerVlan = pi.innerVlan;
+    o.ipVersion = pi.tunnelIpVersion;
+    o.src.set(pi.tunnelSrc);
+    o.dst.set(pi.tunnelDst);
+    o.ipProto = 17;
+    o.ipLen = pi.tunnelIpLen;
+    o.transportOk = true;
+    o.srcPort = pi.tunnelSrcPort;
+    o.dstPort = pi.tunnelDstPort;
+    o.payloadLen = Math.max(0, pi.tunnelIpLen - (o.ipVersion === 4 ? 20 : 40) - 8);
+    const h = this.flows.packet(o);
+    if (h < 0) return undefined;
+    if (this.flows.lastIsNew) {
+      this.appState[h] = undefined;
+      this.dnsFlows[h] = undefined;
+      this.parents[h] = undefined;
+      const kind = pi.tunnel === TunnelKind.Vxlan ? 'vxlan' : pi.tunnel === TunnelKind.Geneve ? 'geneve' : 'teredo';
+      this.flows.setService(h, kind);
+    }
+    return this.flows.uid(h);
+  }
+
+  /**
+   * A VXLAN or Geneve packet whose inner frame is not IP (ARP, say) is decoded as its carrier: it is
+   * still a tunnel connection, as Zeek's service says, when its header checks out.
+   */
+  private tunnelCarrier(h: FlowHandle): void {
+    const pi = this.pi;
+    const b = pi.buf;
+    const p = pi.payloadOffset;
+    if (pi.payloadCapLen < 8) return;
+    if (pi.dstPort === 4789 && (b[p] & 0x08) !== 0) this.flows.setService(h, 'vxlan');
+    else if (pi.dstPort === 6081 && b[p] >> 6 === 0) this.flows.setService(h, 'geneve');
   }
 
   private dnsFlowFor(h: FlowHandle, fromOrig: boolean): DnsFlow {
@@ -201,6 +251,8 @@ class CaptureDecoder implements Decoder {
       this.appState[h] = undefined;
       this.dnsFlows[h] = undefined;
     }
+    const parent = this.parents[h];
+    if (!c.interim) this.parents[h] = undefined;
     const b = this.ctx.batch('connections');
     const r = b.addRow();
     const fk = this.fk;
@@ -225,6 +277,7 @@ class CaptureDecoder implements Decoder {
     b.setNum(C.resp_ip_bytes, r, c.resp_ip_bytes);
     b.setNum(C.end_ts, r, c.end_ts);
     b.setStr(C.state_reason, r, c.state_reason);
+    if (parent !== undefined) b.pushStr(C.tunnel_parents, r, parent);
     if (c.vlan !== null || c.tunnel !== null || (st !== undefined && st.attrs !== null)) {
       const extra: Record<string, unknown> = {};
       if (c.vlan !== null) extra.vlan = c.vlan;

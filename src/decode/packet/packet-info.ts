@@ -84,6 +84,9 @@ export class PacketInfo {
   readonly tunnelSrc = new Uint8Array(16);
   readonly tunnelDst = new Uint8Array(16);
   tunnelIpVersion = 0;
+  /** The outer IP packet's total length and protocol (17 for UDP-based tunnels). */
+  tunnelIpLen = 0;
+  tunnelIpProto = 0;
   /** Outer ports of UDP-based tunnels (VXLAN, Geneve, Teredo), else 0. */
   tunnelSrcPort = 0;
   tunnelDstPort = 0;

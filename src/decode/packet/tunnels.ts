@@ -43,6 +43,8 @@ export function commitTunnel(L: Layers): void {
   out.tunnel = L.pendingKind;
   out.tunnelDepth++;
   out.tunnelIpVersion = out.ipVersion;
+  out.tunnelIpLen = out.ipLen;
+  out.tunnelIpProto = out.ipProto;
   const n = out.ipVersion === 4 ? 4 : 16;
   const src = out.src;
   const dst = out.dst;
