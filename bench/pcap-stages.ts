@@ -1,16 +1,16 @@
 /**
  * Capture pipeline stages measured one at a time on the same file: walking the records only; plus
  * packet decoding; plus the flow table, application detection and DNS (rows built, not stored). Each
- * stage reads the file from the page cache in 1 MiB chunks, as ingest does. The full ingest into
+ * stage reads the file (from the page cache) in pooled 1 MiB chunks, as ingest does. The full ingest into
  * DuckDB is measured by bench/run.ts in its own process (for its peak RSS).
  */
-import fs from 'node:fs';
 import { createCaptureReader } from '../src/decode/capture/capture-reader.js';
 import type { DecodeContext } from '../src/decode/decoder.js';
 import { PacketDecoder } from '../src/decode/packet/decode-packet.js';
 import { PacketInfo } from '../src/decode/packet/packet-info.js';
 import { pcapFormat } from '../src/flows/capture-decoder.js';
 import { EVENT_TABLES, type EventTableName } from '../src/model/fields.js';
+import { openInput } from '../src/sources/file-input.js';
 import { ColumnBatch } from '../src/store/column-batch.js';
 
 /** One stage's figures. */
@@ -22,11 +22,14 @@ export interface StageResult {
   rows: number;
 }
 
+/** Reads the file as ingest does (pooled 1 MiB buffers), handing each chunk to `push`. */
 async function feed(file: string, push: (c: Buffer) => void): Promise<number> {
+  const input = await openInput({ kind: 'file', path: file });
   let bytes = 0;
-  for await (const c of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    bytes += (c as Buffer).length;
-    push(c as Buffer);
+  for (let c = await input.next(); c !== null; c = await input.next()) {
+    bytes += c.length;
+    push(c);
+    input.recycle(c.buffer);
   }
   return bytes;
 }

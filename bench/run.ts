@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: throughput and peak memory of each pipeline stage, on generated data, with awk's
- * speed over the same file as a yardstick from the same run. Sizes via NJ_BENCH_LINES (default 5M).
+ * `npm run bench`: throughput and peak memory of each pipeline stage on generated data, with peer
+ * tools' figures from the same run as yardsticks (awk over the Zeek logs; nfpcapd, softflowd, argus,
+ * tshark and tcpdump over the capture, where installed). Sizes: NJ_BENCH_LINES (default 5 M Zeek
+ * conn lines) and NJ_BENCH_PACKETS (default 3 M packets); NJ_BENCH_ONLY=zeek|pcap runs one section.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,14 +10,44 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeConnLog, type ConnLogFormat } from './gen-zeek-conn.js';
+import { writePcap } from './gen-pcap.js';
+import { PEERS } from './peers.js';
+import { stageDecode, stageFlows, stageRead, type StageResult } from './pcap-stages.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const lines = Number(process.env.NJ_BENCH_LINES ?? 5_000_000);
+const packets = Number(process.env.NJ_BENCH_PACKETS ?? 3_000_000);
+const only = process.env.NJ_BENCH_ONLY;
 const dir = process.env.NJ_BENCH_DIR ?? path.join(os.tmpdir(), 'nightjar-bench');
 fs.mkdirSync(dir, { recursive: true });
 
 function fmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : n.toFixed(0);
+}
+
+function table(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows) process.stdout.write(r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd() + '\n');
+  process.stdout.write('\n');
+}
+
+interface ChildResult {
+  records: number;
+  bytes: number;
+  seconds: number;
+  maxRssBytes: number;
+}
+
+/** Runs one ingest in its own process, so its peak RSS is its own. */
+function ingestChild(file: string, db: string, inline: boolean): ChildResult {
+  const r = spawnSync(process.execPath, [path.join(here, 'ingest-child.js'), db, file], {
+    encoding: 'utf8',
+    env: { ...process.env, NJ_BENCH_INLINE: inline ? '1' : '0' },
+  });
+  if (r.status !== 0) throw new Error(`ingest failed: ${r.stderr}`);
+  fs.rmSync(db, { force: true });
+  fs.rmSync(`${db}.wal`, { force: true });
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
 
 function awkRate(file: string, format: ConnLogFormat): number {
@@ -25,35 +57,75 @@ function awkRate(file: string, format: ConnLogFormat): number {
   return lines / ((performance.now() - t0) / 1000);
 }
 
-const rows: string[][] = [['stage', 'input', 'records/s', 'MB/s', 'peak RSS', 'awk lines/s (same file)']];
-for (const format of ['tsv', 'json'] as ConnLogFormat[]) {
-  const file = path.join(dir, `conn-${lines}.${format}.log`);
+function zeekSection(): void {
+  const rows: string[][] = [['Zeek conn.log into DuckDB', 'input', 'records/s', 'MB/s', 'peak RSS', 'awk lines/s (same file)']];
+  for (const format of ['tsv', 'json'] as ConnLogFormat[]) {
+    const file = path.join(dir, `conn-${lines}.${format}.log`);
+    if (!fs.existsSync(file)) {
+      process.stderr.write(`generating ${file} (${fmt(lines)} lines)...\n`);
+      writeConnLog(file, lines, format);
+    }
+    const size = fs.statSync(file).size;
+    const awk = awkRate(file, format);
+    for (const inline of [false, true]) {
+      const m = ingestChild(file, path.join(dir, `bench-${format}.duckdb`), inline);
+      if (m.records !== lines) throw new Error(`expected ${lines} records, stored ${m.records}`);
+      rows.push([
+        `end to end, ${inline ? 'one thread' : 'decode worker'}`,
+        `${format.toUpperCase()} ${(size / 1e6).toFixed(0)} MB, ${fmt(lines)} lines`,
+        fmt(m.records / m.seconds),
+        (size / 1e6 / m.seconds).toFixed(1),
+        `${(m.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+        fmt(awk),
+      ]);
+    }
+  }
+  table(rows);
+}
+
+function pcapRow(r: StageResult, rss: string): string[] {
+  return [r.stage, fmt(r.packets / r.seconds), ((r.bytes * 8) / r.seconds / 1e9).toFixed(2), r.seconds.toFixed(2), rss];
+}
+
+async function pcapSection(): Promise<void> {
+  const file = path.join(dir, `traffic-${packets}.pcap`);
   if (!fs.existsSync(file)) {
-    process.stderr.write(`generating ${file} (${fmt(lines)} lines)...\n`);
-    writeConnLog(file, lines, format);
+    process.stderr.write(`generating ${file} (${fmt(packets)} packets)...\n`);
+    writePcap(file, { packets });
   }
   const size = fs.statSync(file).size;
-  const awk = awkRate(file, format);
-  for (const mode of ['worker', 'inline']) {
-    const db = path.join(dir, `bench-${format}-${mode}.duckdb`);
-    const r = spawnSync(process.execPath, [path.join(here, 'ingest-child.js'), db, file], {
-      encoding: 'utf8',
-      env: { ...process.env, NJ_BENCH_INLINE: mode === 'inline' ? '1' : '0' },
-    });
-    if (r.status !== 0) throw new Error(`ingest failed: ${r.stderr}`);
-    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { records: number; bytes: number; seconds: number; maxRssBytes: number };
-    if (m.records !== lines) throw new Error(`expected ${lines} records, stored ${m.records}`);
+  process.stdout.write(`Capture: ${file}, ${fmt(packets)} packets, ${(size / 1e9).toFixed(2)} GB\n`);
+  const rows: string[][] = [['stage', 'packets/s', 'Gbit/s', 'seconds', 'peak RSS']];
+  // Warm the page cache and the JIT once, so every stage reads from memory.
+  await stageRead(file);
+  rows.push(pcapRow(await stageRead(file), '-'));
+  rows.push(pcapRow(await stageDecode(file), '-'));
+  const flows = await stageFlows(file);
+  rows.push(pcapRow(flows, `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (bench process)`));
+  for (const inline of [false, true]) {
+    const m = ingestChild(file, path.join(dir, 'bench-pcap.duckdb'), inline);
     rows.push([
-      `ingest zeek conn into DuckDB (${mode} decode)`,
-      `${format.toUpperCase()} ${(size / 1e6).toFixed(0)} MB, ${fmt(lines)} lines`,
-      fmt(m.records / m.seconds),
-      (size / 1e6 / m.seconds).toFixed(1),
+      `full ingest into DuckDB (${inline ? 'one thread' : 'decode worker'}), ${fmt(m.records)} rows`,
+      fmt(flows.packets / m.seconds),
+      ((m.bytes * 8) / m.seconds / 1e9).toFixed(2),
+      m.seconds.toFixed(2),
       `${(m.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
-      fmt(awk),
     ]);
-    fs.rmSync(db, { force: true });
-    fs.rmSync(`${db}.wal`, { force: true });
   }
+  table(rows);
+  // Peers over the same capture, where installed; ratios use the worker-decode full ingest time.
+  const ours = Number(rows[rows.length - 2][3]);
+  const prow: string[][] = [['peer tool (same capture)', 'seconds', 'packets/s', 'records', 'Nightjar time / peer time']];
+  for (const run of PEERS) {
+    const p = run(file);
+    if (p === null) {
+      prow.push([run.name.replace(/^run/, '').toLowerCase(), 'not installed', '-', '-', '-']);
+      continue;
+    }
+    prow.push([p.tool, p.seconds.toFixed(2), fmt(flows.packets / p.seconds), p.flows === null ? '-' : `${fmt(p.flows)} ${p.flowKind}`, (ours / p.seconds).toFixed(2)]);
+  }
+  table(prow);
 }
-const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ') + '\n');
+
+if (only !== 'pcap') zeekSection();
+if (only !== 'zeek') await pcapSection();
