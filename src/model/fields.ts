@@ -82,6 +82,14 @@ export const CONNECTIONS = {
     f('end_ts', 'timestamp', 'Time of the last packet, when the source gives it', undefined, 'event.end'),
     f('state_reason', 'string', 'Why the source ended the connection record (timeout, closed, ...)', undefined),
     EXTRA,
+    // Added by migration 2 (new fields go last: appenders write columns in table order).
+    f('action', 'string', 'Decision when the source is a firewall or cloud flow log: allow, deny, drop or reject', undefined, 'event.action'),
+    f('cloud_provider', 'string', 'Cloud the flow log came from (aws, gcp, azure)', undefined, 'cloud.provider'),
+    f('cloud_account', 'string', 'Account, project or subscription', undefined, 'cloud.account.id'),
+    f('cloud_region', 'string', 'Region or location', undefined, 'cloud.region'),
+    f('cloud_vpc', 'string', 'VPC or VNet', undefined, 'network.name'),
+    f('cloud_subnet', 'string', 'Subnet', undefined),
+    f('cloud_instance', 'string', 'Instance, VM or network interface the flow was logged for', undefined, 'cloud.instance.id'),
   ],
 } as const satisfies TableDef;
 
@@ -128,6 +136,15 @@ export const FIREWALL = {
     f('packets', 'u64', 'Packets, when the device reports them', undefined, 'network.packets'),
     f('message', 'string', 'The original log line', undefined, 'event.original'),
     EXTRA,
+    // Added by migration 2.
+    f('rule_id', 'string', 'Rule number or id, when the device gives one besides a name', undefined, 'rule.id'),
+    f('in_zone', 'string', 'Ingress zone', undefined, 'observer.ingress.zone'),
+    f('out_zone', 'string', 'Egress zone', undefined, 'observer.egress.zone'),
+    f('nat_orig_h', 'string', 'Source address after NAT', undefined, 'source.nat.ip'),
+    f('nat_orig_p', 'u16', 'Source port after NAT', undefined, 'source.nat.port'),
+    f('nat_resp_h', 'string', 'Destination address after NAT', undefined, 'destination.nat.ip'),
+    f('nat_resp_p', 'u16', 'Destination port after NAT', undefined, 'destination.nat.port'),
+    f('duration', 'f64', 'Session duration in seconds, when the device reports it', undefined, 'event.duration'),
   ],
 } as const satisfies TableDef;
 

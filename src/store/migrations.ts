@@ -31,11 +31,49 @@ export function ingestsDdl(d: Dialect): string {
 )`;
 }
 
+/** Columns each migration after the first added, by table (they are at the end of the registry). */
+const ADDED: Record<number, Record<string, readonly string[]>> = {
+  2: {
+    connections: ['action', 'cloud_provider', 'cloud_account', 'cloud_region', 'cloud_vpc', 'cloud_subnet', 'cloud_instance'],
+    firewall: ['rule_id', 'in_zone', 'out_zone', 'nat_orig_h', 'nat_orig_p', 'nat_resp_h', 'nat_resp_p', 'duration'],
+  },
+};
+
+/** Registry fields added after version 1, so version 1 creates tables as they were then. */
+function laterFields(table: string): Set<string> {
+  const out = new Set<string>();
+  for (const byTable of Object.values(ADDED)) for (const f of byTable[table] ?? []) out.add(f);
+  return out;
+}
+
+function addColumns(version: number, d: Dialect): string[] {
+  const out: string[] = [];
+  for (const [table, fields] of Object.entries(ADDED[version])) {
+    const def = EVENT_TABLES.find((t) => t.name === table)!;
+    for (const name of fields) {
+      const fd = def.fields.find((x) => x.name === name)!;
+      out.push(`ALTER TABLE "${table}" ADD COLUMN IF NOT EXISTS "${name}" ${d.columnType(fd.type)}`);
+    }
+  }
+  return out;
+}
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'event tables and ingest bookkeeping',
-    statements: (d) => [ingestsDdl(d), ...EVENT_TABLES.map((t) => d.createTable(t))],
+    statements: (d) => [
+      ingestsDdl(d),
+      ...EVENT_TABLES.map((t) => {
+        const later = laterFields(t.name);
+        return d.createTable({ ...t, fields: t.fields.filter((f) => !later.has(f.name)) });
+      }),
+    ],
+  },
+  {
+    version: 2,
+    name: 'firewall decisions and cloud context on connections; NAT, zones and rule ids on firewall rows',
+    statements: (d) => addColumns(2, d),
   },
 ];

@@ -164,3 +164,31 @@ test('checkpoint commits what is appended and keeps the ingest open under the sa
   assert.deepEqual(ing.map((i) => [i.ingestId, i.records]), [[1, 10]]);
   await store.close();
 });
+
+test('a store made at schema version 1 is migrated in place and takes the new columns', async () => {
+  const file = tmpDb();
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { MIGRATIONS } = await import('../migrations.js');
+  const { duckdbDialect } = await import('./dialect.js');
+  const inst = await DuckDBInstance.create(file);
+  const conn = await inst.connect();
+  await conn.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)');
+  for (const s of MIGRATIONS[0].statements(duckdbDialect)) await conn.run(s);
+  await conn.run("INSERT INTO schema_migrations VALUES (1, 'v1', current_timestamp)");
+  const before = await conn.runAndReadAll("SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'connections' AND column_name = 'action'");
+  assert.equal(Number(before.getRowObjects()[0].n), 0);
+  conn.closeSync();
+  inst.closeSync();
+  const store = await openDuckDBStore({ path: file });
+  const w = await store.beginIngest();
+  const b = connBatch(3, w.ingestId);
+  b.setStr(C.action, 0, 'deny');
+  b.setStr(C.cloud_provider, 0, 'aws');
+  w.append(b);
+  await w.commit(REC);
+  const rows = await store.all(sql`SELECT action, cloud_provider FROM connections WHERE action IS NOT NULL`);
+  assert.deepEqual(rows, [{ action: 'deny', cloud_provider: 'aws' }]);
+  const versions = await store.all(sql`SELECT version FROM schema_migrations ORDER BY version`);
+  assert.deepEqual(versions.map((r) => r.version), [1, 2]);
+  await store.close();
+});
