@@ -10,7 +10,7 @@ import type { SkipCounts } from './skip-log.js';
 import type { DecodeJob, FromWorker, ToWorker } from './worker-protocol.js';
 
 /** Chunks sent but not yet decoded. */
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 16;
 
 /** A decode worker, reused for every input of one ingest run. */
 export class WorkerDecoder {
