@@ -69,6 +69,14 @@ test('rita JSON conn.log: every row, with exact values', () => {
     end_ts: null,
     state_reason: null,
     extra: null,
+    action: null,
+    cloud_provider: null,
+    cloud_account: null,
+    cloud_region: null,
+    cloud_vpc: null,
+    cloud_subnet: null,
+    cloud_instance: null,
+    // Zeek logs say nothing of firewall decisions or cloud context.
   });
   assert.equal(rows[28].uid, 'C5dwJOgEWwpLLN80f');
   assert.equal(rows[28].service, null);

@@ -85,6 +85,14 @@ test('rita conn.log: every row, with exact values', () => {
     end_ts: null,
     state_reason: null,
     extra: null,
+    action: null,
+    cloud_provider: null,
+    cloud_account: null,
+    cloud_region: null,
+    cloud_vpc: null,
+    cloud_subnet: null,
+    cloud_instance: null,
+    // Zeek logs say nothing of firewall decisions or cloud context.
   });
   // Row 4: ICMPv6 router solicitation, logged by Zeek as proto icmp with unset counters.
   const icmp = rows[3];
