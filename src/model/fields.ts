@@ -26,6 +26,8 @@ export interface FieldDef {
   readonly meaning: string;
   readonly zeek?: string;
   readonly ecs?: string;
+  /** Values look random (hashes, ids): engines may skip trying to compress them. */
+  readonly random?: boolean;
 }
 
 /** One stored table: an event kind and its fields in column order. */
@@ -40,11 +42,16 @@ function f(name: string, type: FieldType, meaning: string, zeek?: string, ecs?: 
   return { name, type, meaning, zeek, ecs };
 }
 
+/** A field whose values look random (uids, hashes). */
+function rnd(fd: FieldDef): FieldDef {
+  return { ...fd, random: true };
+}
+
 /** Fields every event carries, so any record joins back to its connection and its source. */
 const COMMON = [
   f('ts', 'timestamp', 'Time of the event (connection start for connections), microsecond precision, UTC', 'ts', '@timestamp'),
-  f('uid', 'string', 'Connection identifier from the source (Zeek uid, Suricata flow_id)', 'uid', 'zeek.session_id'),
-  f('community_id', 'string', 'Community ID v1 flow hash of the 5-tuple (computed when the source lacks it)', 'community_id', 'network.community_id'),
+  rnd(f('uid', 'string', 'Connection identifier from the source (Zeek uid, Suricata flow_id)', 'uid', 'zeek.session_id')),
+  rnd(f('community_id', 'string', 'Community ID v1 flow hash of the 5-tuple (computed when the source lacks it)', 'community_id', 'network.community_id')),
   f('orig_h', 'string', 'Originator (client) address', 'id.orig_h', 'source.ip'),
   f('orig_p', 'u16', 'Originator port (ICMP: type)', 'id.orig_p', 'source.port'),
   f('resp_h', 'string', 'Responder (server) address', 'id.resp_h', 'destination.ip'),
