@@ -117,7 +117,13 @@ async function pcapSection(): Promise<void> {
   const ours = Number(rows[rows.length - 2][3]);
   const prow: string[][] = [['peer tool (same capture)', 'seconds', 'packets/s', 'records', 'Nightjar time / peer time']];
   for (const run of PEERS) {
-    const p = run(file);
+    let p: ReturnType<typeof run>;
+    try {
+      p = run(file);
+    } catch (err) {
+      prow.push([run.name.replace(/^run/, '').toLowerCase(), `failed: ${(err as Error).message.slice(0, 60)}`, '-', '-', '-']);
+      continue;
+    }
     if (p === null) {
       prow.push([run.name.replace(/^run/, '').toLowerCase(), 'not installed', '-', '-', '-']);
       continue;

@@ -5,14 +5,13 @@
  * sent in slow-start flights that grow to the path's bandwidth-delay product, the receiver acknowledging
  * every second segment, idle gaps between exchanges, and a FIN or RST teardown. Also the connections
  * that never open: a SYN answered by RST, a SYN answered by nothing, and a scanner's half-open probes.
- * Payloads are TLS 1.3 (hellos with SNI, then application data records), HTTP/1.1 with Content-Length,
- * or an SSH banner exchange followed by opaque bytes.
+ * Payloads (TLS 1.3, HTTP/1.1, SSH) come from tcp-payload.ts.
  */
 import { PATTERN_MASK, Proto, type FrameWriter } from './frame-writer.js';
 import { DnsSession } from './dns-session.js';
 import { endpoints, ephemeralPort, type Endpoints, type Host } from './site.js';
 import { logUniform, skewed, type Session, type SessionContext } from './session.js';
-import { CLIENT_CCS, TLS_APP_DATA, TLS_RECORD_STRIDE, clientHello, serverHello } from './tls-hello.js';
+import { App, requestMessage, responseMessage, writePayload, type Message } from './tcp-payload.js';
 
 const FIN = 1;
 const SYN = 2;
@@ -28,10 +27,6 @@ const OPT_SYN_WINDOWS = 3;
 const OPT_SYNACK_WINDOWS = 4;
 const OPT_MSS = 5;
 const OPT_LEN = [20, 32, 40, 32, 32, 24];
-
-const APP_TLS = 0;
-const APP_HTTP = 1;
-const APP_SSH = 2;
 
 const PLAN_NORMAL = 0;
 const PLAN_REJECT = 1;
@@ -52,20 +47,7 @@ const ST_CLOSE = 4;
 const ST_REJECT = 5;
 const ST_SCAN_RST = 6;
 
-const SSH_CLIENT = Buffer.from('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n', 'latin1');
-const SSH_SERVER = Buffer.from('SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.10\r\n', 'latin1');
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36';
-const PATHS = ['/', '/index.html', '/api/v2/items', '/static/app.js', '/img/logo.png', '/download/file.bin', '/v1/metrics'];
 const SCAN_PORTS = [22, 23, 80, 443, 445, 3389, 8080, 21, 25, 53, 110, 135, 139, 143, 1433, 3306, 5900, 8443];
-
-/** Sizes in bytes of a response: mostly small, a long tail of downloads. */
-function responseSize(r: () => number): number {
-  const x = r();
-  if (x < 0.5) return Math.round(logUniform(r, 150, 2000));
-  if (x < 0.9) return Math.round(logUniform(r, 2000, 100e3));
-  if (x < 0.99) return Math.round(logUniform(r, 100e3, 3e6));
-  return Math.round(logUniform(r, 3e6, 40e6));
-}
 
 /** A TCP connection or connection attempt; see the module comment. */
 export class TcpSession implements Session {
@@ -116,7 +98,7 @@ export class TcpSession implements Session {
   private flightStart = 0;
   private pendingAck = false;
   private nextData = 0;
-  private sid: Uint8Array | null = null;
+  private readonly sid: Uint8Array;
 
   constructor(
     private readonly ctx: SessionContext,
@@ -136,7 +118,7 @@ export class TcpSession implements Session {
       this.cPort = 41234;
       this.sPort = SCAN_PORTS[Math.floor(n / site.clients.length) % SCAN_PORTS.length];
       this.plan = r() < 0.15 ? PLAN_SCAN_OPEN : r() < 0.7 ? PLAN_SCAN_CLOSED : PLAN_SILENT;
-      this.app = APP_TLS;
+      this.app = App.TLS;
       this.opt = OPT_MSS;
       this.host = '';
       this.rtt = logUniform(r, 20e3, 150e3);
@@ -147,17 +129,17 @@ export class TcpSession implements Session {
       if (internal) {
         server = site.internal[(r() * site.internal.length) | 0];
         const x = r();
-        this.app = x < 0.3 ? APP_SSH : x < 0.65 ? APP_TLS : APP_HTTP;
-        this.sPort = this.app === APP_SSH ? 22 : this.app === APP_TLS ? 443 : r() < 0.5 ? 80 : 8080;
-        this.host = this.app === APP_SSH ? '' : 'intranet.corp.example';
+        this.app = x < 0.3 ? App.SSH : x < 0.65 ? App.TLS : App.HTTP;
+        this.sPort = this.app === App.SSH ? 22 : this.app === App.TLS ? 443 : r() < 0.5 ? 80 : 8080;
+        this.host = this.app === App.SSH ? '' : 'intranet.corp.example';
         this.rtt = logUniform(r, 100, 900);
         this.upload = r() < 0.15;
       } else {
         const name = site.names[skewed(r, site.names.length, 2)];
         server = name.servers[(r() * name.servers.length) | 0];
         const x = r();
-        this.app = x < 0.85 ? APP_TLS : APP_HTTP;
-        this.sPort = this.app === APP_HTTP ? 80 : x < 0.82 ? 443 : x < 0.835 ? 8443 : 993;
+        this.app = x < 0.85 ? App.TLS : App.HTTP;
+        this.sPort = this.app === App.HTTP ? 80 : x < 0.82 ? 443 : x < 0.835 ? 8443 : 993;
         this.host = name.text;
         this.rtt = logUniform(r, 4e3, 200e3);
         this.upload = r() < 0.03;
@@ -168,7 +150,7 @@ export class TcpSession implements Session {
       const p = r();
       this.plan = p < 0.05 ? PLAN_REJECT : p < 0.08 ? PLAN_SILENT : PLAN_NORMAL;
       this.opt = client.ttl === 128 ? OPT_SYN_WINDOWS : OPT_SYN_LINUX;
-      this.exchanges = (this.app === APP_HTTP ? 0 : 1) + 1 + Math.min(40, Math.floor(-Math.log(1 - r()) * 2.5));
+      this.exchanges = (this.app === App.HTTP ? 0 : 1) + 1 + Math.min(40, Math.floor(-Math.log(1 - r()) * 2.5));
     }
     this.ep = endpoints(client, server, v6, r);
     this.flows = this.dns ? 2 : 1;
@@ -187,6 +169,7 @@ export class TcpSession implements Session {
     this.saltS = (r() * 65536) | 0;
     this.seqC = (r() * 2 ** 32) >>> 0;
     this.seqS = (r() * 2 ** 32) >>> 0;
+    this.sid = Uint8Array.from({ length: 32 }, () => (r() * 256) | 0);
     const c = r();
     this.close = c < 0.7 ? CLOSE_CLIENT_FIN : c < 0.9 ? CLOSE_SERVER_FIN : c < 0.96 ? CLOSE_CLIENT_RST : CLOSE_SERVER_RST;
   }
@@ -289,81 +272,24 @@ export class TcpSession implements Session {
     else this.seg(w, now, false, ACK, this.seqS, this.seqC, this.winS, opt, 0);
   }
 
+  /** True in the exchange where an uploading session sends its bulk (the first after any handshake). */
+  private uploading(): boolean {
+    return this.upload && this.exchange === (this.app === App.HTTP ? 0 : 1);
+  }
+
   /** Sets the message the client sends next: a hello, a request or an upload. */
   private startRequest(): void {
-    const r = this.ctx.r;
-    let pre: Uint8Array | null = null;
-    let len: number;
-    let rec = -1;
-    if (this.app === APP_TLS) {
-      if (this.exchange === 0) {
-        this.sid = Uint8Array.from({ length: 32 }, () => (r() * 256) | 0);
-        pre = clientHello(this.host || 'intranet.corp.example', this.sid, r);
-        len = pre.length;
-      } else {
-        pre = this.exchange === 1 ? CLIENT_CCS : null;
-        rec = pre ? pre.length : 0;
-        len = rec + this.tlsBody(this.uploading() ? logUniform(r, 20e3, 30e6) : logUniform(r, 80, 900));
-      }
-    } else if (this.app === APP_HTTP) {
-      const body = this.uploading() ? Math.round(logUniform(r, 20e3, 30e6)) : 0;
-      const path = PATHS[(r() * PATHS.length) | 0];
-      const head = `${body ? 'POST' : 'GET'} ${path} HTTP/1.1\r\nHost: ${this.host}\r\nUser-Agent: ${UA}\r\nAccept: */*\r\n` +
-        `Accept-Encoding: gzip, deflate\r\n${body ? `Content-Type: application/octet-stream\r\nContent-Length: ${body}\r\n` : ''}` +
-        'Connection: keep-alive\r\n\r\n';
-      pre = Buffer.from(head, 'latin1');
-      len = pre.length + body;
-    } else {
-      pre = this.exchange === 0 ? SSH_CLIENT : null;
-      len = pre ? pre.length : Math.round(this.uploading() ? logUniform(r, 20e3, 30e6) : logUniform(r, 36, 400));
-    }
-    this.begin(true, len, pre, rec);
+    this.begin(true, requestMessage(this.app, this.exchange, this.host, this.uploading(), this.sid, this.ctx.r));
   }
 
   /** Sets the server's answer to the message just received. */
   private startResponse(): void {
-    const r = this.ctx.r;
-    let pre: Uint8Array | null = null;
-    let len: number;
-    let rec = -1;
-    const small = this.uploading();
-    if (this.app === APP_TLS) {
-      if (this.exchange === 0 && this.sid) {
-        pre = serverHello(this.sid, r);
-        rec = pre.length;
-        len = rec + this.tlsBody(logUniform(r, 2500, 5500));
-      } else {
-        rec = 0;
-        len = this.tlsBody(small ? logUniform(r, 60, 400) : responseSize(r));
-      }
-    } else if (this.app === APP_HTTP) {
-      const body = small ? 0 : responseSize(r);
-      const last = this.exchange === this.exchanges - 1 && this.close === CLOSE_SERVER_FIN;
-      const head = `HTTP/1.1 ${small ? '201 Created' : '200 OK'}\r\nServer: nginx/1.24.0\r\nContent-Type: application/octet-stream\r\n` +
-        `Content-Length: ${body}\r\nConnection: ${last ? 'close' : 'keep-alive'}\r\n\r\n`;
-      pre = Buffer.from(head, 'latin1');
-      len = pre.length + body;
-    } else {
-      pre = this.exchange === 0 ? SSH_SERVER : null;
-      len = pre ? pre.length : small ? Math.round(logUniform(r, 36, 200)) : responseSize(r);
-    }
-    this.begin(false, len, pre, rec);
+    const closing = this.exchange === this.exchanges - 1 && this.close === CLOSE_SERVER_FIN;
+    this.begin(false, responseMessage(this.app, this.exchange, this.sid, this.uploading(), closing, this.ctx.r));
   }
 
-  /** True in the exchange where an uploading session sends its bulk (the first after any handshake). */
-  private uploading(): boolean {
-    return this.upload && this.exchange === (this.app === APP_HTTP ? 0 : 1);
-  }
-
-  /** Length of a run of application data records carrying about `n` bytes (the last record at least 6). */
-  private tlsBody(n: number): number {
-    let len = Math.max(22, Math.round(n));
-    const tail = len % TLS_RECORD_STRIDE;
-    if (tail > 0 && tail < 6) len += 6;
-    return len;
-  }
-
-  private begin(fromClient: boolean, len: number, pre: Uint8Array | null, rec: number): void {
+  private begin(fromClient: boolean, m: Message): void {
+    const { len, pre, rec } = m;
     this.xFromClient = fromClient;
     this.msgStart = fromClient ? this.offC : this.offS;
     this.msgLen = len;
@@ -393,7 +319,10 @@ export class TcpSession implements Session {
     const l4 = fromClient
       ? this.seg(w, now, true, flags, this.seqC, this.seqS, this.winC, opt, len)
       : this.seg(w, now, false, flags, this.seqS, this.seqC, this.winS, opt, len);
-    this.fill(w, l4, OPT_LEN[opt], rel, len, fromClient);
+    const hl = OPT_LEN[opt];
+    const salt = fromClient ? this.saltC : this.saltS;
+    const sum = writePayload(w, l4 + hl, (salt + this.msgStart + rel) & PATTERN_MASK, rel, len, this.msgLen, this.msgPre, this.msgRec);
+    w.checksum(this.ep, Proto.TCP, hl + len, l4 + 16, sum + w.sum(l4, hl));
     if (fromClient) {
       this.seqC = (this.seqC + len) >>> 0;
       this.offC += len;
@@ -427,39 +356,13 @@ export class TcpSession implements Session {
     return next;
   }
 
-  /** Writes the payload of a segment: pattern bytes, the message's literal prefix, TLS record headers. */
-  private fill(w: FrameWriter, l4: number, hl: number, rel: number, len: number, fromClient: boolean): void {
-    const po = l4 + hl;
-    let sum = w.pattern(po, ((fromClient ? this.saltC : this.saltS) + this.msgStart + rel) & PATTERN_MASK, len, false);
-    const end = rel + len;
-    const pre = this.msgPre;
-    if (pre && rel < pre.length) {
-      const stop = Math.min(end, pre.length);
-      for (let i = rel; i < stop; i++) sum += w.patch(po + i - rel, pre[i], ((i - rel) & 1) === 1);
-    }
-    const recFrom = this.msgRec;
-    if (recFrom >= 0 && end > recFrom) {
-      let h = recFrom + Math.max(0, Math.ceil((rel - recFrom - 4) / TLS_RECORD_STRIDE)) * TLS_RECORD_STRIDE;
-      for (; h < end; h += TLS_RECORD_STRIDE) {
-        const rlen = Math.min(TLS_RECORD_STRIDE, this.msgLen - h) - 5;
-        for (let j = 0; j < 5; j++) {
-          const p = h + j;
-          if (p < rel || p >= end) continue;
-          const v = j === 0 ? TLS_APP_DATA : j < 3 ? 3 : j === 3 ? rlen >>> 8 : rlen & 0xff;
-          sum += w.patch(po + p - rel, v, ((p - rel) & 1) === 1);
-        }
-      }
-    }
-    w.checksum(this.ep, Proto.TCP, hl + len, l4 + 16, sum + w.sum(l4, hl));
-  }
-
   /** After a response is acknowledged: the next request after an idle gap, or the teardown. */
   private messageDone(now: number): number {
     const r = this.ctx.r;
     this.exchange++;
     if (this.exchange < this.exchanges) {
-      const handshake = this.app === APP_TLS && this.exchange === 1;
-      const idle = handshake || (this.app === APP_SSH && this.exchange === 1)
+      const handshake = this.app === App.TLS && this.exchange === 1;
+      const idle = handshake || (this.app === App.SSH && this.exchange === 1)
         ? logUniform(r, 200, 3000)
         : r() < 0.4 ? logUniform(r, 2e3, 300e3) : logUniform(r, 1e6, 120e6);
       // Linux restarts slow start after an idle period longer than the retransmission timeout.
