@@ -3,8 +3,8 @@
  * header plus an extended switch record), decoded alone and then also written as CONNECTIONS rows.
  * Run: node dist/src/decode/sflow/sflow-bench.js
  */
-import { CONNECTIONS } from '../../model/fields.js';
-import { ColumnBatch } from '../../store/column-batch.js';
+import { CONNECTIONS } from '../src/model/fields.js';
+import { ColumnBatch } from '../src/store/column-batch.js';
 import { SflowDecoder, writeSflowRow, type SflowFlowSample, type SflowSink } from '../src/decode/sflow/sflow.js';
 import { Xdr, datagram, flowSample, item, rawHeader, tcpFrame } from '../src/decode/sflow/sflow-builder.js';
 
