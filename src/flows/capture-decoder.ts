@@ -17,6 +17,7 @@ import { formatAddress } from './address-format.js';
 import { AppDetector } from './app-detect/app-detector.js';
 import { AppFlowState } from './app-detect/app-flow-state.js';
 import type { ConnectionRecord } from './connection-record.js';
+import { ExportPayloads } from './export-payloads.js';
 import { FlowTable, type FlowHandle } from './flow-table.js';
 
 const C = columnIndex(CONNECTIONS);
@@ -58,6 +59,7 @@ class CaptureDecoder implements Decoder {
   private readonly dnsMsg = new DnsMessage();
   private readonly dnsTx: DnsTransactions<DnsFlow>;
   private readonly dnsFlows: (DnsFlow | undefined)[] = [];
+  private readonly exports: ExportPayloads;
   private readonly reader;
   private readonly fk: FlowKey = {
     tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null,
@@ -74,6 +76,7 @@ class CaptureDecoder implements Decoder {
     opts: CaptureDecodeOptions,
   ) {
     this.sensor = ctx.sensor;
+    this.exports = new ExportPayloads(ctx);
     // Connection uids must differ between inputs: seed them from the ingest and the input's name.
     let seed = ctx.ingestId * 1_000_003;
     for (let i = 0; i < ctx.inputName.length; i++) seed = (Math.imul(seed, 31) + ctx.inputName.charCodeAt(i)) >>> 0;
@@ -122,9 +125,14 @@ class CaptureDecoder implements Decoder {
     }
     if (pi.payloadCapLen === 0 || !pi.transportOk) return;
     if (this.flows.lastIsNew && pi.tunnel === TunnelKind.None && pi.ipProto === 17) this.tunnelCarrier(h);
+    const proto = pi.ipProto;
+    if (proto === 17 && this.exports.wants(pi.dstPort, pi.buf, pi.payloadOffset, pi.payloadCapLen)) {
+      this.exports.decode(pi.buf, pi.payloadOffset, pi.payloadCapLen, formatAddress(pi.src, 0, pi.ipVersion === 6), pi.tsMicros);
+      this.flows.setService(h, 'sflow');
+      return;
+    }
     let st = this.appState[h];
     if (st === undefined) st = this.appState[h] = new AppFlowState();
-    const proto = pi.ipProto;
     if ((proto === 17 || proto === 6) && (DNS_PORTS.has(pi.dstPort) || DNS_PORTS.has(pi.srcPort))) {
       this.dns(h, fromOrig, st);
       if (st.service === 'dns') return;
