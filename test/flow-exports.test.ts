@@ -23,3 +23,17 @@ test('sFlow in a capture: a row per flow sample and per counter sample, as tcpdu
     for (const r of sflow) assert.ok(r.sensor && r.orig_h && r.resp_h && typeof r.orig_pkts === 'number', JSON.stringify(r));
   }
 });
+
+test('NetFlow v9 and IPFIX in captures on non-standard ports are found by their headers and decoded', () => {
+  const dir = path.join(process.cwd(), 'test/fixtures/netflow');
+  const v9 = decodeAll(pcapFormat, fs.readFileSync(path.join(dir, 'pmacct_nfv9_cisco_asr9k.pcap'))).rows.connections;
+  const ipfix = decodeAll(pcapFormat, fs.readFileSync(path.join(dir, 'pmacct_ipfix_cisco.pcap'))).rows.connections;
+  assert.ok(v9.filter((r) => r.source_type === 'netflow').length > 10);
+  assert.ok(ipfix.filter((r) => r.source_type === 'ipfix').length > 0);
+  // The export datagrams themselves went to port 9991: a connection named by its service.
+  assert.ok(v9.some((r) => r.source_type === 'pcap' && r.resp_p === 9991 && r.service === 'netflow'));
+  for (const r of v9.filter((x) => x.source_type === 'netflow')) {
+    assert.ok(typeof r.orig_pkts === 'number' && typeof r.orig_ip_bytes === 'number', JSON.stringify(r));
+    assert.ok(r.sensor, 'the exporter is the sensor');
+  }
+});

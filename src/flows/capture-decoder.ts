@@ -101,6 +101,7 @@ class CaptureDecoder implements Decoder {
     this.reader.finish();
     this.flows.flush();
     this.dnsTx.flush();
+    this.exports.finish();
     for (const [code, n] of this.pd.weirds) for (let i = 0; i < n; i++) this.ctx.ignore(`weird:${code}`);
   }
 
@@ -126,9 +127,10 @@ class CaptureDecoder implements Decoder {
     if (pi.payloadCapLen === 0 || !pi.transportOk) return;
     if (this.flows.lastIsNew && pi.tunnel === TunnelKind.None && pi.ipProto === 17) this.tunnelCarrier(h);
     const proto = pi.ipProto;
-    if (proto === 17 && this.exports.wants(pi.dstPort, pi.buf, pi.payloadOffset, pi.payloadCapLen)) {
-      this.exports.decode(pi.buf, pi.payloadOffset, pi.payloadCapLen, formatAddress(pi.src, 0, pi.ipVersion === 6), pi.tsMicros);
-      this.flows.setService(h, 'sflow');
+    const exportKind = proto === 17 ? this.exports.kind(pi.dstPort, pi.buf, pi.payloadOffset, pi.payloadCapLen) : null;
+    if (exportKind !== null) {
+      this.exports.decode(exportKind, pi.buf, pi.payloadOffset, pi.payloadCapLen, formatAddress(pi.src, 0, pi.ipVersion === 6), pi.tsMicros);
+      this.flows.setService(h, exportKind);
       return;
     }
     let st = this.appState[h];
