@@ -8,10 +8,13 @@ import { zeekTsv } from '../decode/zeek/zeek-tsv.js';
 import { zeekJson } from '../decode/zeek/zeek-json.js';
 import { suricataEve } from '../decode/suricata/eve.js';
 import { pcapFormat } from '../flows/capture-decoder.js';
+import { awsVpcFlow } from '../decode/cloud/aws-vpc-flow.js';
+import { azureNsgFlow } from '../decode/cloud/azure-nsg-flow.js';
+import { gcpVpcFlow } from '../decode/cloud/gcp-vpc-flow.js';
 
 /** All registered decoders, by name. */
 export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
-  [zeekTsv, zeekJson, suricataEve, pcapFormat].map((d) => [d.name, d]),
+  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow].map((d) => [d.name, d]),
 );
 
 /** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */

@@ -1,0 +1,91 @@
+/**
+ * Builds the `extra` JSON object of a row as UTF-8 bytes in a reusable buffer, straight from the input's
+ * bytes, so a text decoder adds its leftover fields without creating a string per value.
+ */
+import type { ColumnBatch } from '../../store/column-batch.js';
+
+const HEX = '0123456789abcdef';
+
+/** A reusable writer of one flat JSON object at a time. */
+export class JsonBytes {
+  private buf = Buffer.allocUnsafe(4096);
+  private n = 0;
+  private fields = 0;
+
+  /** Starts a new object. */
+  begin(): void {
+    this.buf[0] = 0x7b; // {
+    this.n = 1;
+    this.fields = 0;
+  }
+
+  /** True when no field was written since `begin`. */
+  get empty(): boolean {
+    return this.fields === 0;
+  }
+
+  /** Writes `"key":`; the key must be plain ASCII without quotes or backslashes. */
+  key(k: string): void {
+    this.reserve(k.length + 4);
+    const b = this.buf;
+    if (this.fields++ > 0) b[this.n++] = 0x2c;
+    b[this.n++] = 0x22;
+    for (let i = 0; i < k.length; i++) b[this.n++] = k.charCodeAt(i);
+    b[this.n++] = 0x22;
+    b[this.n++] = 0x3a;
+  }
+
+  /** Writes bytes of valid UTF-8 as a JSON string, escaping quotes, backslashes and control bytes. */
+  strBytes(src: Uint8Array, start: number, end: number): void {
+    this.reserve((end - start) * 6 + 2);
+    const b = this.buf;
+    let p = this.n;
+    b[p++] = 0x22;
+    for (let i = start; i < end; i++) {
+      const c = src[i];
+      if (c === 0x22 || c === 0x5c) {
+        b[p++] = 0x5c;
+        b[p++] = c;
+      } else if (c < 0x20) {
+        b[p++] = 0x5c;
+        b[p++] = 0x75;
+        b[p++] = 0x30;
+        b[p++] = 0x30;
+        b[p++] = HEX.charCodeAt(c >> 4);
+        b[p++] = HEX.charCodeAt(c & 15);
+      } else b[p++] = c;
+    }
+    b[p++] = 0x22;
+    this.n = p;
+  }
+
+  /** Writes bytes the caller checked are a JSON number (digits). */
+  rawBytes(src: Uint8Array, start: number, end: number): void {
+    this.reserve(end - start);
+    for (let i = start; i < end; i++) this.buf[this.n++] = src[i];
+  }
+
+  /** Writes a JS value with JSON.stringify (for the rare non-byte values). */
+  value(v: unknown): void {
+    const s = JSON.stringify(v);
+    this.reserve(Buffer.byteLength(s));
+    this.n += this.buf.write(s, this.n);
+  }
+
+  /** Closes the object and stores it in `col` of `row`; stores nothing when it has no field. */
+  store(b: ColumnBatch, col: number, row: number): void {
+    if (this.fields === 0) return;
+    this.reserve(1);
+    this.buf[this.n++] = 0x7d;
+    b.setBytes(col, row, this.buf, 0, this.n);
+  }
+
+  private reserve(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.n + k) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.n);
+    this.buf = next;
+  }
+}
