@@ -11,10 +11,14 @@ import { pcapFormat } from '../flows/capture-decoder.js';
 import { awsVpcFlow } from '../decode/cloud/aws-vpc-flow.js';
 import { azureNsgFlow } from '../decode/cloud/azure-nsg-flow.js';
 import { gcpVpcFlow } from '../decode/cloud/gcp-vpc-flow.js';
+import { netfilter } from '../decode/firewall/netfilter.js';
+import { pfFilterlog } from '../decode/firewall/pf-filterlog.js';
+import { windowsFirewall } from '../decode/firewall/windows-firewall.js';
+import { cef } from '../decode/firewall/cef.js';
 
 /** All registered decoders, by name. */
 export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
-  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow].map((d) => [d.name, d]),
+  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef].map((d) => [d.name, d]),
 );
 
 /** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */

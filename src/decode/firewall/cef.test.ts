@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { decodeAll } from '../testing.js';
+import { cef, cefDecoder, parseExtension } from './cef.js';
+
+const FIX = 'test/fixtures/firewall/';
+const dec = cefDecoder({ now: () => Date.UTC(2026, 11, 31) });
+
+function crowdsec(file: string): Map<number, Record<string, string>> {
+  const out = new Map<number, Record<string, string>>();
+  const re = /^results\["s00-raw"\]\["crowdsecurity\/cef-logs"\]\[(\d+)\]\.Evt\.Parsed\["([^"]+)"\] == (".*")$/;
+  for (const line of readFileSync(FIX + file, 'utf8').split('\n')) {
+    const m = re.exec(line);
+    if (m === null) continue;
+    const o = out.get(Number(m[1])) ?? {};
+    o[m[2]] = JSON.parse(m[3]) as string;
+    out.set(Number(m[1]), o);
+  }
+  return out;
+}
+
+test('crowdsec UniFi CEF sample: header fields match the parser assertions', () => {
+  const out = decodeAll(dec, readFileSync(FIX + 'crowdsec_cef_unifi.log'));
+  // Line 3 lost its `CEF:` marker and carries no time at all: skipped (crowdsec keeps it untimed).
+  assert.deepEqual(out.skips, [{ reason: 'no_time', position: 3, detail: undefined }]);
+  const want = crowdsec('crowdsec_cef_unifi.expected.parser.assert.txt');
+  const rows = out.rows.firewall;
+  assert.equal(rows.length, 3);
+  let compared = 0;
+  [0, 1, 3].forEach((line, i) => {
+    const r = rows[i];
+    const x = JSON.parse(r.extra as string) as Record<string, string>;
+    const w = want.get(line)!;
+    const ours: Record<string, string | null> = {
+      cef_version: x.cef_version,
+      cef_device_vendor: x.device_vendor,
+      cef_device_product: x.device_product,
+      cef_device_version: x.device_version,
+      cef_signature_id: r.rule_id as string,
+      cef_event_name: r.rule as string,
+      cef_severity: x.severity,
+      hostname: r.sensor as string,
+    };
+    for (const [k, v] of Object.entries(w)) {
+      if (!(k in ours)) continue;
+      assert.equal(ours[k], v, `line ${line + 1} ${k}`);
+      compared++;
+    }
+  });
+  assert.equal(compared, 22);
+  assert.equal(rows[0].ts, Date.parse('2025-09-04T08:32:58.445Z') * 1000);
+  assert.equal(rows[0].orig_h, '10.72.1.222');
+  assert.equal(rows[0].sensor, 'Ubiquiti/UniFi Network');
+  assert.equal(JSON.parse(rows[0].extra as string).msg, 'Secure Admin accessed UniFi Network using the web. Source IP: 10.72.1.222');
+  assert.equal(rows[2].ts, Date.UTC(2026, 8, 8, 8, 32, 20) * 1000);
+  assert.equal(rows[2].proto, 'tcp');
+  assert.equal(rows[2].orig_p, 65020);
+  assert.equal(rows[2].resp_p, 80);
+  assert.equal(JSON.parse(rows[2].extra as string).UNIFIipsSignature, 'ET USER_AGENTS Suspicious User Agent (BlackSun)');
+});
+
+test('escapes, labels, act, NAT, bytes, rt and duration', () => {
+  const line =
+    '<134>Feb  1 00:00:00 fw CEF:0|Acme|Wall\\|X|1.0|100|Deny \\\\ flow|5|src=10.0.0.1 dst=10.0.0.2 spt=1234 dpt=80 proto=TCP act=blocked ' +
+    'deviceInboundInterface=eth0 deviceOutboundInterface=eth1 in=100 out=50 cs1Label=Rule Name cs1=web a\\=b cn1=7 cn1Label=Hits ' +
+    'rt=1700000000123 start=Nov 14 2023 22:13:10 end=Nov 14 2023 22:13:20 dvchost=wall-1 sourceTranslatedAddress=1.2.3.4 sourceTranslatedPort=4000 msg=line1\\nline2';
+  const r = decodeAll(dec, Buffer.from(line)).rows.firewall[0];
+  assert.equal(r.rule, 'Deny \\ flow');
+  assert.equal(r.action, 'deny');
+  assert.equal(r.in_iface, 'eth0');
+  assert.equal(r.out_iface, 'eth1');
+  assert.equal(r.bytes, 150);
+  assert.equal(r.ts, 1700000000123000);
+  assert.equal(r.duration, 10);
+  assert.equal(r.sensor, 'wall-1');
+  assert.equal(r.nat_orig_h, '1.2.3.4');
+  assert.equal(r.nat_orig_p, 4000);
+  const x = JSON.parse(r.extra as string) as Record<string, string>;
+  assert.equal(x.device_product, 'Wall|X');
+  assert.equal(x['Rule Name'], 'web a=b');
+  assert.equal(x.Hits, '7');
+  assert.equal(x.msg, 'line1\nline2');
+  assert.equal(x.cs1Label, undefined);
+});
+
+test('extension parsing keeps spaces in values and splits at the next key', () => {
+  const k: string[] = [];
+  const v: string[] = [];
+  parseExtension('a=one two b=x\\=y c=  d=last ', k, v);
+  assert.deepEqual(k, ['a', 'b', 'c', 'd']);
+  assert.deepEqual(v, ['one two', 'x=y', '', 'last']);
+});
+
+test('malformed lines are counted by reason and line number, valid ones kept', () => {
+  const ok = 'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=10.0.0.1 dst=10.0.0.2 act=allow';
+  const input = [
+    ok,
+    'hello world',
+    'CEF:0|V|P|1|2',
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=10.0.0.300',
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=10.0.0.1 spt=http',
+    'CEF:0|V|P|1|2|N|3|rt=yesterday',
+    'CEF:0|V|P|1|2|N|3|src=10.0.0.1',
+    ok,
+  ].join('\n');
+  const out = decodeAll(dec, Buffer.from(input), { chunkSize: 4 });
+  assert.equal(out.rows.firewall.length, 2);
+  assert.equal(out.rows.firewall[0].action, 'allow');
+  assert.deepEqual(out.skips.map((s) => [s.reason, s.position]), [
+    ['no_match', 2],
+    ['truncated', 3],
+    ['bad_address', 4],
+    ['bad_field', 5],
+    ['bad_time', 6],
+    ['no_time', 7],
+  ]);
+});
+
+test('sniff: claims CEF only', () => {
+  assert.equal(cef.sniff(readFileSync(FIX + 'crowdsec_cef_unifi.log')), 0.95);
+  for (const f of ['crowdsec_iptables.log', 'crowdsec_pfsense_filterlog.log', 'windows_pfirewall_azure_stack_edge_doc.log', 'iptables_kernel_log_variants.log']) {
+    assert.equal(cef.sniff(readFileSync(FIX + f)), 0, f);
+  }
+  assert.equal(cef.sniff(Buffer.from('{"timestamp":"2020","event_type":"alert"}\n')), 0);
+});
