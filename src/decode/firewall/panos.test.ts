@@ -1,0 +1,228 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeAll, type TestValue } from '../testing.js';
+import { panos } from './panos.js';
+import { THREAT_FIELDS, TRAFFIC_FIELDS } from './panos-fields.js';
+
+const dir = path.join(process.cwd(), 'test/fixtures/firewall');
+const read = (f: string) => fs.readFileSync(path.join(dir, f));
+const extra = (r: Record<string, TestValue>) => JSON.parse(r.extra as string) as Record<string, string>;
+
+test('the field tables put the 10.x fields where real lines have them', () => {
+  assert.equal(TRAFFIC_FIELDS.length, 117);
+  assert.equal(TRAFFIC_FIELDS[102], 'high_res_timestamp');
+  assert.equal(THREAT_FIELDS[107], 'high_res_timestamp');
+  assert.equal(THREAT_FIELDS[69], 'thr_category');
+  assert.equal(new Set(TRAFFIC_FIELDS).size, TRAFFIC_FIELDS.length);
+  assert.equal(new Set(THREAT_FIELDS).size, THREAT_FIELDS.length);
+});
+
+/** crowdsec's parsed field -> how to read the same value from our findings row. */
+const CROWDSEC_TO_OURS: Record<string, (r: Record<string, TestValue>, x: Record<string, string>) => TestValue> = {
+  src_ip: (r) => r.orig_h,
+  dst_ip: (r) => r.resp_h,
+  src_port: (r) => String(r.orig_p),
+  dst_port: (r) => String(r.resp_p),
+  ip_proto: (r) => r.proto,
+  session_id: (r) => r.uid,
+  app: (r) => r.app_proto,
+  threat_id: (_r, x) => x.threatid,
+  severity: (_r, x) => x.severity,
+  action: (_r, x) => x.action,
+  rule: (_r, x) => x.rule,
+  vsys: (_r, x) => x.vsys,
+  src_zone: (_r, x) => x.from,
+  dst_zone: (_r, x) => x.to,
+  ingress_int: (_r, x) => x.inbound_if,
+  egress_int: (_r, x) => x.outbound_if,
+  nat_src_ip: (_r, x) => x.natsrc,
+  nat_dst_ip: (_r, x) => x.natdst,
+  nat_src_port: (_r, x) => x.natsport,
+  nat_dst_port: (_r, x) => x.natdport,
+  repeat_count: (_r, x) => x.repeatcnt,
+  direction: (_r, x) => x.direction,
+  log_seq_num: (_r, x) => x.seqno,
+  serial_number: (_r, x) => x.serial,
+  log_type: (_r, x) => x.type,
+  log_subtype: (_r, x) => x.subtype,
+  generation_timestamp: (_r, x) => x.time_generated,
+  src_country: (_r, x) => x.srcloc,
+  dst_country: (_r, x) => x.dstloc,
+  url_category_or_wildfire_verdict: (_r, x) => x.category,
+  url_or_filename: (_r, x) => x.misc,
+  fwd_to_panorama: (_r, x) => x.actionflags,
+  pan_log_flags: (_r, x) => x.flags,
+  log_fwd_profile: (_r, x) => x.logset,
+  pan_unknown: (_r, x) => x.config_ver,
+  pan_reserved: (_r, x) => x.future_use_0,
+  file_hash: (_r, x) => x.pcap_id, // crowdsec's name for position 42, PAN-OS's PCAP_ID
+  syslog_hostname: (_r, x) => x.syslog_host,
+};
+/** crowdsec fields with no counterpart to compare: its own bookkeeping, the raw line, its leftover text. */
+const NOT_COMPARED = new Set(['message', 'program', 'unparsed_data', 'syslog_timestamp']);
+
+test('THREAT lines match every field of crowdsec parser.assert', () => {
+  const out = decodeAll(panos, read('crowdsec_panos_threat.log'));
+  assert.deepEqual(out.skips, []);
+  const rows = out.rows.findings;
+  assert.equal(rows.length, 2);
+  const expected = new Map<string, string>();
+  const re = /^results\["s01-parse"\]\["crowdsecurity\/palo-alto-threat-log"\]\[(\d)\]\.Evt\.Parsed\["(\w+)"\] == "(.*)"$/;
+  for (const line of read('crowdsec_panos_threat.expected.parser.assert.txt').toString().split('\n')) {
+    const m = re.exec(line);
+    if (m) expected.set(`${m[1]} ${m[2]}`, m[3]);
+  }
+  assert.ok(expected.size > 80);
+  let compared = 0;
+  for (const [k, want] of expected) {
+    const [i, field] = k.split(' ');
+    if (NOT_COMPARED.has(field)) continue;
+    const get = CROWDSEC_TO_OURS[field];
+    assert.ok(get, `no mapping for crowdsec field ${field}`);
+    const row = rows[Number(i)];
+    assert.equal(get(row, extra(row)), want, `line ${i} ${field}`);
+    compared++;
+  }
+  assert.ok(compared >= 70);
+  // crowdsec's dateparse stage: MarshaledTime 2023-07-06T08:11:40+02:00; we keep the milliseconds of the
+  // high resolution timestamp from the same line.
+  assert.equal(rows[0].ts, Date.parse('2023-07-06T08:11:40.288+02:00') * 1000);
+  assert.equal(rows[1].ts, Date.parse('2023-07-05T14:14:33.325+02:00') * 1000);
+});
+
+test('THREAT columns: signature, id, category, severity, action', () => {
+  const [a, b] = decodeAll(panos, read('crowdsec_panos_threat.log')).rows.findings;
+  assert.deepEqual(
+    [a.signature, a.signature_id, a.category, a.severity, a.action, a.sensor, a.source_type, a.app_proto],
+    ['SSH User Authentication Brute Force Attempt', 40015, 'brute-force', 2, 'blocked', 'FW-PA-111', 'panos', 'ssh'],
+  );
+  assert.deepEqual([b.signature, b.signature_id, b.category, b.severity, b.action], ['Nmap Scripting Engine Detection', 58433, 'hacktool', 3, 'allowed']);
+  assert.equal(extra(b).characteristic_of_app, 'used-by-malware,able-to-transfer-file,has-known-vulnerability,tunnel-other-application,pervasive-use');
+});
+
+test('TRAFFIC lines: every column of the first line, and all 27 lines decode', () => {
+  const out = decodeAll(panos, read('panos_traffic_csv_first27.log'), { chunkSize: 100 });
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(out.ignored, {});
+  const rows = out.rows.firewall;
+  assert.equal(rows.length, 27);
+  const r = rows[0];
+  const want: Record<string, TestValue> = {
+    ts: Date.UTC(2018, 10, 30, 16, 9, 7) * 1000,
+    uid: '22751',
+    orig_h: '192.168.15.207',
+    orig_p: 55113,
+    resp_h: '175.16.199.1',
+    resp_p: 443,
+    proto: 'tcp',
+    ip_proto: 6,
+    source_type: 'panos',
+    sensor: 'PA-220',
+    ingest_id: 1,
+    action: 'allow',
+    rule: 'new_outbound_from_trust',
+    in_iface: 'ethernet1/2',
+    out_iface: 'ethernet1/1',
+    bytes: 7734,
+    packets: 36,
+    rule_id: null,
+    in_zone: 'trust',
+    out_zone: 'untrust',
+    nat_orig_h: '192.168.1.63',
+    nat_orig_p: 16418,
+    nat_resp_h: '175.16.199.1',
+    nat_resp_p: 443,
+    duration: 586,
+  };
+  for (const [k, v] of Object.entries(want)) assert.equal(r[k], v, k);
+  assert.equal(r.message, read('panos_traffic_csv_first27.log').toString().split('\n')[0]);
+  const x = extra(r);
+  assert.equal(x.syslog_host, 'PA-220');
+  assert.equal(x.session_end_reason, 'tcp-fin');
+  assert.equal(x.bytes_sent, '1758');
+  assert.equal(x.start, '2018/11/30 15:59:04');
+  assert.equal(x.src, undefined, 'columns are not repeated in extra');
+  const icmp = rows[1];
+  assert.deepEqual([icmp.proto, icmp.orig_p, icmp.resp_p, icmp.duration], ['icmp', 0, 0, 0]);
+  assert.deepEqual(
+    rows.slice(22).map((row) => [extra(row).subtype ?? null, row.action, row.proto]),
+    [
+      ['start', 'allow', 'tcp'],
+      ['drop', 'allow', 'tcp'],
+      ['deny', 'allow', 'icmp'],
+      [null, 'allow', 'udp'],
+      ['test', 'allow', 'udp'],
+    ],
+    'the action field decides, not the subtype',
+  );
+});
+
+const TRAFFIC = read('panos_traffic_csv_first27.log').toString().split('\n')[0];
+const withField = (i: number, v: string) => {
+  const env = TRAFFIC.slice(0, TRAFFIC.indexOf(' 1,') + 1);
+  const f = TRAFFIC.slice(env.length).split(',');
+  f[i] = v;
+  return env + f.join(',');
+};
+
+test('actions map to allow, deny, drop and reject; NAT 0.0.0.0 is no NAT; an ISO envelope sets the zone', () => {
+  const lines = ['deny', 'drop', 'reset-both', 'reset-client', 'drop-icmp', 'weird'].map((a) => withField(30, a));
+  lines.push(withField(9, '0.0.0.0'));
+  lines.push('<14>1 2018-11-30T16:09:08+01:00 pa1 - - - ' + TRAFFIC.slice(TRAFFIC.indexOf(' 1,') + 1));
+  const rows = decodeAll(panos, Buffer.from(lines.join('\n'))).rows.firewall;
+  assert.deepEqual(rows.slice(0, 6).map((r) => r.action), ['deny', 'drop', 'reject', 'reject', 'drop', null]);
+  assert.equal(extra(rows[5]).action, 'weird');
+  assert.deepEqual([rows[6].nat_orig_h, rows[6].nat_orig_p, rows[6].nat_resp_h], [null, null, '175.16.199.1']);
+  assert.equal(rows[7].ts, Date.UTC(2018, 10, 30, 15, 9, 7) * 1000);
+  assert.equal(extra(rows[7]).syslog_host, 'pa1');
+});
+
+test('malformed PAN-OS lines are skipped with their reason; other log types are ignored', () => {
+  const csv = TRAFFIC.slice(TRAFFIC.indexOf(' 1,') + 1);
+  const lines = [
+    'no commas here at all',
+    csv.split(',').slice(0, 30).join(','),
+    withField(6, '2018-11-30 16:09:07'),
+    withField(24, '70000'),
+    withField(7, ''),
+    csv.replace(',apple-maps,', ',"apple-maps,'),
+    '1,2018/11/30 16:09:07,0128,SYSTEM,general,0,2018/11/30 16:09:07,,general,,0,0,general,informational,"x",1,0x0',
+    'a,b,c,NOTPANOS,e,f',
+    csv,
+  ];
+  const out = decodeAll(panos, Buffer.from(lines.join('\r\n')));
+  assert.deepEqual(
+    out.skips.map((s) => [s.reason, s.position, s.detail]),
+    [
+      ['not_panos', 1, undefined],
+      ['column_count', 2, 'TRAFFIC'],
+      ['bad_timestamp', 3, undefined],
+      ['bad_value', 4, 'sport'],
+      ['bad_value', 5, 'address'],
+      ['bad_quote', 6, undefined],
+      ['not_panos', 8, undefined],
+    ],
+  );
+  assert.deepEqual(out.ignored, { 'panos-system': 1 });
+  assert.equal(out.rows.firewall.length, 1);
+  assert.equal(out.rows.firewall[0].message, csv);
+});
+
+test('quoted fields with doubled quotes are unescaped in columns and extra', () => {
+  const line = withField(11, '"rule ""a"", b"').replace(',apple-maps,', ',"x\\y",');
+  const [r] = decodeAll(panos, Buffer.from(line + '\n')).rows.firewall;
+  assert.equal(r.rule, 'rule "a", b');
+  assert.equal(extra(r).app, 'x\\y');
+});
+
+test('sniff claims PAN-OS CSV with or without envelope, and nothing else', () => {
+  assert.equal(panos.sniff(read('panos_traffic_csv_first27.log')), 0.9);
+  assert.equal(panos.sniff(read('crowdsec_panos_threat.log')), 0.9);
+  assert.equal(panos.sniff(Buffer.from(TRAFFIC.slice(TRAFFIC.indexOf(' 1,') + 1) + '\n')), 0.9);
+  for (const f of ['cisco_asa_syslog_first_lines.log', 'fortigate_kv_first25.log']) assert.equal(panos.sniff(read(f)), 0, f);
+  assert.equal(panos.sniff(Buffer.from('#separator \\x09\n#fields\tts\tuid\n1.0\tC1\n')), 0);
+  assert.equal(panos.sniff(Buffer.from('{"timestamp":"2020-01-01","event_type":"alert"}\n')), 0);
+  assert.equal(panos.sniff(Buffer.from('ts,uid,orig_h\n1,2,3\n')), 0);
+});
