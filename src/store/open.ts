@@ -18,6 +18,7 @@ export function storeLocation(explicit?: string): string {
 export function openStore(location: string): Promise<Store> {
   return openDuckDBStore({
     path: location,
-    memoryLimit: process.env.NIGHTJAR_MEMORY_LIMIT ?? '1GB',
+    // 512 MB keeps a whole ingest (DuckDB, decode worker, batches in flight) under 1 GiB of RSS.
+    memoryLimit: process.env.NIGHTJAR_MEMORY_LIMIT ?? '512MB',
   });
 }
