@@ -19,6 +19,7 @@
  * Skips: `no_match` (no CEF header), `truncated` (fewer than 8 header fields), `bad_address`,
  * `bad_field` (a port or byte count that is not a number), `bad_time`, `no_time`.
  */
+import { readTextLine, writeMessage, type LineCursor, type LineRecordFn } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
@@ -188,9 +189,8 @@ class CefDecoder {
   private readonly values: string[] = [];
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   readonly decoder: Decoder;
-  /** The current line's buffer when it is ASCII (so `message` is copied as bytes), else null. */
-  private bytes: Buffer | null = null;
-  private start = 0;
+  private readonly cur: LineCursor = { bytes: null, start: 0 };
+  private readonly onRecord: LineRecordFn = (line, s, lineNo) => this.record(line, s, lineNo);
 
   constructor(
     private readonly ctx: DecodeContext,
@@ -202,19 +202,7 @@ class CefDecoder {
   }
 
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
-    let blank = true;
-    for (let i = start; i < end && blank; i++) blank = buf[i] === 32 || buf[i] === 9;
-    if (blank) return;
-    try {
-      // `message` keeps the whole line; fields are read from it without trailing blanks.
-      const s = buf.toString('utf8', start, end);
-      const last = buf[end - 1];
-      this.bytes = s.length === end - start ? buf : null; // ASCII: the line's bytes are its UTF-8
-      this.start = start;
-      this.record(s, last === 32 || last === 9 ? s.trimEnd() : s, lineNo);
-    } catch (err) {
-      this.ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
-    }
+    readTextLine(buf, start, end, lineNo, this.cur, this.ctx, this.onRecord);
   }
 
   private record(line: string, s: string, lineNo: number): void {
@@ -352,8 +340,7 @@ class CefDecoder {
     b.setStr(F.nat_resp_h, row, natDst);
     if (natDpt >= 0) b.setNum(F.nat_resp_p, row, natDpt);
     if (start !== null && endT !== null && endT >= start) b.setNum(F.duration, row, (endT - start) / 1e6);
-    if (this.bytes !== null) b.setBytes(F.message, row, this.bytes, this.start, this.start + line.length);
-    else b.setStr(F.message, row, line);
+    writeMessage(b, F.message, row, this.cur, line);
     b.setStr(F.extra, row, JSON.stringify(extra));
   }
 }

@@ -20,6 +20,7 @@
  * Skips: `no_match` (not filterlog CSV), `truncated` (fewer fields than the IP version needs),
  * `bad_field` (unknown IP version, a bad port), `bad_address`, `bad_time`, `no_time`.
  */
+import { readTextLine, writeMessage, type LineCursor, type LineRecordFn } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
@@ -108,9 +109,8 @@ class FilterlogDecoder {
   private readonly env = newEnvelope();
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   readonly decoder: Decoder;
-  /** The current line's buffer when it is ASCII (so `message` is copied as bytes), else null. */
-  private bytes: Buffer | null = null;
-  private start = 0;
+  private readonly cur: LineCursor = { bytes: null, start: 0 };
+  private readonly onRecord: LineRecordFn = (line, s, lineNo) => this.record(line, s, lineNo);
 
   constructor(
     private readonly ctx: DecodeContext,
@@ -122,19 +122,7 @@ class FilterlogDecoder {
   }
 
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
-    let blank = true;
-    for (let i = start; i < end && blank; i++) blank = buf[i] === 32 || buf[i] === 9;
-    if (blank) return;
-    try {
-      // `message` keeps the whole line; fields are read from it without trailing blanks.
-      const s = buf.toString('utf8', start, end);
-      const last = buf[end - 1];
-      this.bytes = s.length === end - start ? buf : null; // ASCII: the line's bytes are its UTF-8
-      this.start = start;
-      this.record(s, last === 32 || last === 9 ? s.trimEnd() : s, lineNo);
-    } catch (err) {
-      this.ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
-    }
+    readTextLine(buf, start, end, lineNo, this.cur, this.ctx, this.onRecord);
   }
 
   private record(line: string, s: string, lineNo: number): void {
@@ -210,8 +198,7 @@ class FilterlogDecoder {
     if (f[4].length > 0) b.setStr(f[7] === 'in' ? F.in_iface : F.out_iface, row, f[4]);
     if (length >= 0) b.setNum(F.bytes, row, length);
     b.setNum(F.packets, row, 1);
-    if (this.bytes !== null) b.setBytes(F.message, row, this.bytes, this.start, this.start + line.length);
-    else b.setStr(F.message, row, line);
+    writeMessage(b, F.message, row, this.cur, line);
     b.setStr(F.extra, row, '{' + extra + '}');
   }
 }
