@@ -2,7 +2,8 @@
  * `npm run bench`: throughput and peak memory of each pipeline stage on generated data, with peer
  * tools' figures from the same run as yardsticks (awk over the Zeek logs; nfpcapd, softflowd, argus,
  * tshark and tcpdump over the capture, where installed). Sizes: NJ_BENCH_LINES (default 5 M Zeek
- * conn lines) and NJ_BENCH_PACKETS (default 3 M packets); NJ_BENCH_ONLY=zeek|pcap runs one section.
+ * conn lines), NJ_BENCH_PACKETS (default 3 M packets) and NJ_BENCH_LOG_LINES (default 1 M lines per
+ * firewall or cloud format); NJ_BENCH_ONLY=zeek|pcap|logs runs one section.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeConnLog, type ConnLogFormat } from './gen-zeek-conn.js';
 import { writePcap } from './gen-pcap.js';
+import { benchLogFormats } from './log-formats.js';
 import { PEERS } from './peers.js';
 import { stageDecode, stageFlows, stageRead, type StageResult } from './pcap-stages.js';
 
@@ -133,5 +135,9 @@ async function pcapSection(): Promise<void> {
   table(prow);
 }
 
-if (only !== 'pcap') zeekSection();
-if (only !== 'zeek') await pcapSection();
+if (!only || only === 'zeek') zeekSection();
+if (!only || only === 'pcap') await pcapSection();
+if (!only || only === 'logs') {
+  process.stdout.write('Firewall and cloud logs into DuckDB (generated from the fixtures\' real lines)\n');
+  table(benchLogFormats());
+}

@@ -1,0 +1,94 @@
+/**
+ * Firewall and cloud log formats end to end into DuckDB: for each format, a log of at least a million
+ * lines is generated from the real sample lines in test/fixtures (header lines kept once, data lines
+ * repeated with the source port varied so rows differ), then ingested in its own process. Prints
+ * lines/s, records stored/s, MB/s and peak RSS per format. Size: NJ_BENCH_LOG_LINES (default 1 M).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const target = Number(process.env.NJ_BENCH_LOG_LINES ?? 1_000_000);
+const dir = process.env.NJ_BENCH_DIR ?? path.join(os.tmpdir(), 'nightjar-bench');
+
+/** Format name and the fixture its lines come from. */
+export const LOG_SAMPLES: readonly [string, string][] = [
+  ['netfilter', 'test/fixtures/firewall/iptables_kernel_log_variants.log'],
+  ['pf-filterlog', 'test/fixtures/firewall/crowdsec_pfsense_filterlog.log'],
+  ['panos', 'test/fixtures/firewall/panos_traffic_csv_first27.log'],
+  ['cisco-asa', 'test/fixtures/firewall/cisco_asa_syslog_first_lines.log'],
+  ['fortigate', 'test/fixtures/firewall/fortigate_kv_first25.log'],
+  ['windows-firewall', 'test/fixtures/firewall/windows_pfirewall_azure_stack_edge_doc.log'],
+  ['cef', 'test/fixtures/firewall/crowdsec_cef_unifi.log'],
+  ['aws-vpc-flow', 'test/fixtures/cloud/aws_vpcflow_v2_extra_samples.log'],
+  ['gcp-vpc-flow', 'test/fixtures/cloud/gcp_vpcflow_logentries_first7.ndjson'],
+  ['azure-nsg-flow', 'test/fixtures/cloud/azure_nsg_flowlog_v2.log'],
+];
+
+/** Writes a log of at least `lines` lines built from `sample`; returns the data lines written. */
+export function writeLogFrom(sample: string, out: string, lines: number): number {
+  const all = fs.readFileSync(sample, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const header = all.filter((l) => l.startsWith('#'));
+  const data = all.filter((l) => !l.startsWith('#'));
+  const fd = fs.openSync(out, 'w');
+  let buf = header.length ? header.join('\n') + '\n' : '';
+  let n = 0;
+  for (let i = 0; n < lines; i++) {
+    for (const l of data) {
+      // Vary a port-like number so rows are not identical (1024..65535, stays a valid port).
+      buf += (i === 0 ? l : l.replace(/([=\s,:/])(\d{4,5})([\s,]|$)/, (_m, a: string, _p: string, b: string) => `${a}${1024 + ((i * 7919 + n) % 64000)}${b}`)) + '\n';
+      n++;
+    }
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  return n;
+}
+
+/** Generates and ingests every format; returns the printed rows. */
+export function benchLogFormats(): string[][] {
+  fs.mkdirSync(dir, { recursive: true });
+  const rows: string[][] = [['format', 'lines', 'MB', 'lines/s', 'records/s', 'MB/s', 'peak RSS']];
+  for (const [format, sample] of LOG_SAMPLES) {
+    const file = path.join(dir, `${format}-${target}.log`);
+    const lines = fs.existsSync(file)
+      ? fs.readFileSync(`${file}.lines`, 'utf8').trim()
+      : String(writeLogFrom(path.join(root, sample), file, format === 'azure-nsg-flow' ? Math.ceil(target / 20) : target));
+    fs.writeFileSync(`${file}.lines`, lines);
+    const db = path.join(dir, `bench-${format}.duckdb`);
+    const r = spawnSync(process.execPath, [path.join(here, 'ingest-child.js'), db, file], { encoding: 'utf8' });
+    fs.rmSync(db, { force: true });
+    fs.rmSync(`${db}.wal`, { force: true });
+    if (r.status !== 0) {
+      rows.push([format, lines, '-', `failed: ${r.stderr.trim().split('\n').pop() ?? ''}`, '-', '-', '-']);
+      continue;
+    }
+    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { records: number; bytes: number; seconds: number; maxRssBytes: number };
+    const k = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
+    rows.push([
+      format,
+      format === 'azure-nsg-flow' ? `${lines} records` : lines,
+      (m.bytes / 1e6).toFixed(0),
+      k(Number(lines) / m.seconds),
+      k(m.records / m.seconds),
+      (m.bytes / 1e6 / m.seconds).toFixed(1),
+      `${(m.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+    ]);
+  }
+  return rows;
+}
+
+// `node dist/bench/log-formats.js`
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''))) {
+  const rows = benchLogFormats();
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ') + '\n');
+}
