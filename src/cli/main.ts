@@ -30,6 +30,7 @@ export function buildProgram(): Command {
       `
 Quick start:
   nightjar ingest /var/log/zeek/current/          load logs (format recognised from content)
+  nightjar ingest capture.pcapng                  packets to connections and DNS
   nightjar stats                                  what the store holds
   nightjar top talkers --since 24h                busiest hosts
   nightjar query --host 10.0.0.5 --format ndjson  that host's connections
