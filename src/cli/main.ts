@@ -20,8 +20,8 @@ const pkg = createRequire(import.meta.url)('../../../package.json') as { version
 export function buildProgram(): Command {
   const program = new Command('nightjar')
     .description(
-      'Nightjar: network telemetry in one schema. Ingest Zeek logs and Suricata EVE, then ask who\n' +
-        'talked to whom, from where, how often and over what.',
+      'Nightjar: network telemetry in one schema. Ingest Zeek, Suricata, packet captures, flow\n' +
+        'exports, firewall and cloud flow logs; ask who talked to whom, how often, over what.',
     )
     .version(pkg.version)
     .showSuggestionAfterError(true)
