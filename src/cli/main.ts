@@ -20,7 +20,7 @@ const pkg = createRequire(import.meta.url)('../../../package.json') as { version
 export function buildProgram(): Command {
   const program = new Command('nightjar')
     .description(
-      'Nightjar: network telemetry in one schema. Ingest Zeek, Suricata, packet captures, flow\n' +
+      'Nightjar: network telemetry in one schema. Ingest Zeek, Suricata, packet captures, flow ' +
         'exports, firewall and cloud flow logs; ask who talked to whom, how often, over what.',
     )
     .version(pkg.version)
