@@ -39,8 +39,8 @@ export function captureCommand(): Command {
   const cmd = new Command('capture')
     .summary('capture live traffic into the store')
     .description(
-      'Capture from an interface with tcpdump (or dumpcap), turn packets into connections and DNS\n' +
-        'transactions as they arrive, and commit them every few seconds. Stop with Ctrl-C (or SIGTERM):\n' +
+      'Capture from an interface with tcpdump (or dumpcap), turn packets into connections and DNS ' +
+        'transactions as they arrive, and commit them every few seconds. Stop with Ctrl-C (or SIGTERM): ' +
         'everything already captured is still decoded and stored before Nightjar exits.',
     )
     .requiredOption('-i, --interface <name>', 'interface to capture on (as tcpdump -i takes it)')

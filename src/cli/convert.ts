@@ -24,7 +24,7 @@ export function convertCommand(): Command {
   const cmd = new Command('convert')
     .summary('write Zeek conn.log and dns.log from captures or logs')
     .description(
-      'Decode inputs as ingest would, but write the connections and DNS transactions as Zeek logs\n' +
+      'Decode inputs as ingest would, but write the connections and DNS transactions as Zeek logs ' +
         '(TSV with Zeek headers, readable by zeek-cut; or Zeek JSON lines) into a directory.',
     )
     .argument('<inputs...>', 'files, directories, glob patterns, or - for standard input')

@@ -20,7 +20,7 @@ export const DEMO_DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export function demoCommand(): Command {
   const cmd = new Command('demo')
     .summary('load the bundled sample data and show what it holds')
-    .description('Ingest the bundled Zeek and Suricata samples (demo/data) and print the store summary,\nthe top talkers, services and ports. Running it again is harmless: inputs are not loaded twice.');
+    .description('Ingest the bundled Zeek and Suricata samples (demo/data) and print the store summary, the top talkers, services and ports. Running it again is harmless: inputs are not loaded twice.');
   withDb(cmd);
   cmd.action(async (o: CommonOpts) => {
     const store = await openStore(dbOf(o));

@@ -71,9 +71,9 @@ export function ingestCommand(): Command {
   const cmd = new Command('ingest')
     .summary('load logs and captures into the store')
     .description(
-      'Load files, directories (recursively), glob patterns or standard input (-) into the store.\n' +
-        'The format is recognised from the content; gzip is read transparently. Each input is one\n' +
-        'transaction: it is either wholly stored or not at all. Inputs already ingested are skipped\n' +
+      'Load files, directories (recursively), glob patterns or standard input (-) into the store. ' +
+        'The format is recognised from the content; gzip is read transparently. Each input is one ' +
+        'transaction: it is either wholly stored or not at all. Inputs already ingested are skipped ' +
         '(matched by content fingerprint) unless --force is given, which replaces their rows.\n\n' +
         `Formats: ${[...DECODERS.values()].map((d) => `${d.name} (${d.description})`).join('; ')}.`,
     )

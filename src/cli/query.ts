@@ -26,8 +26,8 @@ export function queryCommand(): Command {
   const cmd = new Command('query')
     .summary('list records matching filters')
     .description(
-      'List stored records of one kind (connections by default), newest first, filtered by time,\n' +
-        'host, port and transport. Tables show a screenful; json, ndjson and csv stream every\n' +
+      'List stored records of one kind (connections by default), newest first, filtered by time, ' +
+        'host, port and transport. Tables show a screenful; json, ndjson and csv stream every ' +
         'matching record unless --limit is given.',
     )
     .addOption(new Option('-t, --type <type>', 'record kind').choices(Object.keys(TYPE_ALIASES)).default('conn'))

@@ -24,7 +24,7 @@ export function topCommand(): Command {
   const cmd = new Command('top')
     .summary('rank talkers, destinations, ports or services')
     .description(
-      'Rank what the connections show. talkers: hosts by traffic on either side; sources and\n' +
+      'Rank what the connections show. talkers: hosts by traffic on either side; sources and ' +
         'destinations: by side; ports: server ports; services: application protocols.',
     )
     .argument('<subject>', `one of ${Object.keys(SUBJECTS).join(', ')}`)
