@@ -3,6 +3,7 @@
  * the current directory. Only the embedded DuckDB engine exists so far; ClickHouse will be chosen by a
  * `clickhouse://` location here.
  */
+import { NightjarError } from '../model/errors.js';
 import { openDuckDBStore } from './duckdb/duckdb-store.js';
 import type { Store } from './store.js';
 
@@ -14,11 +15,23 @@ export function storeLocation(explicit?: string): string {
   return explicit ?? process.env.NIGHTJAR_DB ?? DEFAULT_DB;
 }
 
+const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+/** A memory size from the environment, checked (it becomes part of a SET statement). */
+function memorySetting(name: string, fallback: string): string {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!SIZE.test(v.trim())) throw new NightjarError('NJ_USAGE', `$${name}=${v}: give a size such as 512MB or 2GB`);
+  return v.trim();
+}
+
 /** Opens the store at `location` (see storeLocation). */
 export function openStore(location: string): Promise<Store> {
   return openDuckDBStore({
     path: location,
-    // 512 MB keeps a whole ingest (DuckDB, decode worker, batches in flight) under 1 GiB of RSS.
-    memoryLimit: process.env.NIGHTJAR_MEMORY_LIMIT ?? '512MB',
+    memoryLimit: memorySetting('NIGHTJAR_MEMORY_LIMIT', '1GB'),
+    // Loading bounds DuckDB's pool lower, keeping a whole ingest (DuckDB, decode worker, batches in
+    // flight) under 1 GiB of RSS.
+    ingestMemoryLimit: memorySetting('NIGHTJAR_INGEST_MEMORY_LIMIT', '256MB'),
   });
 }
