@@ -15,7 +15,7 @@
  * Every pair whose exact text is not in a column goes to `extra` as a string, plus the envelope host as
  * `syslog_host`. Skips: `bad_kv`, `unterminated_quote`, `no_type`, `bad_timestamp`, `bad_value`.
  */
-import { isUtf8 } from 'node:buffer';
+import { readByteLine, type ByteRecordFn } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
@@ -51,21 +51,12 @@ class FortigateDecoder {
     });
   }
 
+  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
+
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
-    while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
-    while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
-    if (start === end) return;
-    if (!isUtf8(buf.subarray(start, end))) {
-      buf = Buffer.from(buf.toString('utf8', start, end));
-      start = 0;
-      end = buf.length;
-    }
-    try {
-      this.record(buf, start, end, lineNo);
-    } catch (err) {
-      this.ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
-    }
+    readByteLine(buf, start, end, lineNo, this.ctx, this.onRecord);
   }
+
 
   private text(slot: number): string {
     const p = this.kv.pair[slot];

@@ -14,7 +14,7 @@
  * with the envelope's host as `syslog_host`; sensor is the device name, else the serial.
  * Skips: `not_panos` (no CSV), `bad_quote`, `column_count`, `bad_timestamp`, `bad_value` (detail: field).
  */
-import { isUtf8 } from 'node:buffer';
+import { readByteLine, type ByteRecordFn } from './text-line.js';
 import { FINDINGS, FIREWALL, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
@@ -72,21 +72,12 @@ class PanosDecoder {
     });
   }
 
+  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
+
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
-    while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
-    while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
-    if (start === end) return;
-    if (!isUtf8(buf.subarray(start, end))) {
-      buf = Buffer.from(buf.toString('utf8', start, end));
-      start = 0;
-      end = buf.length;
-    }
-    try {
-      this.record(buf, start, end, lineNo);
-    } catch (err) {
-      this.ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
-    }
+    readByteLine(buf, start, end, lineNo, this.ctx, this.onRecord);
   }
+
 
   private text(i: number): string {
     const f = this.f;

@@ -3,6 +3,7 @@
  * UTF-8, trailing blanks trimmed for parsing while `message` keeps the whole line (copied as bytes
  * when the line is ASCII), and any exception turned into a counted `decoder_error` skip.
  */
+import { isUtf8 } from 'node:buffer';
 import type { DecodeContext } from '../decoder.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 
@@ -44,4 +45,29 @@ export function readTextLine(
 export function writeMessage(b: ColumnBatch, col: number, row: number, cur: LineCursor, line: string): void {
   if (cur.bytes !== null) b.setBytes(col, row, cur.bytes, cur.start, cur.start + line.length);
   else b.setStr(col, row, line);
+}
+
+/** Handles one trimmed line as bytes: buf[start..end). */
+export type ByteRecordFn = (buf: Buffer, start: number, end: number, lineNo: number) => void;
+
+/**
+ * Runs `record` for one line as bytes, without blanks at either end; a line that is not valid UTF-8
+ * is re-encoded (invalid sequences replaced) first; a thrown error becomes a `decoder_error` skip.
+ */
+export function readByteLine(buf: Buffer, start: number, end: number, lineNo: number, ctx: DecodeContext, record: ByteRecordFn): void {
+  while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
+  while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+  if (start === end) return;
+  let ascii = true;
+  for (let i = start; i < end && ascii; i++) ascii = buf[i] < 128;
+  if (!ascii && !isUtf8(buf.subarray(start, end))) {
+    buf = Buffer.from(buf.toString('utf8', start, end));
+    start = 0;
+    end = buf.length;
+  }
+  try {
+    record(buf, start, end, lineNo);
+  } catch (err) {
+    ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
+  }
 }
