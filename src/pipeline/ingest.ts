@@ -11,7 +11,7 @@ import { NightjarError } from '../model/errors.js';
 import { expandInputs, type InputRef } from '../sources/expand-inputs.js';
 import { openInput, type OpenedInput } from '../sources/file-input.js';
 import type { IngestWriter, Store } from '../store/store.js';
-import { isoMicros } from '../store/duckdb/duckdb-store.js';
+import { isoMicros } from '../model/time.js';
 import { decodeInput, sniffInput, type DecodeOutcome, type Driver } from './decode-input.js';
 import { InlineDecoder } from './inline-decoder.js';
 import type { SkipSummary } from './skip-log.js';
@@ -211,7 +211,7 @@ async function ingestOne(
       return summary;
     }
     summary.seconds = (performance.now() - t0) / 1000;
-    const now = isoMicros(Date.now() * 1000);
+    const now = isoMicros(Date.now() * 1000)!;
     await writer.commit({
       fingerprint: input.fingerprint ?? `sha256:${sha256 ?? ''}`,
       sha256,
@@ -219,7 +219,7 @@ async function ingestOne(
       size: summary.bytes,
       format: sniffed.def.name,
       sensor: opts.sensor ?? null,
-      startedAt: isoMicros(Math.round((Date.now() - summary.seconds * 1000) * 1000)),
+      startedAt: isoMicros(Math.round((Date.now() - summary.seconds * 1000) * 1000))!,
       finishedAt: now,
       records,
       skipped: summary.totalSkipped,

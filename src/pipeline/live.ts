@@ -6,7 +6,7 @@
  */
 import type { OpenedInput } from '../sources/file-input.js';
 import type { Store } from '../store/store.js';
-import { isoMicros } from '../store/duckdb/duckdb-store.js';
+import { isoMicros } from '../model/time.js';
 import { SNIFF_BYTES } from './decode-input.js';
 import { InlineDecoder } from './inline-decoder.js';
 import { DECODERS, sniffFormat } from './registry.js';
@@ -54,7 +54,7 @@ export async function ingestLive(store: Store, input: OpenedInput, opts: LiveOpt
   const driver = new InlineDecoder();
   let records = 0;
   let commits = 0;
-  const startedAt = isoMicros(Date.now() * 1000);
+  const startedAt = isoMicros(Date.now() * 1000)!;
   driver.begin({
     format: def.name,
     ingestId: writer.ingestId,
@@ -75,7 +75,7 @@ export async function ingestLive(store: Store, input: OpenedInput, opts: LiveOpt
     format: def.name,
     sensor: opts.sensor ?? null,
     startedAt,
-    finishedAt: isoMicros(Date.now() * 1000),
+    finishedAt: isoMicros(Date.now() * 1000)!,
     records,
     skipped: skips.totalSkipped,
     summary: JSON.stringify({ live: true, skipped: skips.skipped }),

@@ -4,6 +4,7 @@
  * microseconds since the epoch (the stored unit) or as the store's ISO string; machine formats print
  * numbers as ISO 8601 UTC with all six fractional digits, and tables show milliseconds.
  */
+import { isoMicros, MAX_DATE_MS, MICROS_PER_MS } from '../../model/time.js';
 import { humanBytes, humanDuration } from './humanize.js';
 import { sanitize } from './text-width.js';
 
@@ -13,29 +14,7 @@ export type ColumnKind = 'text' | 'number' | 'bytes' | 'time' | 'duration';
 /** A JSON value as JSON.stringify writes it without loss. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-const MICROS_PER_MS = 1000n;
-const MAX_DATE_MS = 8.64e15;
-
-/** Microseconds since the epoch as `2023-01-05T18:51:06.913123Z`, or null when out of Date's range. */
-export function isoMicros(us: number | bigint): string | null {
-  let ms: number;
-  let rest: number;
-  if (typeof us === 'bigint') {
-    // Floor division, so times before 1970 keep a positive sub-millisecond part.
-    const big = us / MICROS_PER_MS - (us % MICROS_PER_MS < 0n ? 1n : 0n);
-    if (big > BigInt(MAX_DATE_MS) || big < -BigInt(MAX_DATE_MS)) return null;
-    ms = Number(big);
-    rest = Number(us - big * MICROS_PER_MS);
-  } else {
-    if (!Number.isFinite(us)) return null;
-    const whole = Math.round(us);
-    ms = Math.floor(whole / 1000);
-    rest = whole - ms * 1000;
-  }
-  if (Math.abs(ms) > MAX_DATE_MS) return null;
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}Z`;
-}
+export { isoMicros };
 
 /** A Date as the table shows it, `2023-01-05 18:51:06.913` (UTC), or null when invalid. */
 export function tableTime(d: Date): string | null {

@@ -14,6 +14,7 @@ import {
   StatementType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { isoMicros } from '../../model/time.js';
 import { EVENT_TABLES, tableByName } from '../../model/fields.js';
 import { NightjarError } from '../../model/errors.js';
 import type { ColumnBatch } from '../column-batch.js';
@@ -34,24 +35,11 @@ export interface DuckDBStoreOptions {
   readonly threads?: number;
 }
 
-/** Formats DuckDB microseconds as an ISO-8601 UTC string with microsecond precision. */
-export function isoMicros(micros: bigint | number): string {
-  const m = typeof micros === 'bigint' ? micros : BigInt(Math.round(micros));
-  const ms = m / 1000n;
-  let us = m % 1000n;
-  let base = new Date(Number(ms)).toISOString(); // ...sss Z
-  if (us < 0n) {
-    us += 1000n;
-    base = new Date(Number(ms) - 1).toISOString();
-  }
-  return base.slice(0, 23) + us.toString().padStart(3, '0') + 'Z';
-}
-
 function toValue(v: DuckDBValue): Value {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (v instanceof DuckDBTimestampValue) return isoMicros(v.micros);
+  if (v instanceof DuckDBTimestampValue) return isoMicros(v.micros) ?? v.micros.toString();
   if (v instanceof DuckDBListValue) return v.items.map(toValue);
   if (v instanceof DuckDBStructValue) {
     const o: Record<string, Value> = {};
