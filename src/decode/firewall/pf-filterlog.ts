@@ -20,7 +20,7 @@
  * Skips: `no_match` (not filterlog CSV), `truncated` (fewer fields than the IP version needs),
  * `bad_field` (unknown IP version, a bad port), `bad_address`, `bad_time`, `no_time`.
  */
-import { readTextLine, writeMessage, type LineCursor, type LineRecordFn } from './text-line.js';
+import { readTextLine, writeMessage, type LineCursor, type LineRecordFn, parseUint } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
@@ -91,16 +91,8 @@ const V6 = ['class', 'flow_label', 'hop_limit', 'proto', 'proto_id', 'length', '
 /** Fields that have columns of their own (not repeated in extra). */
 const MAPPED = new Set(['rule', 'interface', 'action', 'proto_id', 'src', 'dst', 'src_port', 'dst_port']);
 
-function num(v: string, max: number): number {
-  if (v.length === 0 || v.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n > max ? -1 : n;
-}
+/** A decimal field, or -1 (see parseUint). */
+const num = parseUint;
 
 const addrScratch = new Uint8Array(16);
 

@@ -71,3 +71,15 @@ export function readByteLine(buf: Buffer, start: number, end: number, lineNo: nu
     ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
   }
 }
+
+/** A decimal field as a number no greater than `max`, or -1 when it is empty, not digits, or too large. */
+export function parseUint(v: string, max: number): number {
+  if (v.length === 0 || v.length > 10) return -1;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n > max ? -1 : n;
+}

@@ -20,6 +20,7 @@ import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
 import { headLines, jsonSafe, parseIsoTimestamp, sniffScore } from './syslog-envelope.js';
+import { parseUint } from './text-line.js';
 
 const F = columnIndex(FIREWALL);
 const NAME = 'windows-firewall';
@@ -66,16 +67,8 @@ function layout(fields: string): Layout {
   };
 }
 
-function num(v: string, max: number): number {
-  if (v.length === 0 || v.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n > max ? -1 : n;
-}
+/** A decimal field, or -1 (see parseUint). */
+const num = parseUint;
 
 const addrScratch = new Uint8Array(16);
 
