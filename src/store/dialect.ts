@@ -26,4 +26,9 @@ export interface Dialect {
   epochMicros(expr: SqlFragment): SqlFragment;
   /** Expression: a timestamp from a microseconds parameter. */
   timestampFromMicros(micros: number): SqlFragment;
+  /**
+   * Expression: the 32 lower-case hex digits of an IPv6 address stored as text (RFC 5952 form), so
+   * prefixes compare as fixed-width strings. Only meaningful where the text contains ':'.
+   */
+  ipv6Hex(address: SqlFragment): SqlFragment;
 }

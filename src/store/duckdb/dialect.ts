@@ -44,5 +44,13 @@ export const duckdbDialect: Dialect = {
   timestampFromMicros(micros) {
     return sql`make_timestamp(${Math.round(micros)}::BIGINT)`;
   },
+  ipv6Hex(a) {
+    // Groups left and right of '::' padded to four digits, the gap filled with zero groups.
+    const left = sql`CASE WHEN contains(${a}, '::') THEN split_part(${a}, '::', 1) ELSE ${a} END`;
+    const right = sql`CASE WHEN contains(${a}, '::') THEN split_part(${a}, '::', 2) ELSE '' END`;
+    const groups = (part: SqlFragment) => sql`(CASE WHEN ${part} = '' THEN []::VARCHAR[] ELSE string_split(${part}, ':') END)`;
+    const hex = (part: SqlFragment) => sql`array_to_string(list_transform(${groups(part)}, g -> lpad(g, 4, '0')), '')`;
+    return sql`(${hex(left)} || repeat('0000', 8 - len(${groups(left)}) - len(${groups(right)})) || ${hex(right)})`;
+  },
 };
 
