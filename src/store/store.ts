@@ -49,6 +49,29 @@ export interface IngestWriter {
   rollback(): Promise<void>;
 }
 
+/** Statements run inside an open transaction (an ingest's, or a maintenance command's). */
+export interface TxContext {
+  all(q: SqlFragment): Promise<Row[]>;
+  run(q: SqlFragment): Promise<void>;
+}
+
+/**
+ * Work done inside every ingest's transaction, so tables derived from the events (address
+ * enrichment, passive DNS answers, intel matches) stay in step with them: committed together,
+ * rolled back together, replaced together on `--force`.
+ */
+export interface IngestHook {
+  /** Short name, for error messages. */
+  readonly name: string;
+  /**
+   * Runs just before the ingest commits, after all its rows are appended; also at every checkpoint of
+   * a live ingest, so it must be idempotent for one ingest id (derive only what is not derived yet).
+   */
+  beforeCommit(tx: TxContext, ingestId: number): Promise<void>;
+  /** Removes what the hook derived from an ingest that `--force` replaces. */
+  onReplace?(tx: TxContext, oldIngestId: number): Promise<void>;
+}
+
 /** A storage engine. */
 export interface Store {
   readonly dialect: Dialect;
@@ -68,5 +91,11 @@ export interface Store {
   stream(q: SqlFragment): AsyncIterable<Row[]>;
   /** Runs a read-only statement given as text by a power user (`nightjar sql`). */
   readOnlySql(text: string): Promise<Row[]>;
+  /** Runs a write statement built by Nightjar (maintenance of derived tables), in its own transaction. */
+  run(q: SqlFragment): Promise<void>;
+  /** Runs several statements as one transaction: all of them take effect or none. */
+  transaction<T>(work: (tx: TxContext) => Promise<T>): Promise<T>;
+  /** Registers work every later ingest does inside its transaction. */
+  addIngestHook(hook: IngestHook): void;
   close(): Promise<void>;
 }

@@ -192,3 +192,45 @@ test('a store made at schema version 1 is migrated in place and takes the new co
   assert.deepEqual(versions.map((r) => r.version), [1, 2]);
   await store.close();
 });
+
+test('ingest hooks derive inside the ingest transaction: committed, rolled back and replaced with the rows', async () => {
+  const store = await openDuckDBStore({ path: tmpDb() });
+  await store.run(sql`CREATE TABLE derived (ingest_id INTEGER, hosts BIGINT)`);
+  const seen: string[] = [];
+  store.addIngestHook({
+    name: 'host counts',
+    async beforeCommit(tx, id) {
+      seen.push(`commit ${id}`);
+      await tx.run(sql`DELETE FROM derived WHERE ingest_id = ${id}`);
+      await tx.run(sql`INSERT INTO derived SELECT ${id}, count(DISTINCT orig_h) FROM connections WHERE ingest_id = ${id}`);
+    },
+    async onReplace(tx, old) {
+      seen.push(`replace ${old}`);
+      await tx.run(sql`DELETE FROM derived WHERE ingest_id = ${old}`);
+    },
+  });
+  let w = await store.beginIngest();
+  w.append(connBatch(30, w.ingestId));
+  await w.commit({ ...REC, records: 30 });
+  assert.deepEqual(await store.all(sql`SELECT ingest_id, hosts FROM derived`), [{ ingest_id: 1, hosts: 21 }]);
+
+  w = await store.beginIngest();
+  await w.replace(1);
+  w.append(connBatch(3, w.ingestId));
+  await w.rollback();
+  assert.deepEqual(await store.all(sql`SELECT ingest_id, hosts FROM derived`), [{ ingest_id: 1, hosts: 21 }]);
+
+  w = await store.beginIngest();
+  await w.replace(1);
+  w.append(connBatch(3, w.ingestId));
+  await w.commit({ ...REC, records: 3 });
+  assert.deepEqual(await store.all(sql`SELECT ingest_id, hosts FROM derived`), [{ ingest_id: 2, hosts: 3 }]);
+  assert.deepEqual(seen, ['commit 1', 'replace 1', 'replace 1', 'commit 2']);
+
+  await assert.rejects(store.transaction(async (tx) => {
+    await tx.run(sql`INSERT INTO derived VALUES (9, 9)`);
+    throw new Error('boom');
+  }), /boom/);
+  assert.equal((await store.all(sql`SELECT count(*) AS n FROM derived`))[0].n, 1);
+  await store.close();
+});

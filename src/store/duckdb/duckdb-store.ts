@@ -20,7 +20,7 @@ import { NightjarError } from '../../model/errors.js';
 import type { ColumnBatch } from '../column-batch.js';
 import { MIGRATIONS } from '../migrations.js';
 import { sql, type SqlFragment, type SqlParam } from '../sql.js';
-import type { IngestRecord, IngestWriter, Row, Store, Value } from '../store.js';
+import type { IngestHook, IngestRecord, IngestWriter, Row, Store, TxContext, Value } from '../store.js';
 import { ChunkLoader } from './chunk-loader.js';
 import { duckdbDialect } from './dialect.js';
 
@@ -108,6 +108,14 @@ export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<Store> 
 class DuckDBStore implements Store {
   readonly dialect = duckdbDialect;
   private writing = false;
+  private readonly hooks: IngestHook[] = [];
+  private readonly tx: TxContext = {
+    all: (q) => this.all(q),
+    run: async (q) => {
+      const r = this.dialect.render(q);
+      await this.conn.run(r.text, r.params.map(toParam));
+    },
+  };
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -170,6 +178,41 @@ class DuckDBStore implements Store {
     return rowsOf(reader.getRowObjects());
   }
 
+  async run(q: SqlFragment): Promise<void> {
+    await this.transaction((tx) => tx.run(q));
+  }
+
+  async transaction<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
+    if (this.writing) throw new NightjarError('NJ_INTERNAL', 'an ingest is open on this store');
+    this.writing = true;
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await work(this.tx);
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (err) {
+      await this.conn.run('ROLLBACK');
+      throw err;
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  addIngestHook(hook: IngestHook): void {
+    this.hooks.push(hook);
+  }
+
+  private async runHooks(phase: 'commit' | 'replace', ingestId: number): Promise<void> {
+    for (const h of this.hooks) {
+      try {
+        if (phase === 'commit') await h.beforeCommit(this.tx, ingestId);
+        else await h.onReplace?.(this.tx, ingestId);
+      } catch (err) {
+        throw new NightjarError('NJ_STORE', `${h.name} could not be updated for ingest ${ingestId}`, { cause: err });
+      }
+    }
+  }
+
   async findIngest(fingerprint: string): Promise<IngestRecord | null> {
     const rows = await this.all(sql`SELECT * FROM ingests WHERE fingerprint = ${fingerprint} ORDER BY ingest_id DESC LIMIT 1`);
     return rows.length ? ingestOf(rows[0]) : null;
@@ -218,6 +261,7 @@ class DuckDBStore implements Store {
     const record = async (rec: Omit<IngestRecord, 'ingestId'>): Promise<void> => {
       for (const l of loaders.values()) l.close();
       loaders.clear();
+      await this.runHooks('commit', ingestId);
       await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [ingestId]);
       await conn.run(
         `INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP, $9::TIMESTAMP, $10, $11, $12)`,
@@ -235,6 +279,7 @@ class DuckDBStore implements Store {
       replace: async (oldIngestId: number): Promise<void> => {
         for (const l of loaders.values()) l.close();
         loaders.clear();
+        await this.runHooks('replace', oldIngestId);
         for (const t of EVENT_TABLES) await conn.run(`DELETE FROM "${t.name}" WHERE ingest_id = $1`, [oldIngestId]);
         await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [oldIngestId]);
         for (const t of EVENT_TABLES) await loaderFor(t.name);
