@@ -50,3 +50,25 @@ test('Zeek JSON out reads back with the same connections', () => {
   assert.equal(rows[0].ts, 1672843056.913119);
   assert.equal(rows[0].history, 'ShADadFf');
 });
+
+test('flow timeouts are the user\'s to set: a 1 s UDP timeout splits a query stream Zeek\'s 1 min keeps whole', () => {
+  const pcap = path.join(process.cwd(), 'test/fixtures/pcap/tcpdump_edns_opts.pcap');
+  const read = (args: string[]) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'nj-convert-'));
+    const r = spawnSync(process.execPath, [BIN, 'convert', pcap, '--to', 'json', '--out', out, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return fs.readFileSync(path.join(out, 'conn.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  };
+  const whole = read([]);
+  const split = read(['--udp-timeout', '1s']);
+  assert.equal(whole.length, 1);
+  assert.ok(split.length > 1);
+  // The same packets, cut where the client was silent for more than a second.
+  const pkts = (cs: Record<string, number>[]) => cs.reduce((a, c) => a + c.orig_pkts + c.resp_pkts, 0);
+  assert.equal(pkts(split), pkts(whole));
+  const starts = split.map((c) => c.ts).sort((a, b) => a - b);
+  for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] > 1, `gap before connection ${i}`);
+  const bad = spawnSync(process.execPath, [BIN, 'convert', pcap, '--out', os.tmpdir(), '--udp-timeout', 'soon'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--udp-timeout soon: give a duration/);
+});

@@ -9,9 +9,9 @@ import { NightjarError } from '../model/errors.js';
 import { ingestLive } from '../pipeline/live.js';
 import { openLiveStream } from '../sources/file-input.js';
 import { openStore } from '../store/open.js';
-import { dbOf, withDb, type CommonOpts } from './options.js';
+import { dbOf, flowSettingsOf, withDb, withFlowOptions, type CommonOpts, type FlowOpts } from './options.js';
 
-interface CaptureOpts extends CommonOpts {
+interface CaptureOpts extends CommonOpts, FlowOpts {
   interface: string;
   filter?: string;
   commitEvery: string;
@@ -49,6 +49,7 @@ export function captureCommand(): Command {
     .option('--snaplen <bytes>', 'bytes kept per packet', '262144')
     .option('--sensor <name>', 'sensor name recorded on every row')
     .addHelpText('after', '\nExamples:\n  nightjar capture -i eth0 --filter "not port 22"\n  nightjar capture -i any --commit-every 2 --sensor dmz-tap');
+  withFlowOptions(cmd);
   withDb(cmd);
   cmd.action(async (o: CaptureOpts) => {
     const every = Number(o.commitEvery);
@@ -71,6 +72,7 @@ export function captureCommand(): Command {
       const result = await ingestLive(store, await openLiveStream(`${tool}:${o.interface}`, child.stdout), {
         sensor: o.sensor ?? null,
         commitEveryMs: every * 1000,
+        flow: flowSettingsOf(o),
         onCommit: (n) => {
           if (process.stderr.isTTY) process.stderr.write(`\r${n} records stored`);
         },

@@ -12,8 +12,9 @@ import { decodeInput, sniffInput } from '../pipeline/decode-input.js';
 import { InlineDecoder } from '../pipeline/inline-decoder.js';
 import { expandInputs } from '../sources/expand-inputs.js';
 import { openInput } from '../sources/file-input.js';
+import { flowSettingsOf, withFlowOptions, type FlowOpts } from './options.js';
 
-interface ConvertOpts {
+interface ConvertOpts extends FlowOpts {
   to: 'zeek' | 'json';
   out: string;
   format?: string;
@@ -38,6 +39,7 @@ Examples:
   nightjar convert capture.pcap --to zeek --out zeek-logs/ && zeek-cut id.orig_h service < zeek-logs/conn.log
   nightjar convert eve.json --to json --out out/`,
     );
+  withFlowOptions(cmd);
   cmd.action(async (inputs: string[], o: ConvertOpts) => {
     if (o.format !== undefined && !DECODERS.has(o.format)) throw new NightjarError('NJ_USAGE', `unknown format ${o.format}`);
     fs.mkdirSync(o.out, { recursive: true });
@@ -70,7 +72,7 @@ Examples:
         failed++;
         continue;
       }
-      const outcome = await decodeInput(sniffed, input, driver, { ingestId: 0, sensor: null, batchRows: 8192 }, (b) => {
+      const outcome = await decodeInput(sniffed, input, driver, { ingestId: 0, sensor: null, batchRows: 8192, flow: flowSettingsOf(o) }, (b) => {
         const w = writerFor(b.table.name);
         if (w) w.write(b);
         else other.set(b.table.name, (other.get(b.table.name) ?? 0) + b.length);

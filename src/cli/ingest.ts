@@ -9,9 +9,9 @@ import { DECODERS } from '../pipeline/registry.js';
 import { ingest, type FileSummary, type IngestReport } from '../pipeline/ingest.js';
 import { openStore } from '../store/open.js';
 import { humanBytes, humanCount, humanDuration } from './output/humanize.js';
-import { dbOf, withDb, type CommonOpts } from './options.js';
+import { dbOf, flowSettingsOf, withDb, withFlowOptions, type CommonOpts, type FlowOpts } from './options.js';
 
-interface IngestOpts extends CommonOpts {
+interface IngestOpts extends CommonOpts, FlowOpts {
   force?: boolean;
   sensor?: string;
   quiet?: boolean;
@@ -95,8 +95,10 @@ Examples:
 Exit status: 0 all inputs read (skipped records are reported as warnings), 1 some inputs could not
 be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
     );
+  withFlowOptions(cmd);
   withDb(cmd);
   cmd.action(async (inputs: string[], o: IngestOpts) => {
+    const flow = flowSettingsOf(o);
     const store = await openStore(dbOf(o));
     const tty = process.stderr.isTTY && !o.quiet && !o.json;
     const bar = tty
@@ -118,6 +120,7 @@ be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
         format: o.format,
         force: o.force,
         sensor: o.sensor ?? null,
+        flow,
         onProgress: (p) => {
           if (!bar) return;
           const payload = {

@@ -5,7 +5,8 @@
 import { Command, Option } from 'commander';
 import { NightjarError } from '../model/errors.js';
 import { checkHost, checkPort, type BasicFilter } from '../query/basic-filter.js';
-import { parseTimeRange } from '../query/time-range.js';
+import type { FlowSettings } from '../decode/decoder.js';
+import { parseDuration, parseTimeRange } from '../query/time-range.js';
 import { storeLocation } from '../store/open.js';
 import type { OutputFormat } from './output/format.js';
 
@@ -73,4 +74,46 @@ export function limitOf(o: CommonOpts, fallback?: number): number | undefined {
   const n = Number(o.limit);
   if (!Number.isInteger(n) || n <= 0) throw new NightjarError('NJ_USAGE', `--limit ${o.limit}: give a positive whole number`);
   return n;
+}
+
+/** Raw flow-table option values as commander gives them. */
+export interface FlowOpts {
+  tcpTimeout?: string;
+  udpTimeout?: string;
+  icmpTimeout?: string;
+  otherTimeout?: string;
+  interim?: string;
+  maxFlows?: string;
+}
+
+/** Adds the flow-table options of commands that turn packets into connections. */
+export function withFlowOptions(cmd: Command): Command {
+  return cmd
+    .option('--tcp-timeout <duration>', 'packet captures: TCP inactivity timeout (Zeek default 5m)')
+    .option('--udp-timeout <duration>', 'packet captures: UDP inactivity timeout (Zeek default 1m)')
+    .option('--icmp-timeout <duration>', 'packet captures: ICMP inactivity timeout (Zeek default 1m)')
+    .option('--other-timeout <duration>', 'packet captures: inactivity timeout of other IP protocols (default 1m)')
+    .option('--interim <duration>', 'packet captures: report long-lived connections this often (0: only at the end)')
+    .option('--max-flows <n>', 'packet captures: connections held at once (default 1000000, at most 4000000)');
+}
+
+/** The flow settings described by the options (absent ones keep the defaults). */
+export function flowSettingsOf(o: FlowOpts): FlowSettings {
+  const d = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseDuration(v, flag));
+  let maxFlows: number | undefined;
+  if (o.maxFlows !== undefined) {
+    maxFlows = Number(o.maxFlows);
+    if (!Number.isInteger(maxFlows) || maxFlows < 1 || maxFlows > 4_000_000) {
+      throw new NightjarError('NJ_USAGE', `--max-flows ${o.maxFlows}: give a whole number from 1 to 4000000`);
+    }
+  }
+  const s: Record<string, number | undefined> = {
+    tcpInactivityTimeout: d(o.tcpTimeout, '--tcp-timeout'),
+    udpInactivityTimeout: d(o.udpTimeout, '--udp-timeout'),
+    icmpInactivityTimeout: d(o.icmpTimeout, '--icmp-timeout'),
+    unknownIpInactivityTimeout: d(o.otherTimeout, '--other-timeout'),
+    interimInterval: d(o.interim, '--interim'),
+    maxFlows,
+  };
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as FlowSettings;
 }

@@ -6,6 +6,22 @@
 import type { EventTableName } from '../model/fields.js';
 import type { ColumnBatch } from '../store/column-batch.js';
 
+/**
+ * Settings a user gives decoders that build connections from packets; every time in microseconds of
+ * capture time. Absent settings keep the decoder's defaults (Zeek's timeouts).
+ */
+export interface FlowSettings {
+  readonly tcpInactivityTimeout?: number;
+  readonly udpInactivityTimeout?: number;
+  readonly icmpInactivityTimeout?: number;
+  /** For protocols other than TCP, UDP and ICMP. */
+  readonly unknownIpInactivityTimeout?: number;
+  /** Interim records of long-lived connections this often (0: never). */
+  readonly interimInterval?: number;
+  /** Most connections held at once before the one nearest its timeout is emitted early. */
+  readonly maxFlows?: number;
+}
+
 /** What a decoder is given: where to write rows, how to report skips, and the ingest's identity. */
 export interface DecodeContext {
   /** Ingest id every row must carry (column `ingest_id`). */
@@ -16,6 +32,8 @@ export interface DecodeContext {
   readonly inputName: string;
   /** True for a live source (a capture in progress): long-lived state should be reported as it goes. */
   readonly live?: boolean;
+  /** Flow-table settings for decoders that build connections from packets. */
+  readonly flow?: FlowSettings;
   /** The batch to add the next row of `table` to; it always has room for one more row. */
   batch(table: EventTableName): ColumnBatch;
   /** Counts one skipped record. `reason` is a short stable code such as `bad_json` or `column_count`. */

@@ -5,7 +5,7 @@
  * are written only when a connection or DNS transaction ends.
  */
 import { createCaptureReader, sniffCapture } from '../decode/capture/capture-reader.js';
-import type { DecodeContext, Decoder, DecoderDef } from '../decode/decoder.js';
+import type { DecodeContext, Decoder, DecoderDef, FlowSettings } from '../decode/decoder.js';
 import { decodeDnsMessage, DnsMessage } from '../decode/dns/dns-message.js';
 import { DnsTcpStream } from '../decode/dns/dns-tcp.js';
 import { DnsTransactions, type DnsTransaction } from '../decode/dns/dns-transactions.js';
@@ -26,12 +26,8 @@ const D = columnIndex(DNS);
 /** Ports on which UDP and TCP payloads are decoded as DNS (53 DNS, 5353 mDNS, 5355 LLMNR). */
 const DNS_PORTS = new Set([53, 5353, 5355]);
 
-/** Settings of capture decoding. */
-export interface CaptureDecodeOptions {
-  /** Emit interim records of long-lived connections this often (microseconds; 0: never). */
-  readonly interimIntervalMicros?: number;
-  readonly maxFlows?: number;
-}
+/** Settings of capture decoding: the user's flow settings over the decoder's defaults. */
+export type CaptureDecodeOptions = FlowSettings;
 
 /** What a connection carries for DNS over TCP and for joining DNS rows to it. */
 interface DnsFlow {
@@ -83,7 +79,7 @@ class CaptureDecoder implements Decoder {
     this.flows = new FlowTable(
       // Zeek's default connection key is the plain 5-tuple: a query and its answer seen on different
       // VLANs (asymmetric taps) are one connection. VLAN ids are kept in the record's extra.
-      { interimInterval: opts.interimIntervalMicros ?? 0, maxFlows: opts.maxFlows, uidSeed: seed, vlanInKey: false },
+      { interimInterval: 0, ...opts, uidSeed: seed, vlanInKey: false },
       (c, h) => this.connection(c, h),
     );
     this.dnsTx = new DnsTransactions<DnsFlow>((tx) => this.dnsRow(tx));
@@ -346,5 +342,5 @@ export const pcapFormat: DecoderDef = {
   positionUnit: 'packet',
   sniff: (head) => sniffCapture(head),
   // Live captures report long connections every 5 minutes (rows with state_reason 'interim').
-  create: (ctx) => new CaptureDecoder(ctx, { interimIntervalMicros: ctx.live ? 300_000_000 : 0 }),
+  create: (ctx) => new CaptureDecoder(ctx, { interimInterval: ctx.live ? 300_000_000 : 0, ...ctx.flow }),
 };

@@ -5,7 +5,7 @@
  * found while reading (a cut gzip), so that what came before the damage is kept.
  */
 import { DECODERS, sniffFormat } from './registry.js';
-import type { DecoderDef } from '../decode/decoder.js';
+import type { DecoderDef, FlowSettings } from '../decode/decoder.js';
 import type { EventTableName } from '../model/fields.js';
 import type { OpenedInput } from '../sources/file-input.js';
 import type { ColumnBatch } from '../store/column-batch.js';
@@ -78,6 +78,7 @@ export interface DecodeParams {
   readonly ingestId: number;
   readonly sensor: string | null;
   readonly batchRows: number;
+  readonly flow?: FlowSettings;
 }
 
 /**
@@ -98,6 +99,7 @@ export async function decodeInput(
     format: s.def.name,
     ingestId: params.ingestId,
     sensor: params.sensor,
+    flow: params.flow,
     inputName: input.name,
     batchRows: params.batchRows,
     onBatch: (b) => {

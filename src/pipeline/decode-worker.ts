@@ -36,6 +36,7 @@ port.on('message', (msg: ToWorker) => {
         sensor: msg.sensor,
         inputName: msg.inputName,
         live: msg.live,
+        flow: msg.flow,
         batch(tname) {
           let b = batches.get(tname);
           if (b !== undefined && b.full) {

@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { DECODERS } from './registry.js';
+import type { FlowSettings } from '../decode/decoder.js';
 import type { EventTableName } from '../model/fields.js';
 import { NightjarError } from '../model/errors.js';
 import { expandInputs, type InputRef } from '../sources/expand-inputs.js';
@@ -34,6 +35,8 @@ export interface IngestOptions {
   readonly batchRows?: number;
   /** Decode on a worker thread (default true), overlapping decoding with storing. */
   readonly worker?: boolean;
+  /** Flow-table settings for packet captures (timeouts, interim interval, table size). */
+  readonly flow?: FlowSettings;
   /** Called about every 100 ms while reading. */
   readonly onProgress?: (p: IngestProgress) => void;
 }
@@ -172,7 +175,7 @@ async function ingestOne(
         sniffed,
         input,
         driver,
-        { ingestId: writer.ingestId, sensor: opts.sensor ?? null, batchRows: opts.batchRows ?? 8192 },
+        { ingestId: writer.ingestId, sensor: opts.sensor ?? null, batchRows: opts.batchRows ?? 8192, flow: opts.flow },
         (b) => writer.append(b),
         progress,
       );

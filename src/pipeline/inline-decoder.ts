@@ -30,6 +30,7 @@ export class InlineDecoder {
       sensor,
       inputName,
       live: live ?? false,
+      flow: job.flow,
       batch: (tname) => {
         let b = this.batches.get(tname);
         if (b === undefined) {

@@ -4,6 +4,7 @@
  * source ends (on SIGINT/SIGTERM the caller stops the tool; everything it wrote is still decoded and
  * the flow table is flushed before the final commit).
  */
+import type { FlowSettings } from '../decode/decoder.js';
 import type { OpenedInput } from '../sources/file-input.js';
 import type { Store } from '../store/store.js';
 import { isoMicros } from '../model/time.js';
@@ -18,6 +19,8 @@ export interface LiveOptions {
   readonly sensor?: string | null;
   /** Commit at least this often (milliseconds). */
   readonly commitEveryMs: number;
+  /** Flow-table settings (timeouts, interim interval, table size). */
+  readonly flow?: FlowSettings;
   /** Called after every commit with the rows stored so far. */
   readonly onCommit?: (records: number) => void;
 }
@@ -62,6 +65,7 @@ export async function ingestLive(store: Store, input: OpenedInput, opts: LiveOpt
     inputName: input.name,
     batchRows: 4096,
     live: true,
+    flow: opts.flow,
     onBatch: (b) => {
       writer.append(b);
       records += b.length;

@@ -63,7 +63,7 @@ export class WorkerDecoder {
     this.onBatch = job.onBatch;
     this.onRecycle = job.onRecycle;
     const { format, ingestId, sensor, inputName, batchRows } = job;
-    this.post({ type: 'begin', format, ingestId, sensor, inputName, batchRows, live: job.live ?? false });
+    this.post({ type: 'begin', format, ingestId, sensor, inputName, batchRows, live: job.live ?? false, flow: job.flow });
   }
 
   /**

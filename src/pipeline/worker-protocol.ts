@@ -1,10 +1,11 @@
 /** Messages between the ingest pipeline and its decode worker. */
+import type { FlowSettings } from '../decode/decoder.js';
 import type { BatchParts } from '../store/column-batch.js';
 import type { SkipCounts } from './skip-log.js';
 
 /** From the pipeline to the worker. */
 export type ToWorker =
-  | { type: 'begin'; format: string; ingestId: number; sensor: string | null; inputName: string; batchRows: number; live: boolean }
+  | { type: 'begin'; format: string; ingestId: number; sensor: string | null; inputName: string; batchRows: number; live: boolean; flow?: FlowSettings }
   | { type: 'chunk'; buf: ArrayBuffer; length: number }
   | { type: 'finish' };
 
@@ -23,6 +24,8 @@ export interface DecodeJob {
   readonly batchRows: number;
   /** A live source (see DecodeContext.live). */
   readonly live?: boolean;
+  /** Flow-table settings (see DecodeContext.flow). */
+  readonly flow?: FlowSettings;
   /** Receives every finished batch, in order; the batch may be reused once this returns. */
   readonly onBatch: (b: import('../store/column-batch.js').ColumnBatch) => void;
   /** Receives a pushed chunk's buffer back once it was decoded (pooled inputs reuse it). */

@@ -28,6 +28,13 @@ export function parseTime(text: string, now = Date.now()): number {
   );
 }
 
+/** Parses a duration (`90s`, `15m`, `2h`, `7d`, `1w`, or plain seconds) into microseconds. */
+export function parseDuration(text: string, what = 'duration'): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdw]?)$/i.exec(text.trim());
+  if (!m) throw new NightjarError('NJ_USAGE', `${what} ${text}: give a duration such as 30s, 5m, 2h or 7d`);
+  return Math.round(Number(m[1]) * UNITS[(m[2] || 's').toLowerCase()] * 1e6);
+}
+
 /** A time range in microseconds; either end may be open. */
 export interface TimeRange {
   readonly since?: number;
