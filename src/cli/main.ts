@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { captureCommand } from './capture.js';
+import { collectCommand } from './collect.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { reportError } from './errors.js';
@@ -37,7 +38,7 @@ Quick start:
 
 The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     );
-  for (const c of [ingestCommand(), captureCommand(), statsCommand(), queryCommand(), topCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
+  for (const c of [ingestCommand(), captureCommand(), collectCommand(), statsCommand(), queryCommand(), topCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
     // Usage errors exit 2 (as documented), help and version exit 0.
     c.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
     program.addCommand(c);

@@ -1,5 +1,6 @@
 /** `nightjar stats`: what the store holds, by table and source, the time span, and the ingested inputs. */
 import { Command } from 'commander';
+import { lostExportRecords } from '../query/lost-records.js';
 import { storeStats } from '../query/questions.js';
 import { openStore } from '../store/open.js';
 import { humanCount } from './output/humanize.js';
@@ -19,6 +20,7 @@ export function statsCommand(): Command {
     const store = await openStore(dbOf(o));
     try {
       const s = await storeStats(store);
+      const lost = await lostExportRecords(store);
       const format = formatOf(o);
       if (o.ingests) {
         await printRows(s.ingests, [
@@ -32,7 +34,7 @@ export function statsCommand(): Command {
         return;
       }
       if (format === 'json') {
-        process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ...s, lost_export_records: lost }, null, 2) + '\n');
         return;
       }
       const tableCols = [
@@ -52,6 +54,16 @@ export function statsCommand(): Command {
           (s.first ? `, ${s.first} to ${s.last}` : '') + '\n\n',
       );
       await printRows(s.tables, tableCols, 'table');
+      if (lost.length > 0) {
+        process.stdout.write('\nLost export records (gaps in the exporters\' sequence numbers, over all collector runs):\n');
+        await printRows(lost, [
+          { name: 'exporter' },
+          { name: 'domain', kind: 'number' },
+          { name: 'version', kind: 'number' },
+          { name: 'lost_records', header: 'lost', kind: 'number' },
+          { name: 'sequence_resets', header: 'resets', kind: 'number' },
+        ], 'table');
+      }
     } finally {
       await store.close();
     }

@@ -27,6 +27,16 @@ export class ExportPayloads implements SflowSink {
 
   constructor(private readonly ctx: DecodeContext) {}
 
+  /** The NetFlow v5/v9/IPFIX decoder (template state and counters), created on first use. */
+  get netflowDecoder(): NetflowDecoder {
+    return (this.netflow ??= new NetflowDecoder((rec) => this.flowRecord(rec)));
+  }
+
+  /** The sFlow decoder (sequence state and counters), created on first use. */
+  get sflowDecoder(): SflowDecoder {
+    return (this.sflow ??= new SflowDecoder());
+  }
+
   /** Which export this UDP payload is: 'sflow', 'netflow' (v5, v9, IPFIX), or null. */
   kind(dstPort: number, buf: Uint8Array, off: number, len: number): 'sflow' | 'netflow' | null {
     if (len < 20) return null;
@@ -48,13 +58,11 @@ export class ExportPayloads implements SflowSink {
   /** Decodes one export datagram from `exporter`. */
   decode(kind: 'sflow' | 'netflow', buf: Uint8Array, off: number, len: number, exporter: string, tsMicros: number): void {
     if (kind === 'sflow') {
-      this.sflow ??= new SflowDecoder();
-      const r = this.sflow.decode(buf, off, len, exporter, tsMicros, this);
+      const r = this.sflowDecoder.decode(buf, off, len, exporter, tsMicros, this);
       if (!r.ok) this.ctx.ignore(`sflow:${r.error}`);
       return;
     }
-    this.netflow ??= new NetflowDecoder((rec) => this.flowRecord(rec));
-    this.netflow.decode(buf, off, len, exporter, tsMicros);
+    this.netflowDecoder.decode(buf, off, len, exporter, tsMicros);
   }
 
   /** End of input: reports what the NetFlow decoder could not use. */

@@ -13,6 +13,7 @@ import { decodeV5 } from './netflow-v5.js';
 import { decodeV9 } from './netflow-v9.js';
 import { TEMPLATE_CACHE_DEFAULTS, TemplateCache, type DomainState, type TemplateCacheLimits } from './template-cache.js';
 import type { DecoderCore } from './templates.js';
+import { restoreTemplates, snapshotTemplates, type RestoreResult, type TemplateSnapshot } from './template-snapshot.js';
 
 /** Options of a NetflowDecoder (every bound has a default). */
 export type NetflowDecoderOptions = Partial<TemplateCacheLimits>;
@@ -58,6 +59,25 @@ export class NetflowDecoder implements DecoderCore {
   /** Drops held data sets older than the age limit in every domain (call now and then when idle). */
   expire(nowMicros: number): void {
     for (const d of this.cache.all()) expireHeld(this.cache, this.sink, d, nowMicros);
+  }
+
+  /** The template state as plain data, for a collector to persist. */
+  snapshot(): TemplateSnapshot {
+    return snapshotTemplates(this.cache);
+  }
+
+  /** Installs persisted template state (throws a ZodError when `data` is not a snapshot). */
+  restore(data: unknown, nowMicros: number): RestoreResult {
+    const r = restoreTemplates(this.cache, data, nowMicros);
+    this.stats.heldSets += r.heldSets;
+    return r;
+  }
+
+  /** Templates and options templates currently known, over all domains. */
+  templateCount(): number {
+    let n = 0;
+    for (const d of this.cache.all()) n += d.templates.size;
+    return n;
   }
 
   /** Counters of every (exporter, domain) seen. */

@@ -1,0 +1,292 @@
+/**
+ * The always-on collector: UDP listeners for NetFlow/IPFIX and sFlow (and syslog when asked for),
+ * a bounded queue between receiving and decoding, decoding into column batches, and one open ingest
+ * committed every `flushEveryMs` or every `flushRows` rows (each flush one transaction, the live
+ * ingest's checkpoint). Template state is restored at start and persisted after commits. `stop()`
+ * stops receiving, decodes everything already accepted, commits it, and returns a summary.
+ *
+ * Receiving and decoding share one thread: decoding runs in slices between socket reads (a slice
+ * never holds the loop for more than `SLICE` datagrams), and while a commit runs decoding pauses and
+ * datagrams wait in the queue (sized for several seconds of a busy exporter).
+ */
+import { NightjarError } from '../model/errors.js';
+import { isoMicros } from '../model/time.js';
+import { UdpListener } from '../sources/udp-listener.js';
+import type { IngestRecord, IngestWriter, Store } from '../store/store.js';
+import { bump, CollectorCounters, type ListenerName } from './collector-counters.js';
+import type { CollectorConfig } from './config.js';
+import { DatagramDecoder, type SyslogHandler } from './datagram-decoder.js';
+import { DatagramQueue, type DatagramKind } from './datagram-queue.js';
+import { CollectorMetrics } from './metrics.js';
+import { MetricsServer } from './metrics-server.js';
+import { RowBatches } from './row-batches.js';
+import { collectorSummary, type CollectorSummary } from './summary.js';
+import { readTemplateFile, writeTemplateFile } from './template-file.js';
+
+/** Datagrams decoded per slice before the loop gets to read sockets again. */
+const SLICE = 512;
+
+/** What the collector needs besides its configuration. */
+export interface CollectorDeps {
+  readonly store: Store;
+  /** Operator messages (one line each, no newline). */
+  readonly log: (line: string) => void;
+  /** Builds the syslog message handler for this collector's batches, when syslog is on. */
+  readonly syslog?: (ctx: RowBatches, counters: CollectorCounters) => SyslogHandler;
+  /** Starts extra receivers (syslog over TCP) that push messages with `accept`. */
+  readonly receivers?: (accept: (listener: ListenerName, buf: Buffer, from: string) => void) => Promise<{ stop(): Promise<void>; ports: Record<string, number> }>;
+}
+
+/** Ports actually bound (0 when a listener is off). */
+export type BoundPorts = Record<ListenerName | 'metrics', number>;
+
+/** A running collector. */
+export class Collector {
+  readonly counters = new CollectorCounters();
+  readonly queue: DatagramQueue;
+  readonly metrics: CollectorMetrics;
+  readonly ports: BoundPorts = { netflow: 0, ipfix: 0, sflow: 0, syslog_udp: 0, syslog_tcp: 0, metrics: 0 };
+  private readonly listeners: UdpListener[] = [];
+  private extra: { stop(): Promise<void> } | null = null;
+  private server: MetricsServer | null = null;
+  private readonly rows: RowBatches;
+  private readonly decoder: DatagramDecoder;
+  private readonly startedAt = isoMicros(Date.now() * 1000)!;
+  private readonly startMs = Date.now();
+  private scheduled = false;
+  private flushing: Promise<void> | null = null;
+  private stopping = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastTemplates = '';
+  private lastCommitAt: string | null = null;
+
+  private constructor(
+    readonly config: CollectorConfig,
+    private readonly deps: CollectorDeps,
+    private readonly writer: IngestWriter,
+  ) {
+    this.queue = new DatagramQueue(config.queueDatagrams, config.queueBytes);
+    this.rows = new RowBatches(writer.ingestId, config.sensor, this.inputName(), config.batchRows, this.counters, (b) => writer.append(b));
+    this.decoder = new DatagramDecoder(this.rows, deps.syslog ? deps.syslog(this.rows, this.counters) : null);
+    this.metrics = new CollectorMetrics({
+      counters: this.counters,
+      netflow: this.decoder.netflow,
+      sflow: this.decoder.sflow,
+      queueDepth: () => this.queue.length,
+      queueBytes: () => this.queue.bytes,
+      queueCapacity: config.queueDatagrams,
+    });
+  }
+
+  /** Opens the collector's ingest, restores templates, binds every listener, and starts collecting. */
+  static async start(config: CollectorConfig, deps: CollectorDeps): Promise<Collector> {
+    const writer = await deps.store.beginIngest();
+    const c = new Collector(config, deps, writer);
+    try {
+      await c.restoreTemplates();
+      await c.listen();
+    } catch (err) {
+      await c.close();
+      await writer.rollback();
+      throw err;
+    }
+    c.timer = setInterval(() => c.tick(), Math.max(10, Math.min(1000, config.flushEveryMs / 4)));
+    return c;
+  }
+
+  /** The ingest id every row of this run carries. */
+  get ingestId(): number {
+    return this.writer.ingestId;
+  }
+
+  /** Stops receiving, decodes and commits everything accepted, persists templates, and summarises. */
+  async stop(): Promise<CollectorSummary> {
+    if (this.stopping) throw new NightjarError('NJ_INTERNAL', 'collector already stopping');
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const l of this.listeners) await l.stop();
+    await this.extra?.stop();
+    await this.flushing;
+    this.drain(Infinity);
+    this.rows.flush();
+    const t0 = performance.now();
+    await this.writer.commit(this.record());
+    this.committed(t0);
+    await this.saveTemplates();
+    await this.server?.stop();
+    return this.summary();
+  }
+
+  /** What the collector did so far. */
+  summary(): CollectorSummary {
+    return collectorSummary(this.counters, this.decoder.netflow, this.decoder.sflow);
+  }
+
+  private inputName(): string {
+    const c = this.config;
+    const ports = [c.netflowPort, c.ipfixPort, c.sflowPort, c.syslogUdpPort].filter((p) => p > 0).join(',');
+    return `collect:udp://${c.bind}:${ports}${c.syslogTcpPort ? ` tcp://${c.bind}:${c.syslogTcpPort}` : ''}`;
+  }
+
+  private async listen(): Promise<void> {
+    const c = this.config;
+    const specs: [ListenerName, number, DatagramKind][] = [
+      ['netflow', c.netflowPort, 'netflow'],
+      ['ipfix', c.ipfixPort, 'netflow'],
+      ['sflow', c.sflowPort, 'sflow'],
+      ['syslog_udp', c.syslogUdpPort, 'syslog'],
+    ];
+    for (const [name, port, kind] of specs) {
+      if (port === 0) continue;
+      const l = new UdpListener({ address: c.bind, port, receiveBufferBytes: c.receiveBufferBytes }, (buf, from, t) => this.accept(name, kind, buf, from, t));
+      this.listeners.push(l);
+      await l.start();
+      this.ports[name] = l.boundPort;
+    }
+    if (this.deps.receivers) {
+      const r = await this.deps.receivers((name, buf, from) => this.accept(name, 'syslog', buf, from, Date.now() * 1000));
+      this.extra = r;
+      for (const [k, v] of Object.entries(r.ports)) this.ports[k as ListenerName] = v;
+    }
+    if (c.metrics) {
+      this.server = new MetricsServer(this.metrics, () => ({
+        status: this.stopping ? 'stopping' : 'ok',
+        uptimeSeconds: Math.round((Date.now() - this.startMs) / 1000),
+        received: this.counters.totalReceived,
+        rowsCommitted: this.counters.rowsCommitted,
+        queueDepth: this.queue.length,
+        lastCommit: this.lastCommitAt,
+      }));
+      await this.server.start(c.metrics.address, c.metrics.port);
+      this.ports.metrics = this.server.port;
+    }
+  }
+
+  /** A received datagram: queued (acknowledged) or counted as dropped, never waiting elsewhere. */
+  private accept(name: ListenerName, kind: DatagramKind, buf: Buffer, from: string, receivedMicros: number): void {
+    if (this.stopping) return;
+    if (!this.queue.push({ kind, buf, from, receivedMicros })) {
+      this.counters.queueFull[name]++;
+      return;
+    }
+    this.counters.received[name]++;
+    this.counters.receivedBytes += buf.length;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing !== null || this.stopping) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.flushing !== null || this.stopping) return;
+      this.drain(SLICE);
+      if (this.rows.pendingRows >= this.config.flushRows) this.flush();
+      else if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  /** Decodes up to `max` queued datagrams. */
+  private drain(max: number): void {
+    for (let i = 0; i < max; i++) {
+      const d = this.queue.shift();
+      if (d === undefined) return;
+      this.decoder.decode(d);
+      this.counters.decodedDatagrams++;
+    }
+  }
+
+  /** Periodic work: commit when the oldest waiting row is old enough; age out held data sets. */
+  private tick(): void {
+    if (this.stopping || this.flushing !== null) return;
+    this.decoder.netflow.expire(Date.now() * 1000);
+    const oldest = this.rows.oldestPendingMs;
+    if (oldest > 0 && Date.now() - oldest >= this.config.flushEveryMs) this.flush();
+  }
+
+  /** Commits everything decoded so far as one transaction; decoding waits until it is done. */
+  private flush(): void {
+    if (this.flushing !== null) return;
+    this.flushing = (async () => {
+      const t0 = performance.now();
+      try {
+        this.rows.flush();
+        await this.writer.checkpoint(this.record());
+        this.committed(t0);
+        await this.saveTemplates();
+      } catch (err) {
+        this.deps.log(`commit failed: ${(err as Error).message}`);
+        throw err;
+      } finally {
+        this.flushing = null;
+        if (this.queue.length > 0) this.schedule();
+      }
+    })();
+    // A failed commit is fatal for this ingest; stop() reports it again.
+    this.flushing.catch(() => undefined);
+  }
+
+  private committed(t0: number): void {
+    const rows = this.counters.rowsAppended - this.counters.rowsCommitted;
+    this.counters.rowsCommitted = this.counters.rowsAppended;
+    this.counters.commits++;
+    this.metrics.flushSeconds.observe((performance.now() - t0) / 1000);
+    this.metrics.flushRows.observe(rows);
+    this.lastCommitAt = isoMicros(Date.now() * 1000);
+  }
+
+  private record(): Omit<IngestRecord, 'ingestId'> {
+    const s = this.summary();
+    return {
+      fingerprint: `live:${this.inputName()}:${this.startedAt}`,
+      sha256: null,
+      path: this.inputName(),
+      size: this.counters.receivedBytes,
+      format: 'collector',
+      sensor: this.config.sensor,
+      startedAt: this.startedAt,
+      finishedAt: isoMicros(Date.now() * 1000)!,
+      records: this.counters.rowsAppended,
+      skipped: s.dropped,
+      summary: JSON.stringify({ live: true, collector: s }),
+    };
+  }
+
+  private async restoreTemplates(): Promise<void> {
+    const path = this.config.templateFile;
+    if (!path) return;
+    const got = await readTemplateFile(path);
+    if (got === null) return;
+    if ('error' in got) {
+      this.deps.log(`template file ${path} ignored (${got.error}); templates will be learned again from the exporters`);
+      return;
+    }
+    try {
+      const r = this.decoder.netflow.restore(got.data, Date.now() * 1000);
+      this.deps.log(`restored ${r.templates} template(s) and ${r.heldSets} held data set(s) from ${path}`);
+    } catch {
+      this.deps.log(`template file ${path} ignored (not a Nightjar template snapshot); templates will be learned again from the exporters`);
+    }
+  }
+
+  private async saveTemplates(): Promise<void> {
+    const path = this.config.templateFile;
+    if (!path) return;
+    const text = JSON.stringify(this.decoder.netflow.snapshot());
+    if (text === this.lastTemplates) return;
+    try {
+      await writeTemplateFile(path, text);
+      this.lastTemplates = text;
+    } catch (err) {
+      bump(this.counters.ignored, 'template_file_write_failed');
+      this.deps.log(`cannot write template file ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  private async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const l of this.listeners) await l.stop();
+    await this.extra?.stop();
+    await this.server?.stop();
+  }
+}
