@@ -12,6 +12,7 @@ import { reportError } from './errors.js';
 import { fieldsCommand } from './fields.js';
 import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
+import { siteCommands } from './site-commands.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
 
@@ -38,7 +39,19 @@ Quick start:
 
 The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     );
-  for (const c of [ingestCommand(), captureCommand(), collectCommand(), statsCommand(), queryCommand(), topCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
+  const commands = [
+    ingestCommand(),
+    captureCommand(),
+    collectCommand(),
+    statsCommand(),
+    queryCommand(),
+    topCommand(),
+    convertCommand(),
+    fieldsCommand(),
+    demoCommand(),
+    ...siteCommands(),
+  ];
+  for (const c of commands) {
     // Usage errors exit 2 (as documented), help and version exit 0.
     c.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
     program.addCommand(c);

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   NJ_NOTHING_INGESTED: 3, // every input failed
   NJ_STORE: 4, // the database could not be opened or written
   NJ_QUERY: 2, // a query argument is invalid
+  NJ_CONFIG: 2, // nightjar.yaml (or a file it names) is invalid
   NJ_INTERNAL: 70,
 } as const;
 

@@ -1,0 +1,8 @@
+/** The site-model and enrichment commands, registered together so main.ts wires them in one line. */
+import type { Command } from 'commander';
+import { checkConfigCommand } from './check-config.js';
+
+/** Every site and enrichment command. */
+export function siteCommands(): Command[] {
+  return [checkConfigCommand()];
+}
