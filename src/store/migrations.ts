@@ -3,6 +3,7 @@
  * are generated from the field registry; a field added to the registry later goes at the end of its
  * table (appenders write columns in table order) and gets a migration that adds the column.
  */
+import { enrichTablesDdl } from '../enrich/enrich-tables.js';
 import { EVENT_TABLES } from '../model/fields.js';
 import type { Dialect } from './dialect.js';
 
@@ -76,4 +77,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'firewall decisions and cloud context on connections; NAT, zones and rule ids on firewall rows',
     statements: (d) => addColumns(2, d),
   },
+  { version: 4, name: 'passive DNS answers, threat-intelligence indicators and feeds', statements: enrichTablesDdl },
 ];
