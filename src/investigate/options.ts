@@ -29,8 +29,10 @@ const schema = z
     scanFanout: z.number().int().min(2).default(16),
     /** DNS names longer than this are flagged. */
     longNameLength: z.number().int().positive().default(60),
-    /** Shannon entropy (bits per character) of the leftmost labels above which a name looks generated. */
-    entropyBits: z.number().positive().default(3.8),
+    /** Shannon entropy (bits per character) of the leftmost labels above which a name looks generated... */
+    entropyBits: z.number().positive().default(3.6),
+    /** ...when those labels are at least this long (short strings cannot reach a high entropy). */
+    entropyMinLength: z.number().int().positive().default(12),
     /** NXDOMAIN share of the host's queries that counts as a burst (with at least nxMinQueries). */
     nxdomainRate: z.number().min(0).max(1).default(0.3),
     nxMinQueries: z.number().int().min(1).default(20),

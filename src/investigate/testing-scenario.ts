@@ -142,8 +142,10 @@ function incident(out: TestEvents): void {
   out.connections!.push(conn(scan + 600_000_000, BAD, '10.2.0.20', 3389, { service: 'rdp', duration: 1800, orig_bytes: 200_000, resp_bytes: 3_000_000 }));
   out.connections!.push(conn(scan + 900_000_000, BAD, '10.2.0.21', 22, { service: 'ssh', duration: 600, orig_bytes: 40_000, resp_bytes: 90_000 }));
   const nx = DAY0 + 11 * HOUR;
+  let seed = 12345;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < 40; i++) {
-    const label = Array.from({ length: 18 }, (_, k) => 'abcdefghijklmnopqrstuvwxyz0123456789'[(i * 31 + k * 17 + k * k * 7) % 36]).join('');
+    const label = Array.from({ length: 20 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(next() * 36)]).join('');
     out.dns!.push(dnsq(nx + i * 2_000_000, BAD, `${label}.dga-zone.example`, []));
   }
   for (let i = 0; i < 5; i++) {
@@ -170,6 +172,7 @@ export function scenarioEvents(opts: { baselineDays?: number; fleet?: number } =
     ts: DAY0 + 9 * HOUR, orig_h: GOOD, orig_p: 50123, resp_h: COMMON[0][0], resp_p: 443, proto: 'tcp',
     action: 'allow', rule: 'allow-web', source_type: 'netfilter',
   });
+  out.dns!.push(dnsq(DAY0 + 8 * HOUR, '10.1.0.10', 'fin-laptop-05.corp.example', [BAD]));
   incident(out);
   return out;
 }
