@@ -1,0 +1,86 @@
+/**
+ * Who HOST is: an address, an asset hostname from the inventory, or a name seen in DNS answers,
+ * resolved to the host's addresses; then its names, zone, subnet, asset record, and first and last
+ * time it appears in any event table.
+ */
+import ipaddr from 'ipaddr.js';
+import { NightjarError } from '../model/errors.js';
+import { join, raw, sql } from '../store/sql.js';
+import type { InvestigationContext } from './context.js';
+import { inAddresses, str } from './host-sql.js';
+
+/** The host as the report identifies it. */
+export interface Identity {
+  /** What the user typed. */
+  query: string;
+  matched_by: 'address' | 'asset' | 'dns';
+  addresses: string[];
+  /** Asset hostnames first, then names DNS answers gave for the addresses. */
+  names: string[];
+  zone: string | null;
+  subnet: string | null;
+  internal: boolean;
+  asset: { hostname: string | null; owner: string | null; role: string | null; criticality: string | null; tags: string[] } | null;
+  first_seen: string | null;
+  last_seen: string | null;
+}
+
+function normalise(a: string): string | null {
+  try {
+    const p = ipaddr.parse(a.trim());
+    if (p.kind() === 'ipv6' && (p as ipaddr.IPv6).isIPv4MappedAddress()) return (p as ipaddr.IPv6).toIPv4Address().toString();
+    return p.toString();
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves HOST to addresses, or throws a usage error saying what HOST may be. */
+export async function resolveHost(ctx: InvestigationContext, host: string): Promise<{ addresses: string[]; matchedBy: Identity['matched_by'] }> {
+  const text = host.trim();
+  if (text.length === 0 || text.length > 255) throw new NightjarError('NJ_USAGE', 'give HOST as an address, an asset hostname or a DNS name');
+  if (ipaddr.isValid(text)) return { addresses: [normalise(text)!], matchedBy: 'address' };
+  const assets = ctx.site.assetsByHostname(text).filter((a) => !a.address.includes('/'));
+  if (assets.length > 0) return { addresses: [...new Set(assets.map((a) => normalise(a.address)).filter((a): a is string => a !== null))], matchedBy: 'asset' };
+  const rows = await ctx.store.all(sql`SELECT DISTINCT a FROM (SELECT unnest(answers) AS a FROM dns WHERE lower(query) = lower(${text})) ORDER BY a LIMIT 64`);
+  const answers = rows.map((r) => normalise(String(r.a))).filter((a): a is string => a !== null);
+  // A DNS name may resolve to outside addresses too (load balancers); the investigated host is ours.
+  const internal = answers.filter((a) => ctx.site.isInternal(a));
+  const picked = internal.length > 0 ? internal : answers;
+  if (picked.length === 0) {
+    throw new NightjarError(
+      'NJ_USAGE',
+      `no host "${text}": it is not an address, no asset in the site model has that hostname, and no DNS answer in the store names it`,
+    );
+  }
+  return { addresses: [...new Set(picked)], matchedBy: 'dns' };
+}
+
+/** The identity section for resolved addresses. */
+export async function identify(ctx: InvestigationContext, query: string, addresses: readonly string[], matchedBy: Identity['matched_by']): Promise<Identity> {
+  const either = sql`(${inAddresses(raw('orig_h'), addresses)} OR ${inAddresses(raw('resp_h'), addresses)})`;
+  const seen = await ctx.store.all(sql`SELECT min(f) AS first, max(l) AS last FROM (
+      SELECT min(ts) AS f, max(ts) AS l FROM connections WHERE ${either}
+      UNION ALL SELECT min(ts), max(ts) FROM dns WHERE ${either}
+      UNION ALL SELECT min(ts), max(ts) FROM firewall WHERE ${either})`);
+  const list = sql`[${join(addresses.map((x) => sql`${x}::VARCHAR`))}]`;
+  const names = await ctx.store.all(sql`SELECT lower(query) AS name, count(*) AS n FROM dns
+    WHERE query IS NOT NULL AND list_has_any(answers, ${list}) GROUP BY 1 ORDER BY n DESC, name LIMIT 10`);
+  const primary = addresses[0];
+  const asset = ctx.site.assetOf(primary);
+  const assetNames = addresses.map((a) => ctx.site.assetOf(a)?.hostname).filter((h): h is string => !!h);
+  return {
+    query,
+    matched_by: matchedBy,
+    addresses: [...addresses],
+    names: [...new Set([...assetNames, ...names.map((r) => String(r.name))])],
+    zone: ctx.site.zoneOf(primary),
+    subnet: ctx.site.subnetOf(primary)?.name ?? null,
+    internal: ctx.site.isInternal(primary),
+    asset: asset
+      ? { hostname: asset.hostname, owner: asset.owner, role: asset.role, criticality: asset.criticality, tags: [...asset.tags] }
+      : null,
+    first_seen: str(seen[0]?.first),
+    last_seen: str(seen[0]?.last),
+  };
+}
