@@ -1,0 +1,127 @@
+/**
+ * Test-only event sets whose right answers are known, shared by the validation tests and the CLI
+ * test: an egress story (allowed web traffic, a deny-rule hit, default-deny violations, a silent
+ * drop, firewall blocks, a too-broad rule, names from DNS including an expired answer, geo rules),
+ * a DNS-filter story and a visibility story. Times are fixed, so golden reports are stable.
+ */
+import type { GeoInfo, GeoLookup } from './context.js';
+import { conn, type TestData, type TestRow } from './testing.js';
+
+/** The egress policy the egress story is checked against. */
+export const EGRESS_POLICY = `# test policy
+version: 1
+zones:
+  corp:
+    default: deny
+    deny:
+      - name: no-known-bad
+        to: [{ cidr: 198.51.100.66/32 }]
+    allow:
+      - name: web
+        to: any
+        ports: [80/tcp, 443/tcp]
+      - name: ntp
+        to: [{ cidr: 192.0.2.123 }]
+        ports: [123/udp]
+      - name: partner-api
+        to: [{ domain: "*.partner.example" }]
+        ports: [8443/tcp]
+      - name: legacy-ssh
+        to: any
+        ports: [22/tcp]
+      - name: mail-relay
+        to: [{ cidr: 203.0.113.25/32 }]
+        ports: [25/tcp]
+  servers:
+    allow:
+      - name: updates
+        to: [{ domain: updates.example.net }]
+        ports: [443/tcp]
+      - name: hosting-nl
+        to: [{ country: NL }]
+        ports: [443/tcp]
+`;
+
+const T0 = Date.parse('2024-05-01T10:00:00Z');
+
+/** ISO time `s` seconds after the stories' start. */
+export function at(s: number): string {
+  return new Date(T0 + s * 1000).toISOString();
+}
+
+function dns(s: number, client: string, query: string, answers: string[], more: TestRow = {}): TestRow {
+  return {
+    ts: at(s),
+    uid: `D${s}${client}`,
+    orig_h: client,
+    orig_p: 50000 + s,
+    resp_h: '10.2.0.53',
+    resp_p: 53,
+    proto: 'udp',
+    ip_proto: 17,
+    source_type: 'zeek',
+    query,
+    qtype_name: 'A',
+    rcode: 0,
+    rcode_name: 'NOERROR',
+    answers,
+    ttls: answers.map(() => 300),
+    ...more,
+  };
+}
+
+function fwRow(s: number, orig: string, resp: string, port: number, action: string, rule: string): TestRow {
+  return { ts: at(s), orig_h: orig, orig_p: 41000 + s, resp_h: resp, resp_p: port, proto: 'tcp', ip_proto: 6, source_type: 'netfilter', action, rule };
+}
+
+/** The egress story. */
+export function egressData(): TestData {
+  const connections: TestRow[] = [];
+  for (let i = 0; i < 12; i++) connections.push(conn(at(i), '10.1.1.10', `203.0.113.${100 + i}`, 443));
+  connections.push(
+    conn(at(100), '10.1.1.10', '198.51.100.66', 443),
+    conn(at(110), '10.1.2.20', '198.51.100.7', 6667),
+    conn(at(111), '10.1.2.20', '198.51.100.7', 6667),
+    conn(at(112), '10.1.2.20', '198.51.100.7', 6667, { conn_state: 'S1', history: 'Sh' }),
+    conn(at(120), '10.1.2.20', '198.51.100.8', 4444, { conn_state: 'S0', history: 'S', resp_bytes: 0, resp_pkts: 0, orig_bytes: 0, orig_pkts: 3 }),
+    conn(at(130), '10.1.1.10', '192.0.2.22', 22),
+    conn(at(131), '10.1.1.10', '192.0.2.22', 22),
+    conn(at(140), '10.1.1.10', '192.0.2.123', 123, { proto: 'udp', ip_proto: 17, history: 'Dd' }),
+    conn(at(201), '10.1.1.11', '192.0.2.80', 8443),
+    conn(at(202), '10.1.1.11', '192.0.2.81', 8443),
+    conn(at(210 + 600), '10.1.1.11', '192.0.2.82', 8443),
+    conn(at(300), '10.2.0.5', '192.0.2.200', 443),
+    conn(at(301), '10.2.0.5', '192.0.2.201', 443),
+    conn(at(302), '10.2.0.6', '192.0.2.50', 443),
+    conn(at(400), '10.1.1.12', '198.51.100.10', 3389, {
+      source_type: 'aws-vpc-flow', conn_state: null, history: null, action: 'reject', resp_bytes: null, resp_pkts: null,
+    }),
+    conn(at(500), '10.1.1.10', '10.2.0.53', 53, { proto: 'udp', ip_proto: 17 }),
+    conn(at(501), '10.3.0.9', '198.51.100.1', 443),
+  );
+  return {
+    connections,
+    dns: [
+      dns(200, '10.1.1.11', 'api.partner.example', ['192.0.2.80']),
+      // Answered, but the connection comes ten minutes later, after the 300 s TTL.
+      dns(210, '10.1.1.11', 'old.partner.example', ['192.0.2.82']),
+      dns(299, '10.2.0.6', 'updates.example.net', ['192.0.2.50']),
+    ],
+    firewall: [
+      fwRow(600, '10.1.2.20', '198.51.100.9', 25, 'deny', 'block-smtp'),
+      fwRow(601, '10.1.2.20', '198.51.100.9', 25, 'deny', 'block-smtp'),
+      fwRow(610, '10.1.1.10', '203.0.113.50', 443, 'drop', 'ips-drop'),
+    ],
+  };
+}
+
+/** Geo data for the egress story: 192.0.2.200 is in NL, 192.0.2.201 in the US. */
+export const egressGeo: GeoLookup = {
+  async lookup(addresses: readonly string[]): Promise<ReadonlyMap<string, GeoInfo>> {
+    const known: Record<string, GeoInfo> = {
+      '192.0.2.200': { country: 'NL', asn: 64500 },
+      '192.0.2.201': { country: 'US', asn: 64501 },
+    };
+    return new Map(addresses.filter((a) => a in known).map((a) => [a, known[a]]));
+  },
+};
