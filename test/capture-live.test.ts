@@ -21,7 +21,10 @@ test('capture -i lo stores what it saw and loses nothing on SIGINT', { skip: can
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  await new Promise((r) => setTimeout(r, 1500)); // tcpdump attaches
+  // Packets count only once the capture tool is attached, which it says (slow on a loaded machine).
+  const t0 = Date.now();
+  while (!/capturing on lo/.test(out) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
+  assert.match(out, /capturing on lo/);
   const sock = dgram.createSocket('udp4');
   const sent = 20;
   for (let i = 0; i < sent; i++) {

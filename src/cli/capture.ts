@@ -58,7 +58,15 @@ export function captureCommand(): Command {
     const store = await openStore(dbOf(o));
     const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let toolErr = '';
-    child.stderr.on('data', (c: Buffer) => (toolErr = (toolErr + c.toString()).slice(-2000)));
+    let attached = false;
+    child.stderr.on('data', (c: Buffer) => {
+      toolErr = (toolErr + c.toString()).slice(-2000);
+      // tcpdump says "listening on", dumpcap "Capturing on": from then on no packet is missed.
+      if (!attached && /listening on|capturing on/i.test(toolErr)) {
+        attached = true;
+        process.stderr.write(`nightjar: capturing on ${o.interface} with ${tool}; Ctrl-C stops and stores\n`);
+      }
+    });
     let stopping = false;
     const stop = (): void => {
       if (stopping) return;
