@@ -1,6 +1,6 @@
 /**
  * The always-on collector: UDP listeners for NetFlow/IPFIX and sFlow (and syslog when asked for),
- * a bounded queue between receiving and decoding, decoding into column batches, and one open ingest
+ * a bounded queue between receiving and decoding (syslog over TCP too, one message per entry), decoding into column batches, and one open ingest
  * committed every `flushEveryMs` or every `flushRows` rows (each flush one transaction, the live
  * ingest's checkpoint). Template state is restored at start and persisted after commits. `stop()`
  * stops receiving, decodes everything already accepted, commits it, and returns a summary.
@@ -11,15 +11,17 @@
  */
 import { NightjarError } from '../model/errors.js';
 import { isoMicros } from '../model/time.js';
+import { SyslogTcpListener } from '../sources/tcp-listener.js';
 import { UdpListener } from '../sources/udp-listener.js';
 import type { IngestRecord, IngestWriter, Store } from '../store/store.js';
 import { bump, CollectorCounters, type ListenerName } from './collector-counters.js';
 import type { CollectorConfig } from './config.js';
-import { DatagramDecoder, type SyslogHandler } from './datagram-decoder.js';
+import { DatagramDecoder } from './datagram-decoder.js';
 import { DatagramQueue, type DatagramKind } from './datagram-queue.js';
 import { CollectorMetrics } from './metrics.js';
 import { MetricsServer } from './metrics-server.js';
 import { RowBatches } from './row-batches.js';
+import { SyslogDispatch } from './syslog-dispatch.js';
 import { collectorSummary, type CollectorSummary } from './summary.js';
 import { readTemplateFile, writeTemplateFile } from './template-file.js';
 
@@ -31,10 +33,6 @@ export interface CollectorDeps {
   readonly store: Store;
   /** Operator messages (one line each, no newline). */
   readonly log: (line: string) => void;
-  /** Builds the syslog message handler for this collector's batches, when syslog is on. */
-  readonly syslog?: (ctx: RowBatches, counters: CollectorCounters) => SyslogHandler;
-  /** Starts extra receivers (syslog over TCP) that push messages with `accept`. */
-  readonly receivers?: (accept: (listener: ListenerName, buf: Buffer, from: string) => void) => Promise<{ stop(): Promise<void>; ports: Record<string, number> }>;
 }
 
 /** Ports actually bound (0 when a listener is off). */
@@ -47,7 +45,7 @@ export class Collector {
   readonly metrics: CollectorMetrics;
   readonly ports: BoundPorts = { netflow: 0, ipfix: 0, sflow: 0, syslog_udp: 0, syslog_tcp: 0, metrics: 0 };
   private readonly listeners: UdpListener[] = [];
-  private extra: { stop(): Promise<void> } | null = null;
+  private tcp: SyslogTcpListener | null = null;
   private server: MetricsServer | null = null;
   private readonly rows: RowBatches;
   private readonly decoder: DatagramDecoder;
@@ -56,6 +54,8 @@ export class Collector {
   private scheduled = false;
   private flushing: Promise<void> | null = null;
   private stopping = false;
+  /** Set once every listener has stopped: nothing more is accepted. */
+  private closed = false;
   private timer: NodeJS.Timeout | null = null;
   private lastTemplates = '';
   private lastCommitAt: string | null = null;
@@ -67,7 +67,8 @@ export class Collector {
   ) {
     this.queue = new DatagramQueue(config.queueDatagrams, config.queueBytes);
     this.rows = new RowBatches(writer.ingestId, config.sensor, this.inputName(), config.batchRows, this.counters, (b) => writer.append(b));
-    this.decoder = new DatagramDecoder(this.rows, deps.syslog ? deps.syslog(this.rows, this.counters) : null);
+    const syslog = config.syslogUdpPort > 0 || config.syslogTcpPort > 0;
+    this.decoder = new DatagramDecoder(this.rows, syslog ? new SyslogDispatch(this.rows, this.counters) : null);
     this.metrics = new CollectorMetrics({
       counters: this.counters,
       netflow: this.decoder.netflow,
@@ -105,9 +106,11 @@ export class Collector {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     for (const l of this.listeners) await l.stop();
-    await this.extra?.stop();
+    await this.tcp?.stop();
+    this.closed = true;
     await this.flushing;
     this.drain(Infinity);
+    this.decoder.finish();
     this.rows.flush();
     const t0 = performance.now();
     await this.writer.commit(this.record());
@@ -143,10 +146,14 @@ export class Collector {
       await l.start();
       this.ports[name] = l.boundPort;
     }
-    if (this.deps.receivers) {
-      const r = await this.deps.receivers((name, buf, from) => this.accept(name, 'syslog', buf, from, Date.now() * 1000));
-      this.extra = r;
-      for (const [k, v] of Object.entries(r.ports)) this.ports[k as ListenerName] = v;
+    if (c.syslogTcpPort > 0) {
+      this.tcp = new SyslogTcpListener(
+        { address: c.bind, port: c.syslogTcpPort },
+        (buf, from) => this.accept('syslog_tcp', 'syslog', buf, from, Date.now() * 1000),
+        (problem) => bump(this.counters.skipped, `syslog:${problem}`),
+      );
+      await this.tcp.start();
+      this.ports.syslog_tcp = this.tcp.boundPort;
     }
     if (c.metrics) {
       this.server = new MetricsServer(this.metrics, () => ({
@@ -164,7 +171,8 @@ export class Collector {
 
   /** A received datagram: queued (acknowledged) or counted as dropped, never waiting elsewhere. */
   private accept(name: ListenerName, kind: DatagramKind, buf: Buffer, from: string, receivedMicros: number): void {
-    if (this.stopping) return;
+    // While stopping, listeners still hand over what they already read (a TCP stream's last message).
+    if (this.closed) return;
     if (!this.queue.push({ kind, buf, from, receivedMicros })) {
       this.counters.queueFull[name]++;
       return;
@@ -286,7 +294,7 @@ export class Collector {
   private async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     for (const l of this.listeners) await l.stop();
-    await this.extra?.stop();
+    await this.tcp?.stop();
     await this.server?.stop();
   }
 }
