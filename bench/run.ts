@@ -3,7 +3,8 @@
  * tools' figures from the same run as yardsticks (awk over the Zeek logs; nfpcapd, softflowd, argus,
  * tshark and tcpdump over the capture, where installed). Sizes: NJ_BENCH_LINES (default 5 M Zeek
  * conn lines), NJ_BENCH_PACKETS (default 3 M packets) and NJ_BENCH_LOG_LINES (default 1 M lines per
- * firewall or cloud format); NJ_BENCH_ONLY=zeek|pcap|logs runs one section.
+ * firewall or cloud format); NJ_BENCH_ONLY=zeek|pcap|logs|collector runs one section (the collector
+ * section: NJ_BENCH_COLLECTOR_SECONDS and NJ_BENCH_COLLECTOR_RATES, see bench/collector.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeConnLog, type ConnLogFormat } from './gen-zeek-conn.js';
 import { writePcap } from './gen-pcap.js';
+import { benchCollector } from './collector.js';
 import { benchLogFormats } from './log-formats.js';
 import { PEERS } from './peers.js';
 import { stageDecode, stageFlows, stageRead, type StageResult } from './pcap-stages.js';
@@ -140,4 +142,9 @@ if (!only || only === 'pcap') await pcapSection();
 if (!only || only === 'logs') {
   process.stdout.write('Firewall and cloud logs into DuckDB (generated from the fixtures\' real lines)\n');
   table(benchLogFormats());
+}
+if (!only || only === 'collector') {
+  const rows = await benchCollector(dir);
+  process.stdout.write('Collector: NetFlow v9 over loopback into DuckDB (flows decoded and committed), nfcapd writing its files\n');
+  table(rows);
 }

@@ -16,6 +16,8 @@ interface CollectOpts extends CommonOpts {
   netflowPort: string;
   ipfixPort: string;
   sflowPort: string;
+  syslogUdp: string;
+  syslogTcp: string;
   metrics: string;
   flushEvery: string;
   flushRows: string;
@@ -48,6 +50,8 @@ export function collectConfigOf(o: CollectOpts): ReturnType<typeof collectorConf
     netflowPort: int('--netflow-port', o.netflowPort),
     ipfixPort: int('--ipfix-port', o.ipfixPort),
     sflowPort: int('--sflow-port', o.sflowPort),
+    syslogUdpPort: int('--syslog-udp', o.syslogUdp),
+    syslogTcpPort: int('--syslog-tcp', o.syslogTcp),
     metrics: metricsListener(o.metrics),
     flushEveryMs: Math.round(every * 1000),
     flushRows: int('--flush-rows', o.flushRows),
@@ -69,18 +73,21 @@ function printSummary(s: CollectorSummary, ingestId: number): void {
 /** Registers the command. */
 export function collectCommand(): Command {
   const cmd = new Command('collect')
-    .summary('receive NetFlow/IPFIX and sFlow exports into the store')
+    .summary('receive NetFlow/IPFIX, sFlow and syslog into the store')
     .description(
       'Listen for NetFlow v5/v9, IPFIX and sFlow v5 datagrams, decode them and commit them to the store every ' +
         'few seconds (or every --flush-rows rows). Prometheus metrics and a health check are served over HTTP. ' +
         'Template state is kept beside the store, so a restart decodes data that arrives before exporters ' +
-        'resend their templates. Stop with Ctrl-C or SIGTERM: everything received is stored before Nightjar exits. ' +
+        'resend their templates. Syslog (UDP and TCP, off by default) goes to the firewall decoder that ' +
+        'recognises each message; other messages are kept raw in metadata (log syslog). Stop with Ctrl-C or SIGTERM: everything received is stored before Nightjar exits. ' +
         'A port of 0 turns that listener off.',
     )
     .option('--bind <address>', 'address the listeners bind', '127.0.0.1')
     .option('--netflow-port <port>', 'UDP port for NetFlow v5/v9 (and IPFIX)', '2055')
     .option('--ipfix-port <port>', 'UDP port for IPFIX (and NetFlow)', '4739')
     .option('--sflow-port <port>', 'UDP port for sFlow v5', '6343')
+    .option('--syslog-udp <port>', 'UDP port for syslog (RFC 3164/5424); off unless given', '0')
+    .option('--syslog-tcp <port>', 'TCP port for syslog (newline or octet-counting framing); off unless given', '0')
     .option('--metrics <addr:port|off>', 'HTTP listener for /metrics and /health', '127.0.0.1:9464')
     .option('--flush-every <seconds>', 'commit at least this often', '2')
     .option('--flush-rows <rows>', 'commit when this many rows wait', '200000')
@@ -90,6 +97,7 @@ export function collectCommand(): Command {
     .addHelpText(
       'after',
       '\nExamples:\n  nightjar collect\n  nightjar collect --bind 0.0.0.0 --netflow-port 9995 --sflow-port 0\n' +
+        '  nightjar collect --syslog-udp 5514 --syslog-tcp 5514\n' +
         '  nightjar collect --metrics 127.0.0.1:9100 --flush-every 5\n  curl -s 127.0.0.1:9464/metrics | grep nightjar_collector_',
     );
   withDb(cmd);
@@ -100,7 +108,7 @@ export function collectCommand(): Command {
       const log = (line: string): void => void process.stderr.write(`nightjar: ${line}\n`);
       const collector = await Collector.start(config, { store, log });
       const p = collector.ports;
-      const on = Object.entries(p).filter(([k, v]) => v > 0 && k !== 'metrics').map(([k, v]) => `${k} udp ${config.bind}:${v}`);
+      const on = Object.entries(p).filter(([k, v]) => v > 0 && k !== 'metrics').map(([k, v]) => `${k} ${k === 'syslog_tcp' ? 'tcp' : 'udp'} ${config.bind}:${v}`);
       log(`collecting on ${on.join(', ') || 'no listener'}${p.metrics ? `; metrics on http://${config.metrics!.address}:${p.metrics}/metrics` : ''}`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {

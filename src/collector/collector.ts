@@ -1,25 +1,28 @@
 /**
  * The always-on collector: UDP listeners for NetFlow/IPFIX and sFlow (and syslog when asked for),
- * a bounded queue between receiving and decoding, decoding into column batches, and one open ingest
+ * a bounded queue between receiving and decoding (syslog over TCP too, one message per entry), decoding into column batches, and one open ingest
  * committed every `flushEveryMs` or every `flushRows` rows (each flush one transaction, the live
  * ingest's checkpoint). Template state is restored at start and persisted after commits. `stop()`
  * stops receiving, decodes everything already accepted, commits it, and returns a summary.
  *
- * Receiving and decoding share one thread: decoding runs in slices between socket reads (a slice
- * never holds the loop for more than `SLICE` datagrams), and while a commit runs decoding pauses and
- * datagrams wait in the queue (sized for several seconds of a busy exporter).
+ * UDP sockets are read on a thread of their own (udp-receiver-thread.ts), which also enforces the
+ * queue bound, so socket buffers keep draining while this thread decodes and commits. Decoding runs
+ * in slices of `SLICE` datagrams; while a commit runs, decoding pauses and datagrams wait in the
+ * queue (sized for several seconds of a busy exporter).
  */
 import { NightjarError } from '../model/errors.js';
 import { isoMicros } from '../model/time.js';
-import { UdpListener } from '../sources/udp-listener.js';
+import { SyslogTcpListener } from '../sources/tcp-listener.js';
+import { UdpReceiverThread, type ReceiverTotals } from '../sources/udp-receiver-thread.js';
 import type { IngestRecord, IngestWriter, Store } from '../store/store.js';
 import { bump, CollectorCounters, type ListenerName } from './collector-counters.js';
 import type { CollectorConfig } from './config.js';
-import { DatagramDecoder, type SyslogHandler } from './datagram-decoder.js';
+import { DatagramDecoder } from './datagram-decoder.js';
 import { DatagramQueue, type DatagramKind } from './datagram-queue.js';
 import { CollectorMetrics } from './metrics.js';
 import { MetricsServer } from './metrics-server.js';
 import { RowBatches } from './row-batches.js';
+import { SyslogDispatch } from './syslog-dispatch.js';
 import { collectorSummary, type CollectorSummary } from './summary.js';
 import { readTemplateFile, writeTemplateFile } from './template-file.js';
 
@@ -31,10 +34,6 @@ export interface CollectorDeps {
   readonly store: Store;
   /** Operator messages (one line each, no newline). */
   readonly log: (line: string) => void;
-  /** Builds the syslog message handler for this collector's batches, when syslog is on. */
-  readonly syslog?: (ctx: RowBatches, counters: CollectorCounters) => SyslogHandler;
-  /** Starts extra receivers (syslog over TCP) that push messages with `accept`. */
-  readonly receivers?: (accept: (listener: ListenerName, buf: Buffer, from: string) => void) => Promise<{ stop(): Promise<void>; ports: Record<string, number> }>;
 }
 
 /** Ports actually bound (0 when a listener is off). */
@@ -46,8 +45,9 @@ export class Collector {
   readonly queue: DatagramQueue;
   readonly metrics: CollectorMetrics;
   readonly ports: BoundPorts = { netflow: 0, ipfix: 0, sflow: 0, syslog_udp: 0, syslog_tcp: 0, metrics: 0 };
-  private readonly listeners: UdpListener[] = [];
-  private extra: { stop(): Promise<void> } | null = null;
+  private udp: UdpReceiverThread | null = null;
+  private readonly droppedByThread: number[] = [];
+  private tcp: SyslogTcpListener | null = null;
   private server: MetricsServer | null = null;
   private readonly rows: RowBatches;
   private readonly decoder: DatagramDecoder;
@@ -56,6 +56,8 @@ export class Collector {
   private scheduled = false;
   private flushing: Promise<void> | null = null;
   private stopping = false;
+  /** Set once every listener has stopped: nothing more is accepted. */
+  private closed = false;
   private timer: NodeJS.Timeout | null = null;
   private lastTemplates = '';
   private lastCommitAt: string | null = null;
@@ -65,9 +67,11 @@ export class Collector {
     private readonly deps: CollectorDeps,
     private readonly writer: IngestWriter,
   ) {
-    this.queue = new DatagramQueue(config.queueDatagrams, config.queueBytes);
+    // Room for the receiver thread's whole bound plus as much again for syslog over TCP.
+    this.queue = new DatagramQueue(config.queueDatagrams * 2, config.queueBytes * 2);
     this.rows = new RowBatches(writer.ingestId, config.sensor, this.inputName(), config.batchRows, this.counters, (b) => writer.append(b));
-    this.decoder = new DatagramDecoder(this.rows, deps.syslog ? deps.syslog(this.rows, this.counters) : null);
+    const syslog = config.syslogUdpPort > 0 || config.syslogTcpPort > 0;
+    this.decoder = new DatagramDecoder(this.rows, syslog ? new SyslogDispatch(this.rows, this.counters) : null);
     this.metrics = new CollectorMetrics({
       counters: this.counters,
       netflow: this.decoder.netflow,
@@ -104,10 +108,12 @@ export class Collector {
     if (this.stopping) throw new NightjarError('NJ_INTERNAL', 'collector already stopping');
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    for (const l of this.listeners) await l.stop();
-    await this.extra?.stop();
+    await this.udp?.stop();
+    await this.tcp?.stop();
+    this.closed = true;
     await this.flushing;
     this.drain(Infinity);
+    this.decoder.finish();
     this.rows.flush();
     const t0 = performance.now();
     await this.writer.commit(this.record());
@@ -136,17 +142,24 @@ export class Collector {
       ['sflow', c.sflowPort, 'sflow'],
       ['syslog_udp', c.syslogUdpPort, 'syslog'],
     ];
-    for (const [name, port, kind] of specs) {
-      if (port === 0) continue;
-      const l = new UdpListener({ address: c.bind, port, receiveBufferBytes: c.receiveBufferBytes }, (buf, from, t) => this.accept(name, kind, buf, from, t));
-      this.listeners.push(l);
-      await l.start();
-      this.ports[name] = l.boundPort;
+    const on = specs.filter(([, port]) => port > 0);
+    if (on.length > 0) {
+      this.udp = new UdpReceiverThread(
+        on.map(([, port]) => ({ address: c.bind, port, receiveBufferBytes: c.receiveBufferBytes })),
+        (i, buf, from, t) => this.accept(on[i][0], on[i][2], buf, from, t, true),
+        (totals) => this.threadTotals(on.map(([name]) => name), totals),
+      );
+      const ports = await this.udp.start(c.queueDatagrams, c.queueBytes);
+      on.forEach(([name], i) => (this.ports[name] = ports[i]));
     }
-    if (this.deps.receivers) {
-      const r = await this.deps.receivers((name, buf, from) => this.accept(name, 'syslog', buf, from, Date.now() * 1000));
-      this.extra = r;
-      for (const [k, v] of Object.entries(r.ports)) this.ports[k as ListenerName] = v;
+    if (c.syslogTcpPort > 0) {
+      this.tcp = new SyslogTcpListener(
+        { address: c.bind, port: c.syslogTcpPort },
+        (buf, from) => this.accept('syslog_tcp', 'syslog', buf, from, Date.now() * 1000, false),
+        (problem) => bump(this.counters.skipped, `syslog:${problem}`),
+      );
+      await this.tcp.start();
+      this.ports.syslog_tcp = this.tcp.boundPort;
     }
     if (c.metrics) {
       this.server = new MetricsServer(this.metrics, () => ({
@@ -163,15 +176,25 @@ export class Collector {
   }
 
   /** A received datagram: queued (acknowledged) or counted as dropped, never waiting elsewhere. */
-  private accept(name: ListenerName, kind: DatagramKind, buf: Buffer, from: string, receivedMicros: number): void {
-    if (this.stopping) return;
-    if (!this.queue.push({ kind, buf, from, receivedMicros })) {
+  private accept(name: ListenerName, kind: DatagramKind, buf: Buffer, from: string, receivedMicros: number, threaded: boolean): void {
+    // While stopping, listeners still hand over what they already read (a TCP stream's last message).
+    if (this.closed) return;
+    if (!this.queue.push({ kind, threaded, buf, from, receivedMicros })) {
       this.counters.queueFull[name]++;
       return;
     }
     this.counters.received[name]++;
     this.counters.receivedBytes += buf.length;
     this.schedule();
+  }
+
+  /** Datagrams the receiver thread refused (its queue bound reached) join the queue-full counts. */
+  private threadTotals(names: ListenerName[], t: ReceiverTotals): void {
+    names.forEach((name, i) => {
+      const prev = this.droppedByThread[i] ?? 0;
+      if (t.dropped[i] > prev) this.counters.queueFull[name] += t.dropped[i] - prev;
+      this.droppedByThread[i] = t.dropped[i];
+    });
   }
 
   private schedule(): void {
@@ -188,12 +211,19 @@ export class Collector {
 
   /** Decodes up to `max` queued datagrams. */
   private drain(max: number): void {
+    let items = 0;
+    let bytes = 0;
     for (let i = 0; i < max; i++) {
       const d = this.queue.shift();
-      if (d === undefined) return;
+      if (d === undefined) break;
       this.decoder.decode(d);
       this.counters.decodedDatagrams++;
+      if (d.threaded) {
+        items++;
+        bytes += d.buf.length;
+      }
     }
+    this.udp?.ack(items, bytes);
   }
 
   /** Periodic work: commit when the oldest waiting row is old enough; age out held data sets. */
@@ -285,8 +315,8 @@ export class Collector {
 
   private async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (const l of this.listeners) await l.stop();
-    await this.extra?.stop();
+    await this.udp?.kill();
+    await this.tcp?.stop();
     await this.server?.stop();
   }
 }

@@ -12,7 +12,10 @@ import type { RowBatches } from './row-batches.js';
 
 /** Something that decodes one syslog message (the whole datagram or one framed TCP message). */
 export interface SyslogHandler {
+  /** Decodes one message. */
   message(buf: Buffer, from: string, receivedMicros: number): void;
+  /** End of collection: writes whatever the handler still holds. */
+  finish(): void;
 }
 
 /** Decodes datagrams of every kind into the collector's batches. */
@@ -34,6 +37,11 @@ export class DatagramDecoder {
   /** The sFlow decoder with its counters. */
   get sflow(): SflowDecoder {
     return this.exports.sflowDecoder;
+  }
+
+  /** End of collection: syslog decoders write what they still hold. */
+  finish(): void {
+    this.syslog?.finish();
   }
 
   /** Decodes one datagram. */

@@ -10,6 +10,8 @@ export type DatagramKind = 'netflow' | 'sflow' | 'syslog';
 /** One received datagram waiting to be decoded. */
 export interface QueuedDatagram {
   kind: DatagramKind;
+  /** True when it came through the UDP receiver thread (which is told when it is taken). */
+  threaded: boolean;
   buf: Buffer;
   from: string;
   receivedMicros: number;
