@@ -5,13 +5,16 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { captureCommand } from './capture.js';
+import { conversationsCommand } from './conversations.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { reportError } from './errors.js';
 import { fieldsCommand } from './fields.js';
 import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
+import { sqlCommand } from './sql.js';
 import { statsCommand } from './stats.js';
+import { timelineCommand } from './timeline.js';
 import { topCommand } from './top.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -37,7 +40,7 @@ Quick start:
 
 The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     );
-  for (const c of [ingestCommand(), captureCommand(), statsCommand(), queryCommand(), topCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
+  for (const c of [ingestCommand(), captureCommand(), statsCommand(), queryCommand(), topCommand(), conversationsCommand(), timelineCommand(), sqlCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
     // Usage errors exit 2 (as documented), help and version exit 0.
     c.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
     program.addCommand(c);

@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { NightjarError } from '../model/errors.js';
 import { checkHost, checkPort, type BasicFilter } from '../query/basic-filter.js';
+import type { RecordFilter } from '../query/filter/filter.js';
 import { parseTimeRange } from '../query/time-range.js';
 import { storeLocation } from '../store/open.js';
 import type { OutputFormat } from './output/format.js';
@@ -73,4 +74,18 @@ export function limitOf(o: CommonOpts, fallback?: number): number | undefined {
   const n = Number(o.limit);
   if (!Number.isInteger(n) || n <= 0) throw new NightjarError('NJ_USAGE', `--limit ${o.limit}: give a positive whole number`);
   return n;
+}
+
+/** Help for the positional FILTER argument of the query commands. */
+export const FILTER_ARG = 'filter in the query language, e.g. "net 10.0.0.0/8 and port 53" (see docs/query-language.md)';
+
+/** The simple filter options ANDed with the positional filter words. */
+export function recordFilterOf(o: CommonOpts, words: readonly string[] | undefined): RecordFilter {
+  const text = (words ?? []).join(' ').trim();
+  return { ...filterOf(o), text: text === '' ? undefined : text };
+}
+
+/** Adds what every filtered data command takes: the simple filter options, --format and --db. */
+export function withQueryOptions(cmd: Command): Command {
+  return withDb(withFormat(withFilter(cmd)));
 }
