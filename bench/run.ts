@@ -3,7 +3,8 @@
  * tools' figures from the same run as yardsticks (awk over the Zeek logs; nfpcapd, softflowd, argus,
  * tshark and tcpdump over the capture, where installed). Sizes: NJ_BENCH_LINES (default 5 M Zeek
  * conn lines), NJ_BENCH_PACKETS (default 3 M packets) and NJ_BENCH_LOG_LINES (default 1 M lines per
- * firewall or cloud format); NJ_BENCH_ONLY=zeek|pcap|logs runs one section.
+ * firewall or cloud format); NJ_BENCH_ONLY=zeek|pcap|logs|query runs one section (query latency runs only
+ * when asked: NJ_BENCH_ONLY=query or NJ_BENCH_QUERY=1).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { writeConnLog, type ConnLogFormat } from './gen-zeek-conn.js';
 import { writePcap } from './gen-pcap.js';
 import { benchLogFormats } from './log-formats.js';
+import { benchQueries } from './query-latency.js';
 import { PEERS } from './peers.js';
 import { stageDecode, stageFlows, stageRead, type StageResult } from './pcap-stages.js';
 
@@ -141,3 +143,5 @@ if (!only || only === 'logs') {
   process.stdout.write('Firewall and cloud logs into DuckDB (generated from the fixtures\' real lines)\n');
   table(benchLogFormats());
 }
+// Query latency builds a 15 M-record store first (about a minute, cached): opt-in.
+if (only === 'query' || process.env.NJ_BENCH_QUERY === '1') await benchQueries(dir);
