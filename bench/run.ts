@@ -3,8 +3,9 @@
  * tools' figures from the same run as yardsticks (awk over the Zeek logs; nfpcapd, softflowd, argus,
  * tshark and tcpdump over the capture, where installed). Sizes: NJ_BENCH_LINES (default 5 M Zeek
  * conn lines), NJ_BENCH_PACKETS (default 3 M packets) and NJ_BENCH_LOG_LINES (default 1 M lines per
- * firewall or cloud format); NJ_BENCH_ONLY=zeek|pcap|logs|collector runs one section (the collector
- * section: NJ_BENCH_COLLECTOR_SECONDS and NJ_BENCH_COLLECTOR_RATES, see bench/collector.ts).
+ * firewall or cloud format); NJ_BENCH_ONLY=zeek|pcap|logs|collector|query runs one section (the
+ * collector section: NJ_BENCH_COLLECTOR_SECONDS and NJ_BENCH_COLLECTOR_RATES, see bench/collector.ts;
+ * query latency runs only when asked: NJ_BENCH_ONLY=query or NJ_BENCH_QUERY=1).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import { writeConnLog, type ConnLogFormat } from './gen-zeek-conn.js';
 import { writePcap } from './gen-pcap.js';
 import { benchCollector } from './collector.js';
 import { benchLogFormats } from './log-formats.js';
+import { benchQueries } from './query-latency.js';
 import { PEERS } from './peers.js';
 import { stageDecode, stageFlows, stageRead, type StageResult } from './pcap-stages.js';
 
@@ -148,3 +150,5 @@ if (!only || only === 'collector') {
   process.stdout.write('Collector: NetFlow v9 over loopback into DuckDB (flows decoded and committed), nfcapd writing its files\n');
   table(rows);
 }
+// Query latency builds a 15 M-record store first (about a minute, cached): opt-in.
+if (only === 'query' || process.env.NJ_BENCH_QUERY === '1') await benchQueries(dir);

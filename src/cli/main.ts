@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { captureCommand } from './capture.js';
 import { collectCommand } from './collect.js';
+import { conversationsCommand } from './conversations.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { reportError } from './errors.js';
@@ -13,7 +14,9 @@ import { fieldsCommand } from './fields.js';
 import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
 import { siteCommands } from './site-commands.js';
+import { sqlCommand } from './sql.js';
 import { statsCommand } from './stats.js';
+import { timelineCommand } from './timeline.js';
 import { topCommand } from './top.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -46,6 +49,9 @@ The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     statsCommand(),
     queryCommand(),
     topCommand(),
+    conversationsCommand(),
+    timelineCommand(),
+    sqlCommand(),
     convertCommand(),
     fieldsCommand(),
     demoCommand(),

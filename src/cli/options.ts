@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { NightjarError } from '../model/errors.js';
 import { checkHost, checkPort, type BasicFilter } from '../query/basic-filter.js';
 import type { FlowSettings } from '../decode/decoder.js';
+import type { RecordFilter } from '../query/filter/filter.js';
 import { parseDuration, parseTimeRange } from '../query/time-range.js';
 import { storeLocation } from '../store/open.js';
 import type { OutputFormat } from './output/format.js';
@@ -116,4 +117,18 @@ export function flowSettingsOf(o: FlowOpts): FlowSettings {
     maxFlows,
   };
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as FlowSettings;
+}
+
+/** Help for the positional FILTER argument of the query commands. */
+export const FILTER_ARG = 'filter in the query language, e.g. "net 10.0.0.0/8 and port 53" (see docs/query-language.md)';
+
+/** The simple filter options ANDed with the positional filter words. */
+export function recordFilterOf(o: CommonOpts, words: readonly string[] | undefined): RecordFilter {
+  const text = (words ?? []).join(' ').trim();
+  return { ...filterOf(o), text: text === '' ? undefined : text };
+}
+
+/** Adds what every filtered data command takes: the simple filter options, --format and --db. */
+export function withQueryOptions(cmd: Command): Command {
+  return withDb(withFormat(withFilter(cmd)));
 }

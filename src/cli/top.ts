@@ -5,7 +5,7 @@ import { top, type TopMetric, type TopSubject } from '../query/questions.js';
 import { openStore } from '../store/open.js';
 import type { OutputColumn } from './output/format.js';
 import { bar } from './output/sparkline.js';
-import { dbOf, filterOf, formatOf, limitOf, withDb, withFilter, withFormat, type CommonOpts } from './options.js';
+import { type CommonOpts, dbOf, FILTER_ARG, formatOf, limitOf, recordFilterOf, withQueryOptions } from './options.js';
 import { printRows } from './print.js';
 
 const SUBJECTS: Record<TopSubject, { key: OutputColumn[]; extra: OutputColumn[] }> = {
@@ -28,20 +28,21 @@ export function topCommand(): Command {
         'destinations: by side; ports: server ports; services: application protocols.',
     )
     .argument('<subject>', `one of ${Object.keys(SUBJECTS).join(', ')}`)
+    .argument('[filter...]', FILTER_ARG)
     .addOption(new Option('--by <metric>', 'rank by').choices(['bytes', 'connections']).default('bytes'))
     .option('-n, --limit <n>', 'how many to show (default 10)');
-  withFilter(cmd);
-  withFormat(cmd);
-  withDb(cmd);
+  withQueryOptions(cmd);
   cmd.addHelpText(
     'after',
     `
 Examples:
   nightjar top talkers
   nightjar top ports --by connections --since 24h
-  nightjar top destinations --host 10.0.0.5 --format json`,
+  nightjar top destinations --host 10.0.0.5 --format json
+  nightjar top talkers 'net 10.1.0.0/16 and not port 53'
+  nightjar top ports dst net 192.168.0.0/16 --by connections`,
   );
-  cmd.action(async (subject: string, o: CommonOpts & { by: TopMetric }) => {
+  cmd.action(async (subject: string, words: string[], o: CommonOpts & { by: TopMetric }) => {
     if (!(subject in SUBJECTS)) {
       throw new NightjarError('NJ_USAGE', `top ${subject}: unknown; use one of ${Object.keys(SUBJECTS).join(', ')}`);
     }
@@ -49,7 +50,7 @@ Examples:
     const format = formatOf(o);
     const store = await openStore(dbOf(o));
     try {
-      const rows = await top(store, s, o.by, filterOf(o), limitOf(o, 10));
+      const rows = await top(store, s, o.by, recordFilterOf(o, words), limitOf(o, 10));
       const cols: OutputColumn[] = [
         ...SUBJECTS[s].key,
         { name: 'connections', kind: 'number' },

@@ -4,9 +4,11 @@
  */
 import { EVENT_TABLES, tableByName, type EventTableName } from '../model/fields.js';
 import { NightjarError } from '../model/errors.js';
-import { ident, raw, sql, type SqlFragment } from '../store/sql.js';
+import { ident, join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Row, Store } from '../store/store.js';
-import { compileBasicFilter, type BasicFilter } from './basic-filter.js';
+import { catalogOf } from './base-catalog.js';
+import type { FieldCatalog } from './catalog.js';
+import { compileRecordFilter, type RecordFilter } from './filter/filter.js';
 
 /** Rows per table and source, the covered time span, and the ingested inputs. */
 export interface StoreStats {
@@ -77,15 +79,22 @@ export function resolveTable(type: string): EventTableName {
   return t;
 }
 
-/** The records of one table matching a filter, newest first, streamed in batches. */
-export function queryRecords(store: Store, table: EventTableName, filter: BasicFilter, limit?: number): AsyncIterable<Row[]> {
-  const def = tableByName(table)!;
-  const cols = def.fields.map((f) => f.name).filter((n) => n !== 'ingest_id');
-  const where = compileBasicFilter(filter, store.dialect);
+/** The columns `queryRecords` returns for a table: every stored field but the internal ingest id. */
+export function recordColumns(table: EventTableName): string[] {
+  return tableByName(table)!.fields.map((f) => f.name).filter((n) => n !== 'ingest_id');
+}
+
+/** SELECT of the records of one table matching a filter, newest first (for streaming or export). */
+export function recordsSql(store: Store, table: EventTableName, filter: RecordFilter, limit?: number, catalog: FieldCatalog = catalogOf(table)): SqlFragment {
+  const { where, from } = compileRecordFilter(filter, catalog, store.dialect);
+  const cols = recordColumns(table).map((c) => sql`t.${ident(c)}`);
   const lim = limit === undefined ? raw('') : sql` LIMIT ${limit}`;
-  return store.stream(
-    sql`SELECT ${raw(cols.map((c) => `"${c}"`).join(', '))} FROM ${ident(table)} WHERE ${where} ORDER BY ts DESC${lim}`,
-  );
+  return sql`SELECT ${join(cols)} FROM ${from} WHERE ${where} ORDER BY t.ts DESC${lim}`;
+}
+
+/** The records of one table matching a filter, newest first, streamed in batches. */
+export function queryRecords(store: Store, table: EventTableName, filter: RecordFilter, limit?: number, catalog?: FieldCatalog): AsyncIterable<Row[]> {
+  return store.stream(recordsSql(store, table, filter, limit, catalog));
 }
 
 /** What `top` ranks. */
@@ -94,22 +103,34 @@ export type TopSubject = 'talkers' | 'ports' | 'services' | 'destinations' | 'so
 /** What `top` ranks by. */
 export type TopMetric = 'bytes' | 'connections';
 
-const BYTES_ORIG = raw('coalesce(orig_ip_bytes, orig_bytes, 0)');
-const BYTES_RESP = raw('coalesce(resp_ip_bytes, resp_bytes, 0)');
+/** Bytes the originator sent (IP-level when known, else payload), over the catalog relation `t`. */
+export const BYTES_ORIG = raw('coalesce(t.orig_ip_bytes, t.orig_bytes, 0)');
+/** Bytes the responder sent. */
+export const BYTES_RESP = raw('coalesce(t.resp_ip_bytes, t.resp_bytes, 0)');
+/** Interim rows (progress reports of connections still open in a live capture) would count twice. */
+export const FINAL_ROWS = raw(`t.state_reason IS DISTINCT FROM 'interim'`);
 
 /** Ranks hosts, ports or services over the connections matching a filter. */
-export async function top(store: Store, subject: TopSubject, by: TopMetric, filter: BasicFilter, limit = 10): Promise<Row[]> {
-  // Interim rows (progress reports of connections still open in a live capture) would count twice.
-  const where = sql`${compileBasicFilter(filter, store.dialect)} AND state_reason IS DISTINCT FROM 'interim'`;
+export async function top(
+  store: Store,
+  subject: TopSubject,
+  by: TopMetric,
+  filter: RecordFilter,
+  limit = 10,
+  catalog: FieldCatalog = catalogOf('connections'),
+): Promise<Row[]> {
+  const f = compileRecordFilter(filter, catalog, store.dialect);
+  const where = sql`${f.where} AND ${FINAL_ROWS}`;
+  const from = f.from;
   const order = by === 'bytes' ? raw('bytes DESC, connections DESC') : raw('connections DESC, bytes DESC');
   let q: SqlFragment;
   switch (subject) {
     case 'talkers':
       // A host's traffic counts whichever side of the connection it was on.
       q = sql`WITH sides AS (
-          SELECT orig_h AS host, ${BYTES_ORIG} AS sent, ${BYTES_RESP} AS received, resp_h AS peer FROM connections WHERE ${where}
+          SELECT t.orig_h AS host, ${BYTES_ORIG} AS sent, ${BYTES_RESP} AS received, t.resp_h AS peer FROM ${from} WHERE ${where}
           UNION ALL
-          SELECT resp_h AS host, ${BYTES_RESP} AS sent, ${BYTES_ORIG} AS received, orig_h AS peer FROM connections WHERE ${where}
+          SELECT t.resp_h AS host, ${BYTES_RESP} AS sent, ${BYTES_ORIG} AS received, t.orig_h AS peer FROM ${from} WHERE ${where}
         )
         SELECT host, count(*) AS connections, sum(sent)::UBIGINT AS bytes_sent, sum(received)::UBIGINT AS bytes_received,
                (sum(sent) + sum(received))::UBIGINT AS bytes, count(DISTINCT peer) AS peers
@@ -117,23 +138,23 @@ export async function top(store: Store, subject: TopSubject, by: TopMetric, filt
       break;
     case 'sources':
     case 'destinations': {
-      const col = raw(subject === 'sources' ? 'orig_h' : 'resp_h');
-      const other = raw(subject === 'sources' ? 'resp_h' : 'orig_h');
+      const col = raw(subject === 'sources' ? 't.orig_h' : 't.resp_h');
+      const other = raw(subject === 'sources' ? 't.resp_h' : 't.orig_h');
       q = sql`SELECT ${col} AS host, count(*) AS connections, sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes,
-               count(DISTINCT ${other}) AS peers, string_agg(DISTINCT service, ',') AS services
-        FROM connections WHERE ${where} AND ${col} IS NOT NULL GROUP BY ${col} ORDER BY ${order}, host LIMIT ${limit}`;
+               count(DISTINCT ${other}) AS peers, string_agg(DISTINCT t.service, ',') AS services
+        FROM ${from} WHERE ${where} AND ${col} IS NOT NULL GROUP BY ${col} ORDER BY ${order}, host LIMIT ${limit}`;
       break;
     }
     case 'ports':
-      q = sql`SELECT resp_p AS port, proto, count(*) AS connections, sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes,
-               count(DISTINCT orig_h) AS clients, count(DISTINCT resp_h) AS servers, string_agg(DISTINCT service, ',') AS services
-        FROM connections WHERE ${where} AND resp_p IS NOT NULL AND proto IN ('tcp', 'udp', 'sctp')
-        GROUP BY resp_p, proto ORDER BY ${order}, port LIMIT ${limit}`;
+      q = sql`SELECT t.resp_p AS port, t.proto AS proto, count(*) AS connections, sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes,
+               count(DISTINCT t.orig_h) AS clients, count(DISTINCT t.resp_h) AS servers, string_agg(DISTINCT t.service, ',') AS services
+        FROM ${from} WHERE ${where} AND t.resp_p IS NOT NULL AND t.proto IN ('tcp', 'udp', 'sctp')
+        GROUP BY t.resp_p, t.proto ORDER BY ${order}, port LIMIT ${limit}`;
       break;
     case 'services':
-      q = sql`SELECT coalesce(service, '(unknown)') AS service, count(*) AS connections,
-               sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes, count(DISTINCT orig_h) AS clients, count(DISTINCT resp_h) AS servers
-        FROM connections WHERE ${where} GROUP BY 1 ORDER BY ${order}, service LIMIT ${limit}`;
+      q = sql`SELECT coalesce(t.service, '(unknown)') AS service, count(*) AS connections,
+               sum(${BYTES_ORIG} + ${BYTES_RESP})::UBIGINT AS bytes, count(DISTINCT t.orig_h) AS clients, count(DISTINCT t.resp_h) AS servers
+        FROM ${from} WHERE ${where} GROUP BY 1 ORDER BY ${order}, service LIMIT ${limit}`;
       break;
   }
   return store.all(q);
