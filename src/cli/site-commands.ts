@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { checkConfigCommand } from './check-config.js';
 import { enrichCommand } from './enrich.js';
 import { geoCommand } from './geo.js';
+import { hostCommand } from './host.js';
 
 /** Every site and enrichment command. */
 export function siteCommands(): Command[] {
-  return [checkConfigCommand(), geoCommand(), enrichCommand()];
+  return [hostCommand(), checkConfigCommand(), geoCommand(), enrichCommand()];
 }
