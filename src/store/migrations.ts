@@ -77,5 +77,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'firewall decisions and cloud context on connections; NAT, zones and rule ids on firewall rows',
     statements: (d) => addColumns(2, d),
   },
+  {
+    version: 3,
+    name: 'ip_info: country and autonomous system of every address in the store (src/enrich/ip-info.ts)',
+    statements: (d) => [
+      `CREATE TABLE IF NOT EXISTS "ip_info" ("address" ${d.columnType('string')} NOT NULL, "country" ${d.columnType('string')}, "asn" ${d.columnType('u32')}, "as_org" ${d.columnType('string')})`,
+    ],
+  },
   { version: 4, name: 'passive DNS answers, threat-intelligence indicators and feeds', statements: enrichTablesDdl },
 ];
