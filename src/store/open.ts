@@ -3,6 +3,7 @@
  * the current directory. Only the embedded DuckDB engine exists so far; ClickHouse will be chosen by a
  * `clickhouse://` location here.
  */
+import { addEnrichmentHooks } from '../enrich/enrichment-hooks.js';
 import { NightjarError } from '../model/errors.js';
 import { openDuckDBStore } from './duckdb/duckdb-store.js';
 import type { Store } from './store.js';
@@ -26,12 +27,13 @@ function memorySetting(name: string, fallback: string): string {
 }
 
 /** Opens the store at `location` (see storeLocation). */
-export function openStore(location: string): Promise<Store> {
-  return openDuckDBStore({
+export async function openStore(location: string): Promise<Store> {
+  const store = await openDuckDBStore({
     path: location,
     memoryLimit: memorySetting('NIGHTJAR_MEMORY_LIMIT', '1GB'),
     // Loading bounds DuckDB's pool lower, keeping a whole ingest (DuckDB, decode worker, batches in
     // flight) under 1 GiB of RSS.
     ingestMemoryLimit: memorySetting('NIGHTJAR_INGEST_MEMORY_LIMIT', '256MB'),
   });
+  return addEnrichmentHooks(store);
 }
