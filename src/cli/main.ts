@@ -12,6 +12,7 @@ import { demoCommand } from './demo.js';
 import { reportError } from './errors.js';
 import { fieldsCommand } from './fields.js';
 import { ingestCommand } from './ingest.js';
+import { intelCommand } from './intel.js';
 import { queryCommand } from './query.js';
 import { siteCommands } from './site-commands.js';
 import { sqlCommand } from './sql.js';
@@ -54,6 +55,7 @@ The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     sqlCommand(),
     convertCommand(),
     fieldsCommand(),
+    intelCommand(),
     demoCommand(),
     ...siteCommands(),
   ];

@@ -4,8 +4,9 @@
  * Their DDL lives here, beside the code that fills them; `store/migrations.ts` runs it as version 4.
  */
 import type { Dialect } from '../store/dialect.js';
+import { passiveDnsBackfill } from './passive-dns.js';
 
-/** DDL of migration 4: passive DNS answers, intel indicators and intel feeds. */
+/** Statements of migration 4: passive DNS answers (backfilled from stored DNS records), intel indicators and feeds. */
 export function enrichTablesDdl(d: Dialect): string[] {
   const s = d.columnType('string');
   const ts = d.columnType('timestamp');
@@ -44,5 +45,6 @@ export function enrichTablesDdl(d: Dialect): string[] {
   "valid_until" ${ts},
   "ref" ${s}
 )`,
+    passiveDnsBackfill(),
   ];
 }

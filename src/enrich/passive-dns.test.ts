@@ -129,7 +129,7 @@ test('namesFor and resolvedBy answer the host investigation\'s questions', async
   await store.close();
 });
 
-test('migrations run whatever versions are missing, in any gap', async () => {
+test('migrations run whatever versions are missing, in any gap; version 4 backfills passive DNS', async () => {
   const file = path.join(tmpDir(), 'gap.duckdb');
   const inst = await DuckDBInstance.create(file);
   const c = await inst.connect();
@@ -138,6 +138,7 @@ test('migrations run whatever versions are missing, in any gap', async () => {
     for (const s of m.statements(duckdbDialect)) await c.run(s);
     await c.run('INSERT INTO schema_migrations VALUES ($1, $2, current_timestamp)', [m.version, m.name]);
   }
+  await c.run("INSERT INTO dns (ts, orig_h, query, answers, ttls, ingest_id) VALUES ('2024-03-01 00:00:00', '10.9.9.9', 'old.example', ['cname.example', '192.0.2.1'], [60, 60], 1)");
   // A version this build does not know (another branch's, or a newer build's) must not stop the rest.
   await c.run("INSERT INTO schema_migrations VALUES (99, 'future', current_timestamp)");
   c.closeSync();
@@ -145,9 +146,28 @@ test('migrations run whatever versions are missing, in any gap', async () => {
   let store = await openDuckDBStore({ path: file });
   const v = await store.all(sql`SELECT version FROM schema_migrations ORDER BY version`);
   assert.deepEqual(v.map((r) => r.version), [...MIGRATIONS.map((m) => m.version), 99]);
-  assert.deepEqual(await store.all(sql`SELECT count(*) AS n FROM dns_answers`), [{ n: 0 }]);
+  // Migration 4 backfills the answers of DNS records stored before it.
+  assert.deepEqual(await store.all(sql`SELECT client, name, answer FROM dns_answers`), [{ client: '10.9.9.9', name: 'old.example', answer: '192.0.2.1' }]);
   await store.close();
   store = await openDuckDBStore({ path: file });
   assert.deepEqual(await store.all(sql`SELECT count(*) AS n FROM intel`), [{ n: 0 }]);
+  await store.close();
+});
+
+test('a real capture (suricata-verify teredo): the HTTP connection after the lookup is named', async () => {
+  const store = await tmpStore();
+  store.addIngestHook(passiveDnsHook());
+  await ingestFiles(store, [path.join(process.cwd(), 'test/fixtures/pcap/sv_teredo.pcap')]);
+  const n = await names(store);
+  // 192.168.2.16 resolved www.wireshark.org to 67.228.110.120 (TTL 14400) 0.12 s before connecting.
+  assert.equal(n.C36a7ECwh8ClAu1Dun, 'www.wireshark.org');
+  // ipv6.google.com (via a CNAME) was resolved over IPv4 by 192.168.2.16, but the ICMPv6 echo to it
+  // came from the host's Teredo address: another client, so no name.
+  assert.equal(n.CDzRiWC1kvDgADNYy8, null);
+  assert.deepEqual(Object.values(n).filter((x) => x !== null), ['www.wireshark.org']);
+  assert.deepEqual((await resolvedBy(store, '192.168.2.16')).map((r) => [r.name, r.addresses]), [
+    ['www.wireshark.org', ['67.228.110.120']],
+    ['ipv6.google.com', ['2001:4860:0:2001::68']],
+  ]);
   await store.close();
 });

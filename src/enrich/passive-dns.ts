@@ -42,14 +42,24 @@ export const PASSIVE_DNS_JOIN = 'pdns';
 const V4 = '^[0-9]{1,3}(\\.[0-9]{1,3}){3}$';
 const V6 = '^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$';
 
-function deriveSql(ingestId: number): SqlFragment {
+function deriveFrom(cond: SqlFragment): SqlFragment {
   return sql`INSERT INTO dns_answers (ts, client, name, answer, ttl, ingest_id)
 SELECT ts, orig_h, name, answer, ttl, ingest_id FROM (
   SELECT ts, orig_h, lower(rtrim(query, '.')) AS name, lower(UNNEST(answers)) AS answer, UNNEST(ttls) AS ttl, ingest_id
   FROM dns
-  WHERE ingest_id = ${ingestId} AND query IS NOT NULL AND query <> '' AND orig_h IS NOT NULL AND len(answers) > 0
+  WHERE ${cond} AND query IS NOT NULL AND query <> '' AND orig_h IS NOT NULL AND len(answers) > 0
 )
-WHERE answer IS NOT NULL AND (regexp_full_match(answer, ${V4}) OR regexp_full_match(answer, ${V6}))`;
+WHERE answer IS NOT NULL AND (regexp_full_match(answer, '${raw(V4)}') OR regexp_full_match(answer, '${raw(V6)}'))`;
+}
+
+function deriveSql(ingestId: number): SqlFragment {
+  return deriveFrom(sql`ingest_id = ${ingestId}`);
+}
+
+/** SQL text deriving the answers of every stored DNS record (run once by migration 4 for older stores). */
+export function passiveDnsBackfill(): string {
+  const q = deriveFrom(raw('ingest_id IS NOT NULL'));
+  return q.parts[0];
 }
 
 /**

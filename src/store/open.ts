@@ -35,6 +35,6 @@ export async function openStore(location: string): Promise<Store> {
     // flight) under 1 GiB of RSS.
     ingestMemoryLimit: memorySetting('NIGHTJAR_INGEST_MEMORY_LIMIT', '256MB'),
   });
-  for (const hook of enrichmentHooks(location)) store.addIngestHook(hook);
+  for (const hook of enrichmentHooks(location, store.dialect)) store.addIngestHook(hook);
   return store;
 }
