@@ -30,7 +30,7 @@ interface Incident {
   scan: { targets: string[]; ports: number[]; open: string[]; closed: string[]; first: string; last: string; firewall_dropped_entries: number };
   ssh_attempt: { resp_h: string; firewall_rule: string; firewall_entries: number };
   smb_attempt: { resp_h: string; resp_p: number };
-  upload: { resp_h: string; resp_p: number; body_bytes: number; ts: string; firewall_rule: string };
+  upload: { resp_h: string; resp_p: number; body_bytes: number; ts: string; firewall_rule: string; http_status: number };
 }
 
 const truth = JSON.parse(fs.readFileSync(path.join(DIR, 'ground-truth.json'), 'utf8')) as Truth;
@@ -102,10 +102,14 @@ test('the beacon: one TLS connection to the C2 per check-in, every 5 s with jitt
 
 test('the upload: a 2 MiB POST to files.exfil.example on 8080, in the capture and in the IPFIX export', async () => {
   const c = await one(sql`
-    SELECT count(*) AS n, max(orig_bytes) AS up, max(resp_bytes) AS down, any_value(service) AS service, min(epoch_us(ts)) / 1e6 AS t
+    SELECT count(*) AS n, max(orig_bytes) AS up, max(resp_bytes) AS down, any_value(service) AS service, any_value(extra) AS extra,
+      min(epoch_us(ts)) / 1e6 AS t
     FROM connections WHERE source_type = 'pcap' AND orig_h = ${bob} AND resp_h = ${inc.upload.resp_h} AND resp_p = ${inc.upload.resp_p}`);
   assert.equal(num(c.n), 1);
   assert.equal(c.service, 'http');
+  assert.deepEqual(JSON.parse(String(c.extra)).app, {
+    method: 'POST', uri: '/upload', host: 'files.exfil.example:8080', user_agent: 'curl/7.88.1', info_code: '100', status: String(inc.upload.http_status),
+  });
   assert.ok(num(c.up) >= inc.upload.body_bytes && num(c.up) < inc.upload.body_bytes + 2000, `orig_bytes ${c.up}`);
   assert.ok(num(c.down) < 2000);
   assert.ok(Math.abs(num(c.t) - secs(inc.upload.ts)) < 1);

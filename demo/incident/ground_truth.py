@@ -162,9 +162,12 @@ smb = {'resp_h': '10.10.2.20', 'resp_p': 445, 'proto': 'tcp', 'ts': smb_try[0],
        'firewall_entries_total_445': fw_count(src='10.10.1.23', dst='10.10.2.20', dport=445, rule='ALLOW corp-fileserver')}
 
 up = re.findall(r'UPLOAD host=(\S+) path=(\S+) bytes=(\d+)', read('web-inet.log'))
+# The server's access-log line for the POST has the final status; http.server answers curl's
+# "Expect: 100-continue" with an interim 100 first (not logged), hence http_info_code.
+posted = re.findall(r'"POST /upload HTTP/1.1" (\d+)', read('web-inet.log'))
 upload = {'url': 'http://files.exfil.example:8080/upload', 'method': 'POST', 'name': 'files.exfil.example',
           'resp_h': EXTERNAL['files.exfil.example'], 'resp_p': 8080, 'proto': 'tcp', 'service': 'http',
-          'ts': of('ws-bob', 'upload')[0][0], 'done': of('ws-bob', 'upload-done')[0][0],
+          'ts': of('ws-bob', 'upload')[0][0], 'done': of('ws-bob', 'upload-done')[0][0], 'http_status': int(posted[0]) if posted else None, 'http_info_code': 100,
           'body_bytes': int(up[0][2]) if up else None, 'file': 'q3-payroll.7z (2 MiB of random bytes)',
           'firewall_rule': 'ALLOW corp-web',
           'firewall_entries': fw_count(src='10.10.1.23', dst=EXTERNAL['files.exfil.example'], rule='ALLOW corp-web'),
@@ -348,7 +351,7 @@ def render_md(t):
     w('  (`source_type` pcap or ipfix); IPFIX has one record per direction.')
     w('- Firewall stamps are rsyslog\'s reception times: under the scan\'s burst they trail the packets by up to a second.')
     w('- The upload\'s HTTP exchange starts with `Expect: 100-continue` (curl\'s default for large bodies): the server first')
-    w('  answers 100, then 201.')
+    w('  answers 100, then 201 (Zeek and Nightjar log status 201 with info_code 100).')
     return '\n'.join(L) + '\n'
 
 
