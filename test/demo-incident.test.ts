@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 import { ingest } from '../src/pipeline/ingest.js';
 import { openStore } from '../src/store/open.js';
 import { join, sql } from '../src/store/sql.js';
@@ -208,4 +209,23 @@ test('clean workstations: only the usual sites, DNS only through the sanctioned 
       SELECT count(*) AS n FROM connections WHERE source_type = 'pcap' AND orig_h = ${a} AND resp_p IN (80, 443)`);
     assert.equal(num(web.n), truth.hosts[name].normal!.browse, name);
   }
+});
+
+test('the site config, egress policy and blocklist agree with the ground truth', () => {
+  const site = YAML.parse(fs.readFileSync(path.join(DIR, 'nightjar.yaml'), 'utf8')) as {
+    zones: { name: string; networks: string[] }[];
+    sanctioned_resolvers: string[];
+    assets_csv: string;
+  };
+  assert.deepEqual(site.sanctioned_resolvers, ['10.10.2.53']);
+  const csv = fs.readFileSync(path.join(DIR, site.assets_csv), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  for (const [name, h] of Object.entries(truth.hosts)) {
+    const row = csv.find((r) => r[0] === h.address);
+    assert.ok(row, `${name} ${h.address} is in the inventory`);
+    assert.ok(row[1].startsWith(name), `${name}: ${row[1]}`);
+  }
+  const egress = YAML.parse(fs.readFileSync(path.join(DIR, 'egress.yaml'), 'utf8')) as { zones: Record<string, { ports?: number[] }[]> };
+  for (const zone of Object.keys(egress.zones)) assert.ok(site.zones.some((z) => z.name === zone), zone);
+  const blocked = fs.readFileSync(path.join(DIR, 'blocklist.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  for (const d of ['c2.badcorp.example', 'files.exfil.example', 'malware-drop.example']) assert.ok(blocked.includes(d), d);
 });
