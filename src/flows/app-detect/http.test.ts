@@ -36,6 +36,24 @@ describe('HTTP', () => {
     assert.equal(run([['PROPFIND /dav/ HTTP/1.1\r\n\r\n', true]], 'tcp', 5000, 8000).service, 'http');
   });
 
+  it('reads past an interim 100 Continue to the final status, as Zeek logs it (status and info_code)', () => {
+    const post = 'POST /upload HTTP/1.1\r\nHost: files.exfil.example:8080\r\nUser-Agent: curl/7.88.1\r\nExpect: 100-continue\r\n\r\n';
+    const cont = 'HTTP/1.1 100 Continue\r\n\r\n';
+    const created = 'HTTP/1.1 201 Created\r\nContent-Length: 21\r\n\r\n{"received": 2097152}';
+    const apart = run([[post, true], [cont, false], [created, false]], 'tcp', 49646, 8080);
+    assert.deepEqual([apart.attrs?.status, apart.attrs?.info_code, apart.done], ['201', '100', true]);
+    const together = run([[post, true], [cont + created, false]], 'tcp', 49646, 8080);
+    assert.deepEqual([together.attrs?.status, together.attrs?.info_code], ['201', '100']);
+    const split = run([[post, true], [cont.slice(0, 10), false], [cont.slice(10) + created.slice(0, 12), false], [created.slice(12), false]], 'tcp', 49646, 8080);
+    assert.deepEqual([split.attrs?.status, split.attrs?.info_code], ['201', '100']);
+    // 101 Switching Protocols is the final answer (a WebSocket upgrade): nothing follows in HTTP.
+    const ws = run([['GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n', true], ['HTTP/1.1 101 Switching Protocols\r\n\r\n\x81\x05hello', false]], 'tcp', 5000, 80);
+    assert.deepEqual([ws.attrs?.status, ws.attrs?.info_code], ['101', undefined]);
+    // An interim response followed by something that is not HTTP: status stays unknown, detection ends.
+    const odd = run([[post, true], [cont + '\x00\x01binary', false]], 'tcp', 49646, 8080);
+    assert.deepEqual([odd.service, odd.attrs?.status, odd.attrs?.info_code], ['http', undefined, '100']);
+  });
+
   it('does not take HTTP-looking garbage for HTTP', () => {
     const garbage = [
       'GET / HTTP/1.1', // no line end ever comes
