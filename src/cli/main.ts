@@ -10,6 +10,7 @@ import { demoCommand } from './demo.js';
 import { reportError } from './errors.js';
 import { fieldsCommand } from './fields.js';
 import { ingestCommand } from './ingest.js';
+import { investigateCommand } from './investigate.js';
 import { queryCommand } from './query.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
@@ -37,7 +38,7 @@ Quick start:
 
 The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     );
-  for (const c of [ingestCommand(), captureCommand(), statsCommand(), queryCommand(), topCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
+  for (const c of [ingestCommand(), captureCommand(), statsCommand(), queryCommand(), topCommand(), investigateCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
     // Usage errors exit 2 (as documented), help and version exit 0.
     c.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
     program.addCommand(c);
