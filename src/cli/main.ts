@@ -13,6 +13,7 @@ import { reportError } from './errors.js';
 import { fieldsCommand } from './fields.js';
 import { ingestCommand } from './ingest.js';
 import { intelCommand } from './intel.js';
+import { investigateCommand } from './investigate.js';
 import { queryCommand } from './query.js';
 import { siteCommands } from './site-commands.js';
 import { sqlCommand } from './sql.js';
@@ -52,6 +53,7 @@ The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     topCommand(),
     conversationsCommand(),
     timelineCommand(),
+    investigateCommand(),
     sqlCommand(),
     convertCommand(),
     fieldsCommand(),

@@ -7,7 +7,7 @@
  */
 import { sql, raw, type SqlFragment } from '../store/sql.js';
 import type { InvestigationContext, MicroRange } from './context.js';
-import { BYTES_IN, BYTES_OUT, FINAL_ROWS, inAddresses, inRange, microsToIso, num, str } from './host-sql.js';
+import { BYTES_IN, BYTES_OUT, FINAL_ROWS, inAddresses, inRange, internalAddressesSql, microsToIso, num, str } from './host-sql.js';
 import type { InvestigateOptions } from './options.js';
 
 const DAY_US = 86_400_000_000;
@@ -91,10 +91,10 @@ export async function effectiveBaseline(ctx: InvestigationContext, period: Micro
 /** Counts active internal hosts over a range and derives the "rare" threshold. */
 export async function fleetInfo(ctx: InvestigationContext, range: MicroRange, opts: Pick<InvestigateOptions, 'rareShare' | 'minFleet'>): Promise<FleetInfo> {
   const d = ctx.store.dialect;
-  const rows = await ctx.store.all(
-    sql`SELECT count(DISTINCT orig_h) AS n FROM connections WHERE ${inRange(d, range)} AND ${ctx.site.internalSql(raw('orig_h'))}`,
-  );
-  const active = num(rows[0]?.n);
+  // Distinct originators come back to TypeScript to be classified: cheaper than planning the site's
+  // CIDR test into SQL, and their number is bounded by the hosts seen, not the rows.
+  const rows = await ctx.store.all(sql`SELECT DISTINCT orig_h FROM connections WHERE ${inRange(d, range)} AND orig_h IS NOT NULL`);
+  const active = rows.reduce((n, r) => n + (ctx.site.isInternal(String(r.orig_h)) ? 1 : 0), 0);
   const rareMax = Math.max(1, Math.floor(active * opts.rareShare));
   const meaningful = active >= opts.minFleet;
   return {
@@ -120,9 +120,11 @@ export function prevalenceSql(
   keys: SqlFragment,
 ): SqlFragment {
   const d = ctx.store.dialect;
-  return sql`SELECT ${key} AS key, count(DISTINCT orig_h) AS hosts FROM ${raw(table)}
-    WHERE ${inRange(d, range)} AND ${key} IN (${keys}) AND ${ctx.site.internalSql(raw('orig_h'))}
-    GROUP BY 1`;
+  // Only the originators of the matching rows are classified, once each.
+  return sql`WITH r AS MATERIALIZED (
+      SELECT ${key} AS key, orig_h FROM ${raw(table)} WHERE ${inRange(d, range)} AND ${key} IN (${keys}) GROUP BY ALL)
+    SELECT key, count(*) AS hosts FROM r
+    WHERE orig_h IN (${internalAddressesSql(ctx.site, raw('SELECT orig_h AS addr FROM r'))}) GROUP BY key`;
 }
 
 /** SQL: the distinct values of `column` the host produced (as originator) in a range of a table. */
@@ -136,11 +138,17 @@ export async function hostBaseline(
   addresses: readonly string[],
   period: MicroRange,
   opts: Pick<InvestigateOptions, 'baselineDays' | 'rareShare' | 'minFleet'>,
-): Promise<{ baseline: HostBaseline; range: MicroRange }> {
+): Promise<{ baseline: HostBaseline; range: MicroRange; internalPeers: string[] }> {
   const { range, window } = await effectiveBaseline(ctx, period, opts.baselineDays);
   const d = ctx.store.dialect;
+  // The host's destinations over baseline and period, classified once in TypeScript: the site's CIDR
+  // test in SQL costs tens of milliseconds to plan per statement, and the list is short.
+  const allDests = await ctx.store.all(
+    sql`SELECT DISTINCT resp_h FROM connections WHERE ${inAddresses(raw('orig_h'), addresses)} AND ${inRange(d, { since: range.since, until: period.until })} AND resp_h IS NOT NULL`,
+  );
+  const internalPeers = allDests.map((r) => String(r.resp_h)).filter((a) => ctx.site.isInternal(a));
   const host = sql`${inAddresses(raw('orig_h'), addresses)} AND ${inRange(d, range)} AND ${FINAL_ROWS}`;
-  const internalResp = ctx.site.internalSql(raw('resp_h'));
+  const internalResp = inAddresses(raw('resp_h'), internalPeers);
   // One statement at a time: the store has one connection, and DuckDB parallelises inside each query.
   const totals = await ctx.store.all(sql`SELECT count(*) AS connections, sum(${BYTES_OUT}) AS bytes_out, sum(${BYTES_IN}) AS bytes_in,
       count(DISTINCT CASE WHEN ${internalResp} THEN resp_h END) AS peers
@@ -175,6 +183,7 @@ export async function hostBaseline(
   const bytesOut = num(t.bytes_out);
   return {
     range,
+    internalPeers,
     baseline: {
       window,
       connections: num(t.connections),

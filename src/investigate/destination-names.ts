@@ -14,10 +14,14 @@ export function hostDnsNamer(ctx: Pick<InvestigationContext, 'store'>): Destinat
     const d = ctx.store.dialect;
     const clients = [...new Set(requests.map((r) => r.client))];
     const servers = [...new Set(requests.map((r) => r.server))];
-    const until = Math.max(...requests.map((r) => r.at)) + 1;
+    const at = requests.map((r) => r.at);
+    const until = Math.max(...at) + 1;
+    // Answers older than a day before the first connection named are not looked at (bounded scan).
+    const since = Math.min(...at) - 86_400_000_000;
     const rows = await ctx.store.all(sql`SELECT a AS server, arg_max(name, ts) AS name FROM (
         SELECT lower(query) AS name, ts, unnest(answers) AS a FROM dns
-        WHERE ${inAddresses(raw('orig_h'), clients)} AND ts < ${d.timestampFromMicros(until)} AND query IS NOT NULL)
+        WHERE ${inAddresses(raw('orig_h'), clients)} AND ts >= ${d.timestampFromMicros(since)} AND ts < ${d.timestampFromMicros(until)}
+          AND query IS NOT NULL)
       WHERE ${inAddresses(raw('a'), servers)} GROUP BY a`);
     return new Map(rows.map((r) => [String(r.server), String(r.name)]));
   };

@@ -74,10 +74,13 @@ export async function dnsActivity(s: Scope): Promise<DnsActivity> {
   const { ctx, addresses, period, baseline, fleet, opts } = s;
   const d = ctx.store.dialect;
   const host = inAddresses(raw('orig_h'), addresses);
-  const q = sql`SELECT ts, lower(query) AS name, rcode_name, answers FROM dns WHERE ${host} AND ${inRange(d, period)} AND query IS NOT NULL`;
-  const domains = await ctx.store.all(sql`WITH q AS (${q}),
+  const q = sql`SELECT ts, query AS raw_name, lower(query) AS name, rcode_name, answers FROM dns WHERE ${host} AND ${inRange(d, period)} AND query IS NOT NULL`;
+  // Prevalence matches names as the host spelled them (then folds case): lower-casing every name of
+  // the fleet's window would cost more than the rest of the section.
+  const domains = await ctx.store.all(sql`WITH q AS MATERIALIZED (${q}),
     base AS (SELECT DISTINCT lower(query) AS name FROM dns WHERE ${host} AND ${inRange(d, baseline)}),
-    prev AS (${prevalenceSql(ctx, 'dns', raw('lower(query)'), { since: baseline.since, until: period.until }, raw('SELECT name FROM q'))})
+    prev0 AS (${prevalenceSql(ctx, 'dns', raw('query'), { since: baseline.since, until: period.until }, raw('SELECT DISTINCT raw_name FROM q'))}),
+    prev AS (SELECT lower(key) AS key, max(hosts) AS hosts FROM prev0 GROUP BY 1)
     SELECT q.name, count(*) AS n, count(*) FILTER (WHERE rcode_name = 'NXDOMAIN') AS nx, min(ts) AS first, max(ts) AS last,
            list_sort(list_distinct(flatten(list(answers))))[1:6] AS answers, bool_and(base.name IS NULL) AS is_new,
            any_value(prev.hosts) AS prevalence

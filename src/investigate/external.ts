@@ -73,11 +73,11 @@ export async function externalDestinations(s: Scope): Promise<ExternalDestinatio
   const { ctx, addresses, period, baseline, fleet, opts } = s;
   const d = ctx.store.dialect;
   const host = inAddresses(raw('orig_h'), addresses);
-  const ext = sql`NOT ${ctx.site.internalSql(raw('resp_h'))}`;
-  const rows = await ctx.store.all(sql`WITH h AS (
+  const rows = await ctx.store.all(sql`WITH h AS MATERIALIZED (
       SELECT ts, ${d.epochMicros(raw('ts'))} AS us, resp_h, resp_p, service, duration, conn_state, action,
              ${BYTES_OUT} AS bo, ${BYTES_IN} AS bi
-      FROM connections WHERE ${host} AND ${inRange(d, period)} AND ${FINAL_ROWS} AND resp_h IS NOT NULL AND ${ext}),
+      FROM connections WHERE ${host} AND ${inRange(d, period)} AND ${FINAL_ROWS} AND resp_h IS NOT NULL
+        AND NOT ${inAddresses(raw('resp_h'), s.internalPeers)}),
     g AS (
       SELECT resp_h, count(*) AS n, sum(bo) AS bytes_out, sum(bi) AS bytes_in, min(ts) AS first, max(ts) AS last,
              max(duration) AS max_duration, string_agg(DISTINCT service, ',') AS services,

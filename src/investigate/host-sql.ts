@@ -1,4 +1,5 @@
 /** SQL fragments every investigation query shares: the host's addresses, time windows, byte counts. */
+import type { SiteModel } from '../enrich/site-model.js';
 import { isoMicros } from '../model/time.js';
 import type { Dialect } from '../store/dialect.js';
 import { join, raw, sql, type SqlFragment } from '../store/sql.js';
@@ -26,6 +27,15 @@ export const FINAL_ROWS = raw(`state_reason IS DISTINCT FROM 'interim'`);
 
 /** Firewall and flow-log actions that mean the traffic did not pass. */
 export const DENIED_ACTIONS = raw(`('deny', 'drop', 'reject')`);
+
+/**
+ * SQL: the addresses of a subquery's `addr` column that the site model calls internal. The site's CIDR
+ * test is costly per value (IPv6 prefixes compare hex strings), so it runs once per distinct address,
+ * never once per row: over ten million rows that is the difference between 40 s and 0.1 s.
+ */
+export function internalAddressesSql(site: SiteModel, addresses: SqlFragment): SqlFragment {
+  return sql`SELECT addr FROM (SELECT DISTINCT addr FROM (${addresses})) WHERE ${site.internalSql(raw('addr'))}`;
+}
 
 /** Microseconds of an ISO time as the store returns it. */
 export function isoToMicros(iso: string): number {

@@ -6,8 +6,8 @@
 import ipaddr from 'ipaddr.js';
 import { NightjarError } from '../model/errors.js';
 import { join, raw, sql } from '../store/sql.js';
-import type { InvestigationContext } from './context.js';
-import { inAddresses, str } from './host-sql.js';
+import type { InvestigationContext, MicroRange } from './context.js';
+import { inAddresses, inRange, str } from './host-sql.js';
 
 /** The host as the report identifies it. */
 export interface Identity {
@@ -15,7 +15,7 @@ export interface Identity {
   query: string;
   matched_by: 'address' | 'asset' | 'dns';
   addresses: string[];
-  /** Asset hostnames first, then names DNS answers gave for the addresses. */
+  /** Asset hostnames first, then names DNS answers gave for the addresses during the period. */
   names: string[];
   zone: string | null;
   subnet: string | null;
@@ -57,7 +57,13 @@ export async function resolveHost(ctx: InvestigationContext, host: string): Prom
 }
 
 /** The identity section for resolved addresses. */
-export async function identify(ctx: InvestigationContext, query: string, addresses: readonly string[], matchedBy: Identity['matched_by']): Promise<Identity> {
+export async function identify(
+  ctx: InvestigationContext,
+  query: string,
+  addresses: readonly string[],
+  matchedBy: Identity['matched_by'],
+  window: MicroRange,
+): Promise<Identity> {
   const either = sql`(${inAddresses(raw('orig_h'), addresses)} OR ${inAddresses(raw('resp_h'), addresses)})`;
   const seen = await ctx.store.all(sql`SELECT min(f) AS first, max(l) AS last FROM (
       SELECT min(ts) AS f, max(ts) AS l FROM connections WHERE ${either}
@@ -65,7 +71,7 @@ export async function identify(ctx: InvestigationContext, query: string, address
       UNION ALL SELECT min(ts), max(ts) FROM firewall WHERE ${either})`);
   const list = sql`[${join(addresses.map((x) => sql`${x}::VARCHAR`))}]`;
   const names = await ctx.store.all(sql`SELECT lower(query) AS name, count(*) AS n FROM dns
-    WHERE query IS NOT NULL AND list_has_any(answers, ${list}) GROUP BY 1 ORDER BY n DESC, name LIMIT 10`);
+    WHERE ${inRange(ctx.store.dialect, window)} AND query IS NOT NULL AND list_has_any(answers, ${list}) GROUP BY 1 ORDER BY n DESC, name LIMIT 10`);
   const primary = addresses[0];
   const asset = ctx.site.assetOf(primary);
   const assetNames = addresses.map((a) => ctx.site.assetOf(a)?.hostname).filter((h): h is string => !!h);

@@ -55,10 +55,10 @@ export async function internalActivity(s: Scope): Promise<{ peers: InternalPeer[
   const d = ctx.store.dialect;
   const host = inAddresses(raw('orig_h'), addresses);
   const adminPorts = raw([...ADMIN_PORTS.keys()].join(', '));
-  const h = sql`SELECT ts, resp_h, resp_p, proto, service, conn_state, ${BYTES_OUT} AS bo, ${BYTES_IN} AS bi
-    FROM connections WHERE ${host} AND ${inRange(d, period)} AND ${FINAL_ROWS} AND resp_h IS NOT NULL
-      AND ${ctx.site.internalSql(raw('resp_h'))} AND NOT ${inAddresses(raw('resp_h'), addresses)}`;
-  const peers = await ctx.store.all(sql`WITH h AS (${h}),
+  const peersNotSelf = s.internalPeers.filter((a) => !addresses.includes(a));
+  const h = sql`h AS MATERIALIZED (SELECT ts, resp_h, resp_p, proto, service, conn_state, ${BYTES_OUT} AS bo, ${BYTES_IN} AS bi
+    FROM connections WHERE ${host} AND ${inRange(d, period)} AND ${FINAL_ROWS} AND ${inAddresses(raw('resp_h'), peersNotSelf)})`;
+  const peers = await ctx.store.all(sql`WITH ${h},
     base AS (SELECT DISTINCT resp_h FROM connections WHERE ${host} AND ${inRange(d, baseline)})
     SELECT h.resp_h, count(*) AS n, count(*) FILTER (WHERE ${FAILED}) AS failed, sum(bo) AS bytes_out, sum(bi) AS bytes_in,
            min(ts) AS first, max(ts) AS last, list_sort(list_distinct(list(resp_p)))[1:12] AS ports,
@@ -67,7 +67,7 @@ export async function internalActivity(s: Scope): Promise<{ peers: InternalPeer[
            count(*) FILTER (WHERE resp_p IN (${adminPorts}) AND proto = 'tcp' AND NOT ${FAILED}) AS admin_ok,
            bool_and(base.resp_h IS NULL) AS is_new
     FROM h LEFT JOIN base USING (resp_h) GROUP BY h.resp_h`);
-  const scans = await ctx.store.all(sql`WITH h AS (${h})
+  const scans = await ctx.store.all(sql`WITH ${h}
     SELECT 'horizontal' AS kind, resp_p AS port, NULL AS target, proto, count(DISTINCT resp_h) AS targets, count(*) AS n,
            avg(CASE WHEN ${FAILED} THEN 1 ELSE 0 END) AS failed_share, min(ts) AS first, max(ts) AS last
     FROM h WHERE proto IN ('tcp', 'udp') GROUP BY resp_p, proto HAVING count(DISTINCT resp_h) >= ${opts.scanFanout}

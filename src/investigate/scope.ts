@@ -13,6 +13,8 @@ export interface Scope {
   /** The baseline window actually used (before the period). */
   readonly baseline: MicroRange;
   readonly fleet: FleetInfo;
+  /** The host's destinations (over baseline and period) that the site model calls internal. */
+  readonly internalPeers: readonly string[];
   readonly opts: InvestigateOptions;
 }
 

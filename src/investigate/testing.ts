@@ -1,71 +1,17 @@
 /**
- * Test-only helpers: a small real `SiteModel` over a few CIDRs (until the configured one from
- * `nightjar.yaml` lands), and a loader that writes synthetic connections, DNS, firewall and finding
+ * Test-only helpers: a site model over a few CIDRs, a fixed geo table, and a loader that writes synthetic connections, DNS, firewall and finding
  * records into a store through the normal ingest path. Never imported by production code.
  */
-import type { Asset, Direction, SiteModel, Subnet, Zone } from '../enrich/site-model.js';
 import { CONNECTIONS, DNS, FINDINGS, FIREWALL, columnIndex, type TableDef } from '../model/fields.js';
 import { protoNumber } from '../model/community-id.js';
-import { addressInCidr, cidrSql, parseCidr, type Cidr } from '../query/cidr-sql.js';
 import { ColumnBatch } from '../store/column-batch.js';
-import { duckdbDialect } from '../store/duckdb/dialect.js';
 import { openDuckDBStore } from '../store/duckdb/duckdb-store.js';
-import { join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import type { GeoInfo, GeoLookup } from './context.js';
+import { cidrSiteModel } from './fallback-site.js';
 
 /** A test site: zones of CIDRs, assets and sanctioned resolvers. */
-export function testSite(spec: {
-  zones: { name: string; networks: string[]; internal?: boolean }[];
-  assets?: { address: string; hostname: string; role?: string; criticality?: Asset['criticality'] }[];
-  resolvers?: string[];
-  subnets?: { name: string; cidr: string; zone: string | null }[];
-}): SiteModel {
-  const zones: Zone[] = spec.zones.map((z) => ({ name: z.name, networks: z.networks.map((n) => parseCidr(n).text), internal: z.internal ?? true }));
-  const nets: { zone: Zone; cidr: Cidr }[] = zones.flatMap((z) => z.networks.map((n) => ({ zone: z, cidr: parseCidr(n) })));
-  nets.sort((a, b) => b.cidr.bits - a.cidr.bits);
-  const assets: Asset[] = (spec.assets ?? []).map((a) => ({
-    address: a.address,
-    hostname: a.hostname,
-    owner: null,
-    role: a.role ?? null,
-    criticality: a.criticality ?? null,
-    tags: [],
-  }));
-  const subnets: Subnet[] = spec.subnets ?? [];
-  const zoneOf = (a: string): Zone | null => nets.find((n) => addressInCidr(a, n.cidr))?.zone ?? null;
-  const isInternal = (a: string): boolean => zoneOf(a)?.internal ?? false;
-  const internalSql = (addr: SqlFragment): SqlFragment => {
-    const parts = nets.filter((n) => n.zone.internal).map((n) => cidrSql(addr, n.cidr, duckdbDialect));
-    return parts.length ? sql`(${join(parts, ' OR ')})` : raw('FALSE');
-  };
-  return {
-    zones,
-    subnets,
-    assets,
-    sanctionedResolvers: spec.resolvers ?? [],
-    sensors: new Map(),
-    zoneOf: (a) => zoneOf(a)?.name ?? null,
-    isInternal,
-    subnetOf: (a) => subnets.find((s) => addressInCidr(a, parseCidr(s.cidr))) ?? null,
-    assetOf: (a) => assets.find((x) => addressInCidr(a, parseCidr(x.address))) ?? null,
-    assetsByHostname: (h) => assets.filter((x) => x.hostname?.toLowerCase() === h.toLowerCase()),
-    directionOf(o, r): Direction {
-      const io = isInternal(o);
-      const ir = isInternal(r);
-      return io && ir ? 'internal' : io ? 'outbound' : ir ? 'inbound' : 'external';
-    },
-    zoneSql(addr) {
-      if (nets.length === 0) return raw('NULL');
-      return sql`(CASE ${join(nets.map((n) => sql`WHEN ${cidrSql(addr, n.cidr, duckdbDialect)} THEN ${n.zone.name}`), ' ')} END)`;
-    },
-    internalSql,
-    directionSql(o, r) {
-      return sql`(CASE WHEN ${internalSql(o)} AND ${internalSql(r)} THEN 'internal' WHEN ${internalSql(o)} THEN 'outbound'
-        WHEN ${internalSql(r)} THEN 'inbound' ELSE 'external' END)`;
-    },
-  };
-}
+export const testSite = cidrSiteModel;
 
 /** A geo lookup over a fixed table (test double of the `ip_info` enrichment). */
 export function testGeo(table: Record<string, GeoInfo>): GeoLookup {

@@ -7,6 +7,7 @@ import type { VerdictInput } from './verdict.js';
 import type { TimelineEvent } from './report.js';
 
 const MAX_EVENTS = 100;
+const MAX_ADMIN = 10;
 
 function flagList(f: Record<string, boolean>): string {
   return Object.entries(f)
@@ -21,15 +22,20 @@ export function buildTimeline(v: VerdictInput, firstActivity: string | null): Ti
   if (firstActivity) out.push({ ts: firstActivity, kind: 'activity', summary: 'first connection in the period' });
   for (const x of v.external) {
     const flags = flagList({ ...x.flags });
-    if (!(x.flags.intel || x.flags.regular_timing || x.flags.rare || x.flags.denied || x.flags.long_lived)) continue;
+    if (!(x.flags.intel || x.flags.rare || x.flags.new || x.flags.denied)) continue;
     out.push({ ts: x.first, kind: 'external', summary: `first connection to ${x.name ? `${x.name} ` : ''}${x.address} (${flags}; ${x.connections} connections)` });
   }
   for (const sc of v.scans) {
     const what = sc.kind === 'horizontal' ? `port ${sc.port}/${sc.proto} on ${sc.targets} hosts` : `${sc.targets} ports on ${sc.target}`;
     out.push({ ts: sc.first, kind: 'scan', summary: `scan started: ${what} (${Math.round(sc.failed_share * 100)}% failed)` });
   }
-  for (const p of v.peers.filter((x) => x.admin.length > 0 && x.new)) {
-    out.push({ ts: p.first, kind: 'internal', summary: `${p.admin.join('/')} to ${p.hostname ?? p.address}, new for this host${p.admin_established ? '' : ' (not established)'}` });
+  // Established administrative sessions to new peers; attempts that failed are summed up by the scans.
+  const admin = v.peers.filter((x) => x.new && x.admin_established > 0).sort((a, b) => a.first.localeCompare(b.first));
+  for (const p of admin.slice(0, MAX_ADMIN)) {
+    out.push({ ts: p.first, kind: 'internal', summary: `${p.admin.join('/')} session to ${p.hostname ?? p.address}, new for this host` });
+  }
+  if (admin.length > MAX_ADMIN) {
+    out.push({ ts: admin[MAX_ADMIN].first, kind: 'internal', summary: `and ${admin.length - MAX_ADMIN} more administrative sessions to new peers` });
   }
   const nx = v.dns.domains.filter((d) => d.nxdomain > 0);
   if (nx.length >= 5) {

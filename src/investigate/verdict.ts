@@ -103,7 +103,7 @@ export async function decide(s: Scope, v: VerdictInput): Promise<Verdict> {
   const uploads = v.external.filter((x) => x.bytes_out >= s.opts.uploadBytes && unusual(x));
   toBlock(uploads);
   if (uploads.length) {
-    await add('upload', 'Large upload to a new or rare destination', listed(uploads.map((x) => `${label(x)}: ${x.bytes_out} bytes sent`), 3), 'connections', uploads.map((x) => resp(x.address)));
+    await add('upload', 'Large upload to a new or rare destination', listed(uploads.map((x) => `${label(x)}: ${(x.bytes_out / 1e6).toFixed(1)} MB sent`), 3), 'connections', uploads.map((x) => resp(x.address)));
   }
   const longLived = v.external.filter((x) => x.flags.long_lived && unusual(x));
   toBlock(longLived);
