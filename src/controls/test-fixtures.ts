@@ -125,3 +125,45 @@ export const egressGeo: GeoLookup = {
     return new Map(addresses.filter((a) => a in known).map((a) => [a, known[a]]));
   },
 };
+
+/** The blocklist of the DNS-filter story: plain, wildcard and hosts-file lines, and one bad line. */
+export const BLOCKLIST = `# test blocklist
+evil.example
+*.tracker.example
+0.0.0.0 ads.example malware.example   # hosts-file style
+127.0.0.1 localhost
+this line is not a domain
+`;
+
+/** The DNS-filter story. */
+export function dnsFilterData(): TestData {
+  const udp = { proto: 'udp', ip_proto: 17, history: 'Dd' };
+  return {
+    dns: [
+      dns(10, '10.1.1.10', 'evil.example', ['198.51.100.20']),
+      dns(20, '10.1.1.11', 'x.tracker.example', ['0.0.0.0']),
+      dns(30, '10.1.1.12', 'ads.example', [], { rcode: 3, rcode_name: 'NXDOMAIN' }),
+      dns(31, '10.1.1.15', 'ads.example', [], { rcode: 5, rcode_name: 'REFUSED' }),
+      dns(40, '10.1.1.13', 'malware.example', ['203.0.113.99']),
+      dns(50, '10.1.1.14', 'tracker.example', ['192.0.2.44']),
+      dns(60, '10.1.1.10', 'good.example', ['192.0.2.10']),
+      dns(70, '10.1.2.30', 'anything.example', ['192.0.2.30'], { resp_h: '8.8.4.4' }),
+      dns(80, '10.1.2.32', 'cloudflare-dns.com', ['104.16.248.249']),
+      dns(90, '10.2.0.53', 'evil.example', ['198.51.100.20'], { resp_h: '8.8.8.8' }),
+    ],
+    connections: [
+      conn(at(12), '10.1.1.10', '198.51.100.20', 443),
+      conn(at(13), '10.1.1.10', '198.51.100.20', 443, { conn_state: 'REJ', history: 'Sr', resp_bytes: 0, orig_bytes: 0 }),
+      conn(at(51), '10.1.1.14', '192.0.2.44', 443),
+      conn(at(61), '10.1.1.10', '192.0.2.10', 443),
+      conn(at(70), '10.1.2.30', '8.8.4.4', 53, udp),
+      conn(at(75), '10.1.2.31', '1.1.1.1', 853),
+      conn(at(81), '10.1.2.32', '104.16.248.249', 443),
+      conn(at(85), '10.1.2.33', '9.9.9.9', 443),
+      conn(at(86), '10.1.2.34', '203.0.113.77', 443, { extra: JSON.stringify({ app: { sni: 'dns.nextdns.io' } }) }),
+      conn(at(87), '10.1.2.35', '9.9.9.9', 53, { ...udp, conn_state: 'S0', history: 'D', resp_bytes: 0, resp_pkts: 0 }),
+      conn(at(90), '10.2.0.53', '8.8.8.8', 53, udp),
+      conn(at(95), '10.1.1.20', '10.2.0.53', 53, udp),
+    ],
+  };
+}
