@@ -12,7 +12,8 @@ import { join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Blocklist } from './blocklist.js';
 import { finalRowSql, outcomeSql } from './connection-outcome.js';
 import type { ValidationContext, ValidationOptions, Verdict } from './context.js';
-import { dnsAnswersFromStore, isAddressSql, nameJoinSql, rangeSql } from './dns-answers.js';
+import { dnsAnswersFromStore, isAddressSql, nameJoinSql } from './dns-answers.js';
+import { rangeSql, reportRange } from './range.js';
 import { findResolverBypass, type Bypass } from './resolver-bypass.js';
 import { evidenceFilter, TopList } from './top-list.js';
 
@@ -96,10 +97,6 @@ export interface DnsFilterOptions extends ValidationOptions {
 const CHUNK = 500;
 /** Blocked names followed up at most (a blocklist matching more than this is itself a finding). */
 const MAX_MATCHED = 20_000;
-
-function isoOrNull(micros: number | undefined): string | null {
-  return micros === undefined ? null : new Date(micros / 1000).toISOString();
-}
 
 const params = (xs: readonly string[]): SqlFragment => join(xs.map((x) => sql`${x}`));
 const str = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).sort() : []);
@@ -224,7 +221,7 @@ export async function validateDnsFilter(ctx: ValidationContext, blocklist: Block
   return {
     report: 'dns-filter',
     blocklist: { source: blocklist.source, entries: blocklist.entries, skipped: blocklist.skipped, skipped_lines: blocklist.skippedLines.map((s) => ({ ...s })) },
-    range: { since: isoOrNull(opts.range.since), until: isoOrNull(opts.range.until) },
+    range: reportRange(opts.range),
     verdict: { status: failed.total > 0 || bypass.succeeded > 0 ? 'fail' : 'pass', reasons },
     summary: {
       names_queried: namesQueried,

@@ -9,7 +9,8 @@ import { join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Row } from '../store/store.js';
 import { finalRowSql, outcomeSql } from './connection-outcome.js';
 import type { ValidationContext, ValidationOptions } from './context.js';
-import { dnsAnswersFromStore, nameJoinSql, rangeSql } from './dns-answers.js';
+import { dnsAnswersFromStore, nameJoinSql } from './dns-answers.js';
+import { rangeSql } from './range.js';
 import { PUBLIC_DOH_RESOLVERS, publicResolverOf } from './public-resolvers.js';
 import { evidenceFilter, TopList } from './top-list.js';
 

@@ -167,3 +167,33 @@ export function dnsFilterData(): TestData {
     ],
   };
 }
+
+/** The visibility story (times in minutes after 10:00; the newest record is at 14:00). */
+export function visibilityData(): TestData {
+  const m = (min: number): string => at(min * 60);
+  const connections: TestRow[] = [];
+  // tap-core sees corp-lan and the servers zone, with a two-hour pause (11:00 to 13:00).
+  for (const min of [0, 10, 20, 30, 40, 50, 60, 180, 190, 200, 210, 220, 230, 240]) {
+    connections.push(conn(m(min), '10.1.1.10', '10.2.0.80', 443, { sensor: 'tap-core' }));
+  }
+  // tap-wifi stopped at 10:30.
+  for (const min of [0, 10, 20, 30]) connections.push(conn(m(min), '10.1.2.40', '203.0.113.5', 443, { sensor: 'tap-wifi' }));
+  // tap-dmz sees only the originator's side of the DMZ's connections (acks and data: the replies exist).
+  for (let i = 0; i < 5; i++) {
+    connections.push(conn(m(210), `10.2.9.${5 + i}`, '198.51.100.5', 443, { sensor: 'tap-dmz', conn_state: 'S1', history: 'SAD', resp_pkts: 0, resp_bytes: 0 }));
+  }
+  // An unanswered SYN is not a sign of a missing tap.
+  connections.push(conn(m(211), '10.2.9.20', '198.51.100.6', 443, { sensor: 'tap-dmz', conn_state: 'S0', history: 'S', orig_pkts: 3, resp_pkts: 0, resp_bytes: 0 }));
+  // exporter-1: one flow with no reverse record, one pair with both directions.
+  const flow = { sensor: 'exporter-1', source_type: 'netflow', conn_state: null, history: null, resp_pkts: null, resp_bytes: null, orig_pkts: 40 };
+  connections.push(
+    conn(m(200), '10.1.1.50', '203.0.113.9', 443, flow),
+    conn(m(200), '10.1.1.51', '203.0.113.10', 443, { ...flow, orig_p: 50001 }),
+    conn(m(200), '203.0.113.10', '10.1.1.51', 50001, { ...flow, orig_p: 443 }),
+  );
+  const dnsRows: TestRow[] = [];
+  for (let min = 0; min <= 240; min += 20) dnsRows.push(dns(min * 60, '10.1.1.10', 'www.example.com', ['192.0.2.1'], { sensor: 'tap-core' }));
+  const firewall: TestRow[] = [];
+  for (let min = 0; min <= 240; min += 30) firewall.push({ ...fwRow(min * 60, '10.1.2.40', '198.51.100.9', 25, 'deny', 'block-smtp'), sensor: 'fw1' });
+  return { connections, dns: dnsRows, firewall };
+}
