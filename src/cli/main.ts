@@ -13,6 +13,7 @@ import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
+import { validateCommand } from './validate.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -37,7 +38,7 @@ Quick start:
 
 The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     );
-  for (const c of [ingestCommand(), captureCommand(), statsCommand(), queryCommand(), topCommand(), convertCommand(), fieldsCommand(), demoCommand()]) {
+  for (const c of [ingestCommand(), captureCommand(), statsCommand(), queryCommand(), topCommand(), convertCommand(), fieldsCommand(), demoCommand(), validateCommand()]) {
     // Usage errors exit 2 (as documented), help and version exit 0.
     c.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
     program.addCommand(c);
