@@ -20,6 +20,7 @@ import { sqlCommand } from './sql.js';
 import { statsCommand } from './stats.js';
 import { timelineCommand } from './timeline.js';
 import { topCommand } from './top.js';
+import { validateCommand } from './validate.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -54,6 +55,7 @@ The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     conversationsCommand(),
     timelineCommand(),
     investigateCommand(),
+    validateCommand(),
     sqlCommand(),
     convertCommand(),
     fieldsCommand(),

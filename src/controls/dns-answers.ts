@@ -8,6 +8,7 @@ import type { TimeRange } from '../query/time-range.js';
 import type { Dialect } from '../store/dialect.js';
 import { raw, sql, type SqlFragment } from '../store/sql.js';
 import type { DnsAnswerSource } from './context.js';
+import { rangeSql } from './range.js';
 
 /** How far before the range answers are read, in microseconds. */
 export const ANSWER_LOOKBACK_MICROS = 86_400_000_000;
@@ -18,13 +19,6 @@ export const DEFAULT_ANSWER_SECONDS = 3600;
 /** SQL: the text looks like an IP address (IPv4 dotted quad, or IPv6 with colons and no spaces). */
 export function isAddressSql(x: SqlFragment): SqlFragment {
   return sql`(regexp_full_match(${x}, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}') OR regexp_full_match(${x}, '[0-9a-fA-F:.]*:[0-9a-fA-F:.]*'))`;
-}
-
-/** SQL conditions keeping rows of a time range, widened back by `lookback` microseconds. */
-export function rangeSql(d: Dialect, range: TimeRange, lookback = 0, column: SqlFragment = raw('ts')): SqlFragment {
-  const since = range.since === undefined ? raw('TRUE') : sql`${column} >= ${d.timestampFromMicros(range.since - lookback)}`;
-  const until = range.until === undefined ? raw('TRUE') : sql`${column} < ${d.timestampFromMicros(range.until)}`;
-  return sql`(${since} AND ${until})`;
 }
 
 /** Answers derived from the `dns` table. */

@@ -9,7 +9,8 @@ import { join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Row } from '../store/store.js';
 import { finalRowSql, outcomeSql, BLOCK_ACTIONS, type ConnectionOutcome } from './connection-outcome.js';
 import type { GeoInfo, ValidationContext, ValidationOptions, Verdict } from './context.js';
-import { dnsAnswersFromStore, nameJoinSql, rangeSql } from './dns-answers.js';
+import { dnsAnswersFromStore, nameJoinSql } from './dns-answers.js';
+import { rangeSql, reportRange } from './range.js';
 import { decide, type EgressPolicy, type PolicyRule } from './egress-policy.js';
 import { evidenceFilter, TopList } from './top-list.js';
 
@@ -114,10 +115,6 @@ interface Acc {
   action?: string;
   firewallRule?: string | null;
   policyAction?: 'allow' | 'deny';
-}
-
-function isoOrNull(micros: number | undefined): string | null {
-  return micros === undefined ? null : new Date(micros / 1000).toISOString();
 }
 
 /** True when a rule's destinations span far more than a handful of hosts. */
@@ -295,7 +292,7 @@ export async function validateEgress(ctx: ValidationContext, policy: EgressPolic
   return {
     report: 'egress',
     policy: policy.source,
-    range: { since: isoOrNull(opts.range.since), until: isoOrNull(opts.range.until) },
+    range: reportRange(opts.range),
     verdict: { status: sections.violation.total > 0 ? 'fail' : 'pass', reasons },
     summary: {
       connections_checked: checked,
