@@ -309,7 +309,7 @@ def render_md(t):
         out['resolver'], out['query'], out['ts'], out['tries'], out['firewall_entries'], out['firewall_rule']))
     w('| scan | `%s` from %s to %s; open %s, closed %s, %d filtered | `connections`: %d targets x 6 ports; `firewall`: %d `DROP default` entries in the scan window, %d target addresses |' % (
         sc['command'], sc['first'], sc['last'], ', '.join(sc['open']), ', '.join(sc['closed']), sc['filtered_count'], len(sc['targets']), sc['firewall_dropped_entries'], len(sc['targets'])))
-    w('| SSH | `ssh administrator@10.10.2.22` at %s: %s | `firewall`: %d `DROP default` to 10.10.2.22:22 (with the scan\'s probe); `connections`: SYN only |' % (
+    w('| SSH | `ssh administrator@10.10.2.22` at %s: %s | `firewall`: %d `DROP default` to 10.10.2.22:22 (with the scan\'s probe); `connections`: S0, SYNs only (Zeek\'s 5 s attempt delay may split the retransmissions into two rows) |' % (
         b['ssh_attempt']['ts'], b['ssh_attempt']['result'], b['ssh_attempt']['firewall_entries']))
     w('| SMB | TCP connect to 10.10.2.20:445 at %s: %s | `connections`: REJ (and the scan\'s probe, REJ); `firewall`: `ALLOW corp-fileserver` |' % (
         b['smb_attempt']['ts'], b['smb_attempt']['result']))
