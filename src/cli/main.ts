@@ -16,6 +16,7 @@ import { intelCommand } from './intel.js';
 import { investigateCommand } from './investigate.js';
 import { queryCommand } from './query.js';
 import { siteCommands } from './site-commands.js';
+import { installSiteFor } from './site-options.js';
 import { sqlCommand } from './sql.js';
 import { statsCommand } from './stats.js';
 import { timelineCommand } from './timeline.js';
@@ -69,6 +70,7 @@ The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
     program.addCommand(c);
   }
   program.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
+  program.hook('preAction', (_program, action) => installSiteFor(action));
   return program;
 }
 

@@ -10,6 +10,7 @@ import type { RecordFilter } from '../query/filter/filter.js';
 import { parseDuration, parseTimeRange } from '../query/time-range.js';
 import { storeLocation } from '../store/open.js';
 import type { OutputFormat } from './output/format.js';
+import { withConfig } from './site-options.js';
 
 /** Raw option values as commander gives them. */
 export interface CommonOpts {
@@ -130,5 +131,5 @@ export function recordFilterOf(o: CommonOpts, words: readonly string[] | undefin
 
 /** Adds what every filtered data command takes: the simple filter options, --format and --db. */
 export function withQueryOptions(cmd: Command): Command {
-  return withDb(withFormat(withFilter(cmd)));
+  return withConfig(withDb(withFormat(withFilter(cmd))));
 }

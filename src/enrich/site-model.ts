@@ -52,7 +52,7 @@ export interface SiteModel {
   subnetOf(address: string): Subnet | null;
   /** The most specific asset entry for an address. */
   assetOf(address: string): Asset | null;
-  /** Assets whose hostname matches (case-insensitive, exact). */
+  /** Assets whose hostname matches (case-insensitive; a name without dots also matches an FQDN's first label). */
   assetsByHostname(hostname: string): readonly Asset[];
   /** Direction of a connection from its originator to its responder. */
   directionOf(orig: string, resp: string): Direction;

@@ -140,3 +140,15 @@ test('the catalog fields carry ECS-shaped aliases and name the joins they need',
   assert.equal(noAssets.joins.size, 0);
   assert.equal(noAssets.fields.find((f) => f.name === 'orig_asset')?.needs, undefined);
 });
+
+test('a short hostname finds the asset whose inventory name is fully qualified; an exact name wins', () => {
+  const config = parseSiteConfig(
+    'assets:\n  - { address: 10.1.0.5, hostname: ws-bob.corp.example }\n  - { address: 10.1.0.6, hostname: ws-bob }\n  - { address: 10.1.0.7, hostname: db.corp.example }\n',
+    'short.yaml',
+  );
+  const site = createSite(config, duckdbDialect);
+  assert.deepEqual(site.assetsByHostname('ws-bob').map((a) => a.address), ['10.1.0.6']);
+  assert.deepEqual(site.assetsByHostname('DB').map((a) => a.address), ['10.1.0.7']);
+  assert.deepEqual(site.assetsByHostname('db.corp').map((a) => a.address), []);
+  assert.deepEqual(site.assetsByHostname('WS-BOB.corp.example').map((a) => a.address), ['10.1.0.5']);
+});

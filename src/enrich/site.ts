@@ -64,6 +64,8 @@ export class Site implements SiteModel {
   private readonly zoneNets: readonly Entry<Zone>[];
   private readonly subnetNets: readonly Entry<Subnet>[];
   private readonly byHostname: ReadonlyMap<string, readonly Asset[]>;
+  /** By the first label of fully qualified hostnames (`ws-bob` for `ws-bob.corp.example`). */
+  private readonly byShortName: ReadonlyMap<string, readonly Asset[]>;
 
   constructor(
     config: SiteConfig,
@@ -91,12 +93,16 @@ export class Site implements SiteModel {
     this.exactAssets = exact;
     this.networkAssets = bySpecificity(nets);
     const names = new Map<string, Asset[]>();
+    const short = new Map<string, Asset[]>();
     for (const a of config.assets) {
       if (!a.hostname) continue;
       const k = a.hostname.toLowerCase();
       names.set(k, [...(names.get(k) ?? []), a]);
+      const dot = k.indexOf('.');
+      if (dot > 0) short.set(k.slice(0, dot), [...(short.get(k.slice(0, dot)) ?? []), a]);
     }
     this.byHostname = names;
+    this.byShortName = short;
   }
 
   zoneOf(address: string): string | null {
@@ -117,7 +123,9 @@ export class Site implements SiteModel {
   }
 
   assetsByHostname(hostname: string): readonly Asset[] {
-    return this.byHostname.get(hostname.toLowerCase()) ?? [];
+    // An analyst types the short name; the inventory often holds the fully qualified one.
+    const k = hostname.toLowerCase();
+    return this.byHostname.get(k) ?? (k.includes('.') ? undefined : this.byShortName.get(k)) ?? [];
   }
 
   directionOf(orig: string, resp: string): Direction {

@@ -79,11 +79,16 @@ export function extendCatalog(base: FieldCatalog, fields: readonly QueryField[],
 /** Adds enrichment to a catalog; registered once at start-up by the module that owns the fields. */
 export type CatalogExtension = (c: FieldCatalog) => FieldCatalog;
 
-const extensions: { table: EventTableName; extend: CatalogExtension }[] = [];
+const extensions: { table: EventTableName; key: string; extend: CatalogExtension }[] = [];
 
-/** Registers an extension that `catalogOf(table)` applies from then on. */
-export function registerCatalogExtension(table: EventTableName, extend: CatalogExtension): void {
-  extensions.push({ table, extend });
+/**
+ * Registers an extension that `catalogOf(table)` applies from then on; one registered earlier under
+ * the same table and key is replaced (a reloaded config replaces the fields it gave).
+ */
+export function registerCatalogExtension(table: EventTableName, key: string, extend: CatalogExtension): void {
+  const i = extensions.findIndex((e) => e.table === table && e.key === key);
+  if (i >= 0) extensions[i] = { table, key, extend };
+  else extensions.push({ table, key, extend });
 }
 
 /** The catalog commands use for a table: its base catalog with every registered extension applied. */
