@@ -8,31 +8,24 @@ import { Command, Option } from 'commander';
 import { NightjarError } from '../model/errors.js';
 import { parseTimeRange } from '../query/time-range.js';
 import { openStore } from '../store/open.js';
-import type { Store } from '../store/store.js';
-import type { InvestigationContext } from '../investigate/context.js';
-import { defaultSiteModel } from '../investigate/fallback-site.js';
 import { investigate } from '../investigate/investigate.js';
-import { ipInfoGeo } from '../investigate/ip-info-geo.js';
+import { investigationContext } from '../investigate/wiring.js';
 import { renderHtml } from '../investigate/render/html.js';
 import { renderJson } from '../investigate/render/json.js';
 import { renderMarkdown } from '../investigate/render/markdown.js';
 import { renderTerminal } from '../investigate/render/terminal.js';
 import { withDb, dbOf, type CommonOpts } from './options.js';
+import { siteOf, withConfig } from './site-options.js';
 
 const FORMATS = ['table', 'json', 'md', 'html'] as const;
 
 interface InvestigateOpts extends CommonOpts {
+  config?: string;
   baseline: string;
   rare?: string;
   out?: string;
 }
 
-/** The investigation's dependencies for a store (site model, geo/ASN, passive DNS). */
-async function contextFor(store: Store): Promise<InvestigationContext> {
-  // Until the configured site model and passive DNS (issue 6) are wired here, the default site applies
-  // and destinations are named from the host's own lookups.
-  return { store, site: defaultSiteModel(), geo: await ipInfoGeo(store), now: Date.now() };
-}
 
 /** Parses --baseline: a duration such as 7d, 36h or 2w, in days. */
 export function baselineDays(text: string): number {
@@ -68,6 +61,7 @@ export function investigateCommand(): Command {
     .option('--rare <share>', 'at most this share of active hosts makes a destination rare (default 2%)')
     .addOption(new Option('--format <format>', 'table (terminal), json, md or html').choices([...FORMATS]).default('table'))
     .option('-o, --out <file>', 'write the report to a file instead of standard output');
+  withConfig(cmd);
   withDb(cmd);
   cmd.addHelpText(
     'after',
@@ -86,7 +80,7 @@ The JSON schema and the scoring rules are in docs/investigation.md.`,
     const store = await openStore(dbOf(o));
     let text: string;
     try {
-      const report = await investigate(await contextFor(store), host, range, opts);
+      const report = await investigate(await investigationContext(store, siteOf(o, store.dialect)), host, range, opts);
       const toTty = !o.out && process.stdout.isTTY === true;
       text =
         o.format === 'json' ? renderJson(report)
