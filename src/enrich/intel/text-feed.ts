@@ -18,7 +18,7 @@ export function parseTextFeed(text: string, subdomains = false): ParsedFeed {
     if (t === '' || t.startsWith('#') || t.startsWith(';') || t.startsWith('//')) return;
     const ind = parseIndicator(t, subdomains);
     if (ind === null) skip(feed, 'not-an-indicator', `line ${i + 1}`);
-    else addIndicator(feed, seen, { ...ind, ...NO_CONTEXT });
+    else addIndicator(feed, seen, Object.assign(ind, NO_CONTEXT));
   });
   return feed;
 }
