@@ -127,13 +127,25 @@ Examples:
       }
       const recorded = o.record ? await recordHunt(store, { range, feed: o.feed }) : null;
       const cols: OutputColumn[] = HUNT_COLUMNS.map((name) => ({ name, kind: name === 'ts' ? 'time' : name.endsWith('_p') ? 'number' : 'text' }));
-      await printStream(huntMatches(store, { range, feed: o.feed, limit }), cols, format);
-      if (recorded) process.stderr.write(`${recorded.matches} match(es); recorded ${recorded.recorded} new finding(s), ${recorded.matches - recorded.recorded} were recorded before\n`);
+      let printed = 0;
+      await printStream(counted(huntMatches(store, { range, feed: o.feed, limit }), (n) => (printed += n)), cols, format);
+      if (recorded !== null) {
+        // The printed matches are all of them unless the limit cut them short.
+        const all = limit === undefined || printed < limit;
+        process.stderr.write(all ? `${printed} match(es); recorded ${recorded} new finding(s), ${printed - recorded} were recorded before\n` : `recorded ${recorded} new finding(s)\n`);
+      }
     } finally {
       await store.close();
     }
   });
   return cmd;
+}
+
+async function* counted<T>(batches: AsyncIterable<T[]>, add: (n: number) => void): AsyncIterable<T[]> {
+  for await (const b of batches) {
+    add(b.length);
+    yield b;
+  }
 }
 
 /** Registers the command. */

@@ -150,8 +150,7 @@ export function parseCsvFeed(text: string, opts: CsvFeedOptions = {}): ParsedFee
       continue;
     }
     const conf = cell(r.cells, cols.confidence);
-    addIndicator(feed, seen, {
-      ...ind,
+    addIndicator(feed, seen, Object.assign(ind, {
       type,
       source: cell(r.cells, cols.source),
       confidence: conf !== null && Number.isFinite(Number(conf)) ? Number(conf) : null,
@@ -159,7 +158,7 @@ export function parseCsvFeed(text: string, opts: CsvFeedOptions = {}): ParsedFee
       validFrom: isoOrNull(r.cells[cols.validFrom]),
       validUntil: isoOrNull(r.cells[cols.validUntil]),
       ref: null,
-    });
+    }));
   }
   return feed;
 }

@@ -53,6 +53,9 @@ test('plain-text feed: comments ignored, duplicates kept once, junk counted by l
   ]);
   assert.equal(f.duplicates, 1);
   assert.deepEqual(f.skipped, { 'not-an-indicator': { count: 3, examples: ['line 13', 'line 14', 'line 15'] } });
+  const hosts = parseTextFeed('# hosts-file blocklist\n0.0.0.0 ads.example\n127.0.0.1\tTrack.example  # tracker\n0.0.0.0\n::1 v6.example\n0.0.0.0 two names.example\n');
+  assert.deepEqual(hosts.indicators.map((i) => i.value), ['ads.example', 'track.example', '0.0.0.0', 'v6.example']);
+  assert.deepEqual(hosts.skipped['not-an-indicator'].examples, ['line 6']);
 });
 
 test('CSV feeds: header in a comment or the first row, columns found by name, context kept', () => {

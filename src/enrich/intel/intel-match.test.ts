@@ -2,9 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from '../../store/sql.js';
+import { duckdbDialect } from '../../store/duckdb/dialect.js';
+import { join, raw, sql, type SqlFragment } from '../../store/sql.js';
 import type { Row, Store } from '../../store/store.js';
 import { at, conn, dns, ingestFiles, tmpDir, tmpStore, writeLog } from '../enrich-test-support.js';
+import { passiveDnsFields, passiveDnsHook } from '../passive-dns.js';
+import { intelFields, type IntelTable } from './intel-fields.js';
 import { huntMatches, intelMatchHook, recordHunt } from './intel-match.js';
 import { loadFeed } from './intel-store.js';
 
@@ -99,14 +102,14 @@ test('retroactive hunt agrees with ingest-time matching and records nothing twic
   await loadFeeds(store);
   assert.deepEqual(await hunt(store), EXPECTED);
   assert.deepEqual(await hunt(store, 'stix'), EXPECTED.filter((e) => e.includes(' stix ')));
-  assert.deepEqual(await recordHunt(store), { recorded: EXPECTED.length, matches: EXPECTED.length });
-  assert.deepEqual(await recordHunt(store), { recorded: 0, matches: EXPECTED.length });
+  assert.equal(await recordHunt(store), EXPECTED.length);
+  assert.equal(await recordHunt(store), 0);
   assert.deepEqual(await findings(store), EXPECTED);
   // With the hook on, a --force re-ingest replaces the findings with the rows: still no duplicates.
   store.addIngestHook(intelMatchHook(store.dialect));
   await ingestFiles(store, fs3, true);
   assert.deepEqual(await findings(store), EXPECTED);
-  assert.deepEqual(await recordHunt(store), { recorded: 0, matches: EXPECTED.length });
+  assert.equal(await recordHunt(store), 0);
   // A time range narrows the hunt.
   const early: string[] = [];
   for await (const b of huntMatches(store, { range: { until: at(8) * 1e6 } })) for (const r of b) early.push(String(r.uid));
@@ -126,3 +129,40 @@ test('a feed naming subdomains matches them; reloading a feed changes what later
   assert.deepEqual(await hunt(store), ['firewall - orig_h 192.0.2.99 zone 192.0.2.99']);
   await store.close();
 });
+
+test('catalog fields: intel_match, intel_feed and intel_indicator on connections and DNS, beside passive DNS', async () => {
+  const store = await tmpStore();
+  store.addIngestHook(passiveDnsHook());
+  store.addIngestHook(intelMatchHook(store.dialect));
+  await loadFeeds(store);
+  const dir = tmpDir();
+  const extra = writeLog(dir, 'more.log', [
+    dns('D9', at(100), '10.1.1.1', 'www.plain.example', ['198.51.100.23'], [300]),
+    conn('C9', at(101), '10.1.1.1', '198.51.100.23'),
+  ]);
+  await ingestFiles(store, [...files(dir), extra]);
+  const conns = catalogQuery(store, 'connections', sql`t.uid, ${col('intel_match')} AS m, ${col('intel_feed')} AS f, ${col('intel_indicator')} AS i, ${col('resp_name')} AS n`);
+  const rows = await store.all(sql`${conns} WHERE t.uid IN ('C1', 'C2', 'C5', 'C9') ORDER BY t.uid`);
+  assert.deepEqual(rows, [
+    // C1 follows D5, whose answers named 198.51.100.23 for innocent.example a few seconds earlier.
+    { uid: 'C1', m: true, f: 'plain', i: '198.51.100.23', n: 'innocent.example' },
+    { uid: 'C2', m: true, f: 'plain', i: '203.0.113.0/24', n: null },
+    { uid: 'C5', m: false, f: null, i: null, n: null },
+    { uid: 'C9', m: true, f: 'plain', i: '198.51.100.23', n: 'www.plain.example' },
+  ]);
+  const d = await store.all(sql`${catalogQuery(store, 'dns', sql`t.uid, ${col('intel_feed', 'dns')} AS f`)} WHERE ${col('intel_match', 'dns')} ORDER BY t.uid`);
+  assert.deepEqual(d, [{ uid: 'D1', f: 'plain' }, { uid: 'D3', f: 'plain' }, { uid: 'D5', f: 'plain' }, { uid: 'D6', f: 'stix' }, { uid: 'D7', f: 'stix' }, { uid: 'D9', f: 'plain' }]);
+  await store.close();
+});
+
+/** A SELECT over a table with the intel (and, for connections, passive DNS) joins appended after `t`. */
+function catalogQuery(store: Store, table: IntelTable, select: SqlFragment): SqlFragment {
+  const j = [...intelFields(store.dialect, table).joins.values()];
+  if (table === 'connections') j.push(...passiveDnsFields(store.dialect).joins.values());
+  return sql`SELECT ${select} FROM ${raw(`"${table}"`)} AS t ${join(j, ' ')}`;
+}
+
+function col(name: string, table: IntelTable = 'connections'): SqlFragment {
+  const all = [...intelFields(duckdbDialect, table).fields, ...passiveDnsFields(duckdbDialect).fields];
+  return all.find((f) => f.name === name)!.expr;
+}

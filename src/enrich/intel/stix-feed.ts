@@ -69,8 +69,7 @@ export function parseStixFeed(text: string): ParsedFeed {
         skip(feed, 'not-an-indicator', `${where}: ${v}`);
         continue;
       }
-      addIndicator(feed, seen, {
-        ...parsed,
+      addIndicator(feed, seen, Object.assign(parsed, {
         type: types || null,
         source: str(ind.created_by_ref),
         confidence: typeof ind.confidence === 'number' ? ind.confidence : null,
@@ -78,7 +77,7 @@ export function parseStixFeed(text: string): ParsedFeed {
         validFrom: iso(ind.valid_from),
         validUntil: iso(ind.valid_until),
         ref: str(ind.id),
-      });
+      }));
     }
   });
   return feed;
