@@ -81,6 +81,7 @@ test('internal systems: the SMB sweep is a scan, RDP and SSH logins are new admi
   assert.equal(scan.targets, 40);
   // 32 of the 40 probes refused, plus the file server's normal daily session on 445.
   assert.equal(scan.connections, 41);
+  assert.equal(scan.first, '2024-03-08T12:00:00.200000Z', 'the first refused probe, not the daily file-server session');
   assert.equal(scan.failed_share, Math.round((32 / 41) * 1000) / 1000);
   const admin = new Map(bad.internal.admin.map((p) => [p.address, p]));
   assert.deepEqual(admin.get('10.2.0.20')!.admin, ['smb', 'rdp'], 'swept on SMB, then logged into over RDP');
