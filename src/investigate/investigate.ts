@@ -44,8 +44,8 @@ export async function investigate(
   if (!(since < until)) throw new NightjarError('NJ_USAGE', 'the investigated period is empty: --since must be before --until');
   const period = { since, until };
   const { addresses, matchedBy } = await resolveHost(ctx, host);
-  const identity = await identify(ctx, host, addresses, matchedBy, period);
   const { baseline, range: baseRange, internalPeers } = await hostBaseline(ctx, addresses, period, opts);
+  const identity = await identify(ctx, host, addresses, matchedBy, { since: baseRange.since, until });
   const s: Scope = { ctx, addresses, period, baseline: baseRange, fleet: baseline.fleet, internalPeers, opts };
   const external = await externalDestinations(s);
   const internal = await internalActivity(s);
