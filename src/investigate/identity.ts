@@ -21,7 +21,7 @@ export interface Identity {
   subnet: string | null;
   internal: boolean;
   asset: { hostname: string | null; owner: string | null; role: string | null; criticality: string | null; tags: string[] } | null;
-  /** First and last record naming the host within the baseline window and the period. */
+  /** First and last record the host originated (else received) within the baseline window and the period. */
   first_seen: string | null;
   last_seen: string | null;
 }
@@ -68,11 +68,17 @@ export async function identify(
   const d = ctx.store.dialect;
   // Bounded to the window (baseline and period): a time range lets the engine skip whole row groups,
   // where an all-time scan of three tables would cost more than the rest of the report.
-  const either = sql`${inRange(d, window)} AND (${inAddresses(raw('orig_h'), addresses)} OR ${inAddresses(raw('resp_h'), addresses)})`;
-  const seen = await ctx.store.all(sql`SELECT min(f) AS first, max(l) AS last FROM (
-      SELECT min(ts) AS f, max(ts) AS l FROM connections WHERE ${either}
-      UNION ALL SELECT min(ts), max(ts) FROM dns WHERE ${either}
-      UNION ALL SELECT min(ts), max(ts) FROM firewall WHERE ${either})`);
+  // The originator side first (one column to compare, and what a client host does); only a host that
+  // never originated anything is looked up as a responder.
+  const seenAs = (side: 'orig_h' | 'resp_h') => {
+    const cond = sql`${inRange(d, window)} AND ${inAddresses(raw(side), addresses)}`;
+    return ctx.store.all(sql`SELECT min(f) AS first, max(l) AS last FROM (
+      SELECT min(ts) AS f, max(ts) AS l FROM connections WHERE ${cond}
+      UNION ALL SELECT min(ts), max(ts) FROM dns WHERE ${cond}
+      UNION ALL SELECT min(ts), max(ts) FROM firewall WHERE ${cond})`);
+  };
+  let seen = await seenAs('orig_h');
+  if (seen[0]?.first === null || seen[0]?.first === undefined) seen = await seenAs('resp_h');
   const answered = join(addresses.map((x) => sql`list_contains(answers, ${x})`), ' OR ');
   const names = await ctx.store.all(sql`SELECT lower(query) AS name, count(*) AS n FROM dns
     WHERE ${inRange(d, { since: Math.max(window.since, window.until - 86_400_000_000), until: window.until })}
