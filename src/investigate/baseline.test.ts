@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostBaseline } from './baseline.js';
+import { hostBaseline, prevalenceSql } from './baseline.js';
+import { keyList } from './host-sql.js';
+import { raw } from '../store/sql.js';
 import { investigateOptions } from './options.js';
 import { BAD, DAY0, PERIOD, scenarioEvents, scenarioGeo, scenarioSite } from './testing-scenario.js';
 import { storeWith } from './testing.js';
@@ -59,6 +61,24 @@ test('no history at all: the baseline is empty and says every destination is new
     assert.equal(b.window.days, 0);
     assert.equal(b.connections, 0);
     assert.match(b.window.note ?? '', /no history/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('fleet prevalence is the same with keys bound as parameters or given by a subquery', async () => {
+  const store = await storeWith(scenarioEvents());
+  try {
+    const ctx = { store, site: scenarioSite(), now: 0 };
+    const range = { since: DAY0 - 7 * 86_400_000_000, until: PERIOD.until };
+    const keys = ['93.184.216.34', '198.51.100.77', '203.0.113.50', '10.2.0.10', '192.0.2.1'];
+    const sub = raw(`SELECT unnest(['${keys.join("', '")}']) AS k`);
+    const run = async (k: ReturnType<typeof raw>) =>
+      Object.fromEntries((await store.all(prevalenceSql(ctx, 'connections', raw('resp_h'), range, k))).map((r) => [r.key, r.hosts]));
+    const byParams = await run(keyList(keys, sub));
+    assert.deepEqual(byParams, { '93.184.216.34': 62, '198.51.100.77': 1, '203.0.113.50': 1, '10.2.0.10': 62 });
+    assert.deepEqual(await run(sub), byParams);
+    assert.deepEqual(await run(keyList([], sub)), {});
   } finally {
     await store.close();
   }

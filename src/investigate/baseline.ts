@@ -138,15 +138,23 @@ export async function hostBaseline(
   addresses: readonly string[],
   period: MicroRange,
   opts: Pick<InvestigateOptions, 'baselineDays' | 'rareShare' | 'minFleet'>,
-): Promise<{ baseline: HostBaseline; range: MicroRange; internalPeers: string[] }> {
+): Promise<{ baseline: HostBaseline; range: MicroRange; internalPeers: string[]; externalInPeriod: string[] }> {
   const { range, window } = await effectiveBaseline(ctx, period, opts.baselineDays);
   const d = ctx.store.dialect;
   // The host's destinations over baseline and period, classified once in TypeScript: the site's CIDR
   // test in SQL costs tens of milliseconds to plan per statement, and the list is short.
   const allDests = await ctx.store.all(
-    sql`SELECT DISTINCT resp_h FROM connections WHERE ${inAddresses(raw('orig_h'), addresses)} AND ${inRange(d, { since: range.since, until: period.until })} AND resp_h IS NOT NULL`,
+    sql`SELECT resp_h, bool_or(ts >= ${d.timestampFromMicros(period.since)}) AS in_period FROM connections
+      WHERE ${inAddresses(raw('orig_h'), addresses)} AND ${inRange(d, { since: range.since, until: period.until })} AND resp_h IS NOT NULL
+      GROUP BY resp_h`,
   );
-  const internalPeers = allDests.map((r) => String(r.resp_h)).filter((a) => ctx.site.isInternal(a));
+  const internalPeers: string[] = [];
+  const externalInPeriod: string[] = [];
+  for (const r of allDests) {
+    const a = String(r.resp_h);
+    if (ctx.site.isInternal(a)) internalPeers.push(a);
+    else if (r.in_period === true) externalInPeriod.push(a);
+  }
   const host = sql`${inAddresses(raw('orig_h'), addresses)} AND ${inRange(d, range)} AND ${FINAL_ROWS}`;
   const internalResp = inAddresses(raw('resp_h'), internalPeers);
   // One statement at a time: the store has one connection, and DuckDB parallelises inside each query.
@@ -184,6 +192,7 @@ export async function hostBaseline(
   return {
     range,
     internalPeers,
+    externalInPeriod,
     baseline: {
       window,
       connections: num(t.connections),

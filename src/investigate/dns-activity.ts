@@ -7,7 +7,7 @@
  */
 import { raw, sql } from '../store/sql.js';
 import { prevalenceSql } from './baseline.js';
-import { inAddresses, inRange, num } from './host-sql.js';
+import { inAddresses, inRange, keyList, num } from './host-sql.js';
 import type { Scope } from './scope.js';
 
 /** One domain the host queried. */
@@ -77,9 +77,11 @@ export async function dnsActivity(s: Scope): Promise<DnsActivity> {
   const q = sql`SELECT ts, query AS raw_name, lower(query) AS name, rcode_name, answers FROM dns WHERE ${host} AND ${inRange(d, period)} AND query IS NOT NULL`;
   // Prevalence matches names as the host spelled them (then folds case): lower-casing every name of
   // the fleet's window would cost more than the rest of the section.
+  const names = await ctx.store.all(sql`SELECT DISTINCT query FROM dns WHERE ${host} AND ${inRange(d, period)} AND query IS NOT NULL`);
+  const keys = keyList(names.map((r) => String(r.query)), raw('SELECT DISTINCT raw_name FROM q'));
   const domains = await ctx.store.all(sql`WITH q AS MATERIALIZED (${q}),
     base AS (SELECT DISTINCT lower(query) AS name FROM dns WHERE ${host} AND ${inRange(d, baseline)}),
-    prev0 AS (${prevalenceSql(ctx, 'dns', raw('query'), { since: baseline.since, until: period.until }, raw('SELECT DISTINCT raw_name FROM q'))}),
+    prev0 AS (${prevalenceSql(ctx, 'dns', raw('query'), { since: baseline.since, until: period.until }, keys)}),
     prev AS (SELECT lower(key) AS key, max(hosts) AS hosts FROM prev0 GROUP BY 1)
     SELECT q.name, count(*) AS n, count(*) FILTER (WHERE rcode_name = 'NXDOMAIN') AS nx, min(ts) AS first, max(ts) AS last,
            list_sort(list_distinct(flatten(list(answers))))[1:6] AS answers, bool_and(base.name IS NULL) AS is_new,

@@ -13,7 +13,7 @@ import { raw, sql } from '../store/sql.js';
 import type { InvestigationContext } from './context.js';
 import { prevalenceSql } from './baseline.js';
 import { hostDnsNamer } from './destination-names.js';
-import { BYTES_IN, BYTES_OUT, DENIED_ACTIONS, FINAL_ROWS, inAddresses, inRange, isoToMicros, num, str } from './host-sql.js';
+import { BYTES_IN, BYTES_OUT, DENIED_ACTIONS, FINAL_ROWS, inAddresses, inRange, isoToMicros, keyList, num, str } from './host-sql.js';
 import type { Scope, Traffic } from './scope.js';
 
 /** Flags of one destination. */
@@ -90,7 +90,7 @@ export async function externalDestinations(s: Scope): Promise<ExternalDestinatio
       SELECT resp_h, count(gap) AS gaps, avg(gap) AS mean, stddev_pop(gap) AS sd, median(gap) AS med, mad(gap) AS mad
       FROM iv WHERE gap IS NOT NULL GROUP BY resp_h),
     base AS (SELECT DISTINCT resp_h FROM connections WHERE ${host} AND ${inRange(d, baseline)}),
-    prev AS (${prevalenceSql(ctx, 'connections', raw('resp_h'), { since: baseline.since, until: period.until }, raw('SELECT resp_h FROM g'))}),
+    prev AS (${prevalenceSql(ctx, 'connections', raw('resp_h'), { since: baseline.since, until: period.until }, keyList(s.externalInPeriod, raw('SELECT resp_h FROM g')))}),
     fw AS (
       SELECT resp_h, count(*) AS denied FROM firewall
       WHERE ${host} AND ${inRange(d, period)} AND action IN ${DENIED_ACTIONS} GROUP BY resp_h),

@@ -16,6 +16,20 @@ export function inRange(d: Dialect, r: MicroRange, column: SqlFragment = raw('ts
   return sql`${column} >= ${d.timestampFromMicros(r.since)} AND ${column} < ${d.timestampFromMicros(r.until)}`;
 }
 
+/** Longest key list bound as parameters; longer lists are matched by a subquery instead. */
+const MAX_KEY_PARAMS = 2000;
+
+/**
+ * The keys for an `IN (...)` test: the values as parameters when the list is short (the engine then
+ * filters while scanning, comparing against each column segment's dictionary), else the subquery that
+ * yields them (a hash semi-join, slower per row but unbounded). An empty list matches nothing.
+ */
+export function keyList(keys: readonly string[], subquery: SqlFragment): SqlFragment {
+  if (keys.length === 0) return raw('NULL');
+  if (keys.length > MAX_KEY_PARAMS) return subquery;
+  return join(keys.map((k) => sql`${k}`));
+}
+
 /** Bytes the originator sent (IP bytes when the source has them, as `top` counts). */
 export const BYTES_OUT = raw('coalesce(orig_ip_bytes, orig_bytes, 0)');
 

@@ -15,12 +15,13 @@ export interface Identity {
   query: string;
   matched_by: 'address' | 'asset' | 'dns';
   addresses: string[];
-  /** Asset hostnames first, then names DNS answers gave for the addresses during the period. */
+  /** Asset hostnames first, then names DNS answers gave for the addresses (last day of the period). */
   names: string[];
   zone: string | null;
   subnet: string | null;
   internal: boolean;
   asset: { hostname: string | null; owner: string | null; role: string | null; criticality: string | null; tags: string[] } | null;
+  /** First and last record the host originated (else received) within the baseline window and the period. */
   first_seen: string | null;
   last_seen: string | null;
 }
@@ -56,7 +57,7 @@ export async function resolveHost(ctx: InvestigationContext, host: string): Prom
   return { addresses: [...new Set(picked)], matchedBy: 'dns' };
 }
 
-/** The identity section for resolved addresses. */
+/** The identity section for resolved addresses; `window` is the baseline window and the period together. */
 export async function identify(
   ctx: InvestigationContext,
   query: string,
@@ -64,14 +65,24 @@ export async function identify(
   matchedBy: Identity['matched_by'],
   window: MicroRange,
 ): Promise<Identity> {
-  const either = sql`(${inAddresses(raw('orig_h'), addresses)} OR ${inAddresses(raw('resp_h'), addresses)})`;
-  const seen = await ctx.store.all(sql`SELECT min(f) AS first, max(l) AS last FROM (
-      SELECT min(ts) AS f, max(ts) AS l FROM connections WHERE ${either}
-      UNION ALL SELECT min(ts), max(ts) FROM dns WHERE ${either}
-      UNION ALL SELECT min(ts), max(ts) FROM firewall WHERE ${either})`);
-  const list = sql`[${join(addresses.map((x) => sql`${x}::VARCHAR`))}]`;
+  const d = ctx.store.dialect;
+  // Bounded to the window (baseline and period): a time range lets the engine skip whole row groups,
+  // where an all-time scan of three tables would cost more than the rest of the report.
+  // The originator side first (one column to compare, and what a client host does); only a host that
+  // never originated anything is looked up as a responder.
+  const seenAs = (side: 'orig_h' | 'resp_h') => {
+    const cond = sql`${inRange(d, window)} AND ${inAddresses(raw(side), addresses)}`;
+    return ctx.store.all(sql`SELECT min(f) AS first, max(l) AS last FROM (
+      SELECT min(ts) AS f, max(ts) AS l FROM connections WHERE ${cond}
+      UNION ALL SELECT min(ts), max(ts) FROM dns WHERE ${cond}
+      UNION ALL SELECT min(ts), max(ts) FROM firewall WHERE ${cond})`);
+  };
+  let seen = await seenAs('orig_h');
+  if (seen[0]?.first === null || seen[0]?.first === undefined) seen = await seenAs('resp_h');
+  const answered = join(addresses.map((x) => sql`list_contains(answers, ${x})`), ' OR ');
   const names = await ctx.store.all(sql`SELECT lower(query) AS name, count(*) AS n FROM dns
-    WHERE ${inRange(ctx.store.dialect, window)} AND query IS NOT NULL AND list_has_any(answers, ${list}) GROUP BY 1 ORDER BY n DESC, name LIMIT 10`);
+    WHERE ${inRange(d, { since: Math.max(window.since, window.until - 86_400_000_000), until: window.until })}
+      AND query IS NOT NULL AND (${answered}) GROUP BY 1 ORDER BY n DESC, name LIMIT 10`);
   const primary = addresses[0];
   const asset = ctx.site.assetOf(primary);
   const assetNames = addresses.map((a) => ctx.site.assetOf(a)?.hostname).filter((h): h is string => !!h);

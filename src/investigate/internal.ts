@@ -49,6 +49,9 @@ export interface ScanPattern {
 
 const FAILED = raw(`conn_state IN ('S0', 'REJ', 'RSTOS0', 'SH')`);
 
+/** A scan starts with its first unanswered or refused probe (ordinary traffic on the port may precede it). */
+const SCAN_FIRST = sql`coalesce(min(ts) FILTER (WHERE ${FAILED}), min(ts))`;
+
 /** Peers and scans of the host inside the site. */
 export async function internalActivity(s: Scope): Promise<{ peers: InternalPeer[]; scans: ScanPattern[] }> {
   const { ctx, addresses, period, baseline, opts } = s;
@@ -69,11 +72,11 @@ export async function internalActivity(s: Scope): Promise<{ peers: InternalPeer[
     FROM h LEFT JOIN base USING (resp_h) GROUP BY h.resp_h`);
   const scans = await ctx.store.all(sql`WITH ${h}
     SELECT 'horizontal' AS kind, resp_p AS port, NULL AS target, proto, count(DISTINCT resp_h) AS targets, count(*) AS n,
-           avg(CASE WHEN ${FAILED} THEN 1 ELSE 0 END) AS failed_share, min(ts) AS first, max(ts) AS last
+           avg(CASE WHEN ${FAILED} THEN 1 ELSE 0 END) AS failed_share, ${SCAN_FIRST} AS first, max(ts) AS last
     FROM h WHERE proto IN ('tcp', 'udp') GROUP BY resp_p, proto HAVING count(DISTINCT resp_h) >= ${opts.scanFanout}
     UNION ALL
     SELECT 'vertical', NULL, resp_h, proto, count(DISTINCT resp_p), count(*),
-           avg(CASE WHEN ${FAILED} THEN 1 ELSE 0 END), min(ts), max(ts)
+           avg(CASE WHEN ${FAILED} THEN 1 ELSE 0 END), ${SCAN_FIRST}, max(ts)
     FROM h WHERE proto IN ('tcp', 'udp') GROUP BY resp_h, proto HAVING count(DISTINCT resp_p) >= ${opts.scanFanout}
     ORDER BY targets DESC`);
   const list = peers.map((r): InternalPeer => {

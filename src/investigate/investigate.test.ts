@@ -81,6 +81,7 @@ test('internal systems: the SMB sweep is a scan, RDP and SSH logins are new admi
   assert.equal(scan.targets, 40);
   // 32 of the 40 probes refused, plus the file server's normal daily session on 445.
   assert.equal(scan.connections, 41);
+  assert.equal(scan.first, '2024-03-08T12:00:00.200000Z', 'the first refused probe, not the daily file-server session');
   assert.equal(scan.failed_share, Math.round((32 / 41) * 1000) / 1000);
   const admin = new Map(bad.internal.admin.map((p) => [p.address, p]));
   assert.deepEqual(admin.get('10.2.0.20')!.admin, ['smb', 'rdp'], 'swept on SMB, then logged into over RDP');
@@ -120,7 +121,7 @@ test('every evidence filter reproduces exactly the records it claims', () => {
     for (const r of e.reproduce) {
       assert.ok(r.records > 0, `${e.rule}: ${r.filter}`);
       assert.equal(evaluate(r.filter, tables[r.table], PERIOD.since, PERIOD.until), r.records, `${e.rule}: ${r.filter}`);
-      assert.match(r.filter, /^orig_h == 10\.1\.0\.5( and (resp_h == [\d.]+|resp_p == \d+|rcode_name == NXDOMAIN|query: \S+|signature == "[^"]+"))?$/);
+      assert.match(r.filter, /^(orig_h == |host )10\.1\.0\.5( and (resp_h == [\d.]+|resp_p == \d+|rcode_name == NXDOMAIN|query: \S+|signature == "[^"]+"))?$/);
       checked++;
     }
   }
@@ -159,4 +160,13 @@ test('HOST may be a name from DNS answers; an unknown name is a usage error', as
   assert.deepEqual(r.identity.addresses, [BAD]);
   await assert.rejects(investigate(ctx, 'no-such-host.example', PERIOD), (e: unknown) => e instanceof NightjarError && e.code === 'NJ_USAGE');
   await assert.rejects(investigate(ctx, BAD, { since: DAY0, until: DAY0 }), /period is empty/);
+});
+
+test('a server that only receives is still identified, with nothing to report as a client', async () => {
+  const r = await investigate(ctx, 'files01', PERIOD);
+  assert.deepEqual(r.identity.addresses, ['10.2.0.10']);
+  assert.equal(r.identity.zone, 'servers');
+  assert.equal(r.identity.first_seen, '2024-03-01T09:00:00.000000Z');
+  assert.equal(r.summary.connections, 0);
+  assert.equal(r.verdict.decision, 'no_action');
 });

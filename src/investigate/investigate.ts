@@ -44,9 +44,9 @@ export async function investigate(
   if (!(since < until)) throw new NightjarError('NJ_USAGE', 'the investigated period is empty: --since must be before --until');
   const period = { since, until };
   const { addresses, matchedBy } = await resolveHost(ctx, host);
-  const identity = await identify(ctx, host, addresses, matchedBy, period);
-  const { baseline, range: baseRange, internalPeers } = await hostBaseline(ctx, addresses, period, opts);
-  const s: Scope = { ctx, addresses, period, baseline: baseRange, fleet: baseline.fleet, internalPeers, opts };
+  const { baseline, range: baseRange, internalPeers, externalInPeriod } = await hostBaseline(ctx, addresses, period, opts);
+  const identity = await identify(ctx, host, addresses, matchedBy, { since: baseRange.since, until });
+  const s: Scope = { ctx, addresses, period, baseline: baseRange, fleet: baseline.fleet, internalPeers, externalInPeriod, opts };
   const external = await externalDestinations(s);
   const internal = await internalActivity(s);
   const dns = await dnsActivity(s);

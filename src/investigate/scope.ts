@@ -15,6 +15,8 @@ export interface Scope {
   readonly fleet: FleetInfo;
   /** The host's destinations (over baseline and period) that the site model calls internal. */
   readonly internalPeers: readonly string[];
+  /** The host's external destinations in the period (keys for fleet prevalence). */
+  readonly externalInPeriod: readonly string[];
   readonly opts: InvestigateOptions;
 }
 

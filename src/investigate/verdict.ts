@@ -53,7 +53,9 @@ async function reproduce(s: Scope, table: EvidenceTable, targets: readonly Claus
   const out: Reproduction[] = [];
   for (const extra of targets.slice(0, MAX_REPRO)) {
     for (const a of s.addresses) {
-      const f = { table, clauses: [{ op: '==', field: 'orig_h', value: a } as Clause, ...extra] };
+      // Alerts name the host on either side (an inbound exploit attempt has it as responder).
+      const self: Clause = table === 'findings' ? { op: 'host', value: a } : { op: '==', field: 'orig_h', value: a };
+      const f = { table, clauses: [self, ...extra] };
       const records = await countFilter(s.ctx.store, s.ctx.store.dialect, f, s.period);
       if (records > 0 || s.addresses.length === 1) {
         out.push({ table, filter: filterText(f), since: microsToIso(s.period.since), until: microsToIso(s.period.until), records });
