@@ -148,10 +148,12 @@ export async function validateEgress(ctx: ValidationContext, policy: EgressPolic
             CASE WHEN category = 'blocked' THEN fw_action END AS fw_action, CASE WHEN category = 'blocked' THEN fw_rule END AS fw_rule,
             min(rule_idx) AS rule_idx, list_sort(list_distinct(list(name) FILTER (WHERE name IS NOT NULL))) AS names,
             count(*) AS connections, sum(bytes_out) AS bytes_out, sum(bytes_in) AS bytes_in, min(ts) AS first, max(ts) AS last
-          FROM cat WHERE category IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
-    SELECT *, count(*) OVER (PARTITION BY category) AS total, sum(connections) OVER (PARTITION BY category) AS total_connections,
-      coalesce(sum(connections) FILTER (WHERE decision = 'allow') OVER (PARTITION BY category), 0) AS allowed_connections
-    FROM g QUALIFY row_number() OVER (PARTITION BY category ORDER BY connections DESC, orig_h, resp_h, resp_p, tbl, fw_action, fw_rule) <= ${opts.limit}
+          FROM cat WHERE category IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+    gm AS MATERIALIZED (SELECT * FROM g),
+    totals AS (SELECT category, count(*) AS total, sum(connections) AS total_connections,
+                 coalesce(sum(connections) FILTER (WHERE decision = 'allow'), 0) AS allowed_connections FROM gm GROUP BY category)
+    SELECT gm.*, totals.total, totals.total_connections, totals.allowed_connections FROM gm JOIN totals USING (category)
+    QUALIFY row_number() OVER (PARTITION BY category ORDER BY connections DESC, orig_h, resp_h, resp_p, tbl, fw_action, fw_rule) <= ${opts.limit}
     ORDER BY category, connections DESC, orig_h, resp_h, resp_p, tbl, fw_action, fw_rule`;
   const sections: Record<Category, EgressGroup[]> = { violation: [], unanswered: [], blocked: [] };
   const totals: Record<Category, number> = { violation: 0, unanswered: 0, blocked: 0 };
