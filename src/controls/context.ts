@@ -9,18 +9,13 @@ import type { TimeRange } from '../query/time-range.js';
 import type { SqlFragment } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 
-/** Country and autonomous system of an address. */
-export interface GeoInfo {
-  /** ISO 3166-1 alpha-2 code, upper case (`NL`), or null when unknown. */
-  readonly country: string | null;
-  /** AS number, or null when unknown. */
-  readonly asn: number | null;
-  readonly asOrg?: string | null;
-}
-
-/** Looks up many addresses at once (an offline database or the `ip_info` table). */
-export interface GeoLookup {
-  lookup(addresses: readonly string[]): Promise<ReadonlyMap<string, GeoInfo>>;
+/**
+ * Country and autonomous system of addresses, as a SQL relation with one row per address and the
+ * columns `address`, `country` (ISO 3166-1 alpha-2) and `asn` (integer): the `ip_info` table the
+ * geo/ASN ingest hook keeps, or any relation with those columns.
+ */
+export interface GeoSource {
+  relationSql(): SqlFragment;
 }
 
 /**
@@ -38,7 +33,7 @@ export interface ValidationContext {
   readonly store: Store;
   readonly site: SiteModel;
   /** Country/ASN of external addresses; without it, ASN and country rules match nothing (and the report says so). */
-  readonly geo?: GeoLookup;
+  readonly geo?: GeoSource;
   /** Destination names from DNS answers; without it, `dnsAnswersFromStore` derives them from the dns table. */
   readonly dnsAnswers?: DnsAnswerSource;
 }

@@ -52,6 +52,8 @@ export interface PolicyRule {
   readonly any: boolean;
   readonly cidrs: readonly Cidr[];
   readonly domains: DomainSet;
+  /** The domain patterns as written, normalised (`example.com`, `*.example.com`). */
+  readonly domainPatterns: readonly string[];
   readonly asns: ReadonlySet<number>;
   readonly countries: ReadonlySet<string>;
   readonly ports: readonly PortSpec[] | null;
@@ -108,6 +110,7 @@ function compileRule(source: string, zone: string, action: RuleAction, idx: numb
   const where = `zones.${zone}.${action}[${idx}]`;
   const cidrs: Cidr[] = [];
   const domains = new DomainSet();
+  const domainPatterns: string[] = [];
   const asns = new Set<number>();
   const countries = new Set<string>();
   const parts: string[] = [];
@@ -123,6 +126,7 @@ function compileRule(source: string, zone: string, action: RuleAction, idx: numb
       } else if ('domain' in s) {
         const d = normaliseDomain(s.domain);
         if (!domains.add(d)) fail(source, where, `"${s.domain}" is not a domain name or *.domain wildcard`);
+        domainPatterns.push(d);
         parts.push(d);
       } else if ('asn' in s) {
         const n = typeof s.asn === 'number' ? s.asn : Number(s.asn.replace(/^AS/i, ''));
@@ -145,6 +149,7 @@ function compileRule(source: string, zone: string, action: RuleAction, idx: numb
     any: r.to === 'any',
     cidrs,
     domains,
+    domainPatterns,
     asns,
     countries,
     ports,

@@ -1,18 +1,18 @@
 /**
  * `validate egress`: checks what the zones' hosts actually reached outside the site against the
- * egress policy. Connections are aggregated in SQL by (zone, source, destination, port, protocol,
- * destination name, outcome) and streamed in key order; each group is decided by the policy in
- * TypeScript (domains, ASNs and countries need the name and geo data), so memory holds only the
- * current key, the kept top rows of each section and per-rule counters.
+ * egress policy. The policy is compiled to SQL (policy-sql.ts), so the store names, decides and
+ * aggregates every connection and firewall block by (zone, source, destination, port, protocol)
+ * where the data is; only the top rows of each section, the per-rule counts and the samples of
+ * broad rules come back.
  */
 import { join, raw, sql, type SqlFragment } from '../store/sql.js';
-import type { Row } from '../store/store.js';
-import { finalRowSql, outcomeSql, BLOCK_ACTIONS, type ConnectionOutcome } from './connection-outcome.js';
-import type { GeoInfo, ValidationContext, ValidationOptions, Verdict } from './context.js';
+import { BLOCK_ACTIONS, finalRowSql, outcomeSql } from './connection-outcome.js';
+import type { ValidationContext, ValidationOptions, Verdict } from './context.js';
 import { dnsAnswersFromStore, nameJoinSql } from './dns-answers.js';
 import { rangeSql, reportRange } from './range.js';
-import { decide, type EgressPolicy, type PolicyRule } from './egress-policy.js';
-import { evidenceFilter, TopList } from './top-list.js';
+import type { EgressPolicy, PolicyRule } from './egress-policy.js';
+import { decisionSql, policyRules, ruleIndexSql } from './policy-sql.js';
+import { evidenceFilter } from './top-list.js';
 
 /** One (zone, source, destination, port, protocol) group of a report section. */
 export interface EgressGroup {
@@ -101,21 +101,7 @@ export interface EgressOptions extends ValidationOptions {
   readonly broadMaxDestinations?: number;
 }
 
-interface RuleUse {
-  connections: number;
-  used: Map<string, string | null>;
-  more: boolean;
-}
-
 type Category = 'violation' | 'unanswered' | 'blocked';
-
-interface Acc {
-  group: EgressGroup;
-  names: Set<string>;
-  action?: string;
-  firewallRule?: string | null;
-  policyAction?: 'allow' | 'deny';
-}
 
 /** True when a rule's destinations span far more than a handful of hosts. */
 export function isBroad(rule: PolicyRule): boolean {
@@ -133,189 +119,149 @@ export async function validateEgress(ctx: ValidationContext, policy: EgressPolic
     if (!siteZones.has(z)) notes.push(`policy zone "${z}" is not a zone of the site model: nothing is checked for it`);
   }
   if (policy.needsGeo && !ctx.geo) notes.push('no geo/ASN data is wired in: ASN and country rules match nothing');
+  const rules = policyRules(policy);
 
-  const zones = [...policy.zones.keys()];
   const answers = (ctx.dnsAnswers ?? dnsAnswersFromStore(d)).answersSql(opts.range);
-  const zoneList = join(zones.map((z) => sql`${z}`));
+  const zoneList = join([...policy.zones.keys()].map((z) => sql`${z}`));
   const scope = (table: string, extra: SqlFragment): SqlFragment =>
     sql`(SELECT * FROM (SELECT *, ${site.zoneSql(raw('orig_h'))} AS zone FROM ${raw(table)} WHERE ${rangeSql(d, opts.range)} AND ${extra})
          WHERE zone IN (${zoneList}) AND resp_h IS NOT NULL AND NOT ${site.internalSql(raw('resp_h'))})`;
-
-  const conns = nameJoinSql(scope('connections', finalRowSql()), answers);
-  const connQ = sql`SELECT c.zone, c.orig_h, c.resp_h, c.resp_p, c.proto, ${conns.name} AS name, ${outcomeSql('c.')} AS outcome,
-      NULL AS fw_rule, lower(c.action) AS fw_action, count(*) AS connections, sum(coalesce(c.orig_bytes, 0)) AS bytes_out,
-      sum(coalesce(c.resp_bytes, 0)) AS bytes_in, min(c.ts) AS first, max(c.ts) AS last
-    FROM ${conns.from} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5`;
   const blockList = raw(BLOCK_ACTIONS.map((a) => `'${a}'`).join(', '));
-  const fw = nameJoinSql(scope('firewall', sql`lower(action) IN (${blockList})`), answers);
-  const fwQ = sql`SELECT c.zone, c.orig_h, c.resp_h, c.resp_p, c.proto, ${fw.name} AS name, 'blocked' AS outcome,
-      coalesce(c.rule, c.rule_id) AS fw_rule, lower(c.action) AS fw_action, count(*) AS connections,
-      sum(coalesce(c.bytes, 0)) AS bytes_out, 0 AS bytes_in, min(c.ts) AS first, max(c.ts) AS last
-    FROM ${fw.from} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5`;
+  const events = sql`(SELECT 'connections' AS tbl, zone, ts, orig_h, resp_h, resp_p, proto, ${outcomeSql()} AS outcome,
+        lower(action) AS fw_action, CAST(NULL AS VARCHAR) AS fw_rule, coalesce(orig_bytes, 0) AS bytes_out, coalesce(resp_bytes, 0) AS bytes_in
+      FROM ${scope('connections', finalRowSql())} AS s
+      UNION ALL
+      SELECT 'firewall', zone, ts, orig_h, resp_h, resp_p, proto, 'blocked', lower(action), coalesce(rule, rule_id), coalesce(bytes, 0), 0
+      FROM ${scope('firewall', sql`lower(action) IN (${blockList})`)} AS s)`;
+  const j = nameJoinSql(events, answers);
+  const useGeo = policy.needsGeo && ctx.geo !== undefined;
+  const geoCols = useGeo ? raw('g.country AS geo_country, g.asn AS geo_asn') : raw('CAST(NULL AS VARCHAR) AS geo_country, CAST(NULL AS BIGINT) AS geo_asn');
+  const geoJoin = useGeo ? sql` LEFT JOIN ${ctx.geo!.relationSql()} AS g ON g.address = c.resp_h` : raw('');
+  const decided = sql`WITH named AS (SELECT c.*, ${j.name} AS name, ${geoCols} FROM ${j.from}${geoJoin}),
+    ruled AS (SELECT *, ${ruleIndexSql(policy, d)} AS rule_idx FROM named),
+    decided AS (SELECT *, ${decisionSql(policy)} AS decision FROM ruled),
+    cat AS (SELECT *, CASE WHEN outcome = 'blocked' THEN 'blocked' WHEN decision = 'deny' AND outcome = 'unanswered' THEN 'unanswered'
+                           WHEN decision = 'deny' THEN 'violation' END AS category FROM decided)`;
 
-  const byConnections = (g: { group: EgressGroup }): number => g.group.connections;
-  const tie = (a: Acc, b: Acc): number => (a.group.evidence < b.group.evidence ? -1 : a.group.evidence > b.group.evidence ? 1 : 0);
-  const sections: Record<Category, TopList<Acc>> = {
-    violation: new TopList(opts.limit, byConnections, tie),
-    unanswered: new TopList(opts.limit, byConnections, tie),
-    blocked: new TopList(opts.limit, byConnections, tie),
-  };
-  const use = new Map<string, RuleUse>();
-  let checked = 0;
+  const sectionQ = sql`${decided},
+    g AS (SELECT category, tbl, zone, orig_h, resp_h, resp_p, proto, decision,
+            CASE WHEN category = 'blocked' THEN fw_action END AS fw_action, CASE WHEN category = 'blocked' THEN fw_rule END AS fw_rule,
+            min(rule_idx) AS rule_idx, list_sort(list_distinct(list(name) FILTER (WHERE name IS NOT NULL))) AS names,
+            count(*) AS connections, sum(bytes_out) AS bytes_out, sum(bytes_in) AS bytes_in, min(ts) AS first, max(ts) AS last
+          FROM cat WHERE category IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+    gm AS MATERIALIZED (SELECT * FROM g),
+    totals AS (SELECT category, count(*) AS total, sum(connections) AS total_connections,
+                 coalesce(sum(connections) FILTER (WHERE decision = 'allow'), 0) AS allowed_connections FROM gm GROUP BY category)
+    SELECT gm.*, totals.total, totals.total_connections, totals.allowed_connections FROM gm JOIN totals USING (category)
+    QUALIFY row_number() OVER (PARTITION BY category ORDER BY connections DESC, orig_h, resp_h, resp_p, tbl, fw_action, fw_rule) <= ${opts.limit}
+    ORDER BY category, connections DESC, orig_h, resp_h, resp_p, tbl, fw_action, fw_rule`;
+  const sections: Record<Category, EgressGroup[]> = { violation: [], unanswered: [], blocked: [] };
+  const totals: Record<Category, number> = { violation: 0, unanswered: 0, blocked: 0 };
   let violationConnections = 0;
   let blockedAllowed = 0;
-
-  const run = async (q: SqlFragment, table: EgressGroup['table']): Promise<void> => {
-    let current = '';
-    let open = new Map<string, Acc>();
-    const flush = (): void => {
-      for (const [cat, acc] of open) {
-        acc.group.names = [...acc.names].sort();
-        sections[cat.split('|')[0] as Category].add(acc);
-      }
-      open = new Map();
+  for (const r of await store.all(sectionQ)) {
+    const cat = String(r.category) as Category;
+    totals[cat] = Number(r.total);
+    if (cat === 'violation') violationConnections = Number(r.total_connections);
+    if (cat === 'blocked') blockedAllowed = Number(r.allowed_connections);
+    const rule = r.rule_idx === null ? null : rules[Number(r.rule_idx)];
+    const port = r.resp_p === null ? null : Number(r.resp_p);
+    const group: EgressGroup = {
+      zone: String(r.zone),
+      source: String(r.orig_h),
+      destination: String(r.resp_h),
+      names: Array.isArray(r.names) ? r.names.map(String) : [],
+      port,
+      proto: r.proto === null ? null : String(r.proto),
+      connections: Number(r.connections),
+      bytes_out: Number(r.bytes_out),
+      bytes_in: Number(r.bytes_in),
+      first: String(r.first),
+      last: String(r.last),
+      policy_rule: rule?.id ?? null,
+      policy_line: rule?.line ?? null,
+      evidence: evidenceFilter(String(r.orig_h), String(r.resp_h), port),
+      table: String(r.tbl) as EgressGroup['table'],
     };
-    for await (const batch of store.stream(q)) {
-      const geo = await geoFor(ctx, policy.needsGeo, batch);
-      for (const r of batch) {
-        const key = `${r.zone}|${r.orig_h}|${r.resp_h}|${r.resp_p}|${r.proto}`;
-        if (key !== current) {
-          flush();
-          current = key;
-        }
-        add(r, table, geo.get(String(r.resp_h)) ?? null);
-      }
-    }
-    flush();
+    if (cat === 'blocked') {
+      const b: BlockedGroup = {
+        ...group,
+        action: r.fw_action === null ? 'blocked' : String(r.fw_action),
+        firewall_rule: r.fw_rule === null ? null : String(r.fw_rule),
+        policy_action: String(r.decision) as 'allow' | 'deny',
+      };
+      sections.blocked.push(b);
+    } else sections[cat].push(group);
+  }
 
-    function add(r: Row, tbl: EgressGroup['table'], g: GeoInfo | null): void {
-      const zp = policy.zones.get(String(r.zone))!;
-      const connections = Number(r.connections);
-      const outcome = String(r.outcome) as ConnectionOutcome;
-      const port = r.resp_p === null ? null : Number(r.resp_p);
-      const proto = r.proto === null ? null : String(r.proto);
-      const name = r.name === null ? null : String(r.name);
-      const dec = decide(zp, { address: String(r.resp_h), port, proto, name, country: g?.country ?? null, asn: g?.asn ?? null });
-      if (tbl === 'connections') checked += connections;
-      if (dec.rule) {
-        let u = use.get(`${zp.zone}|${dec.rule.id}`);
-        if (!u) use.set(`${zp.zone}|${dec.rule.id}`, (u = { connections: 0, used: new Map(), more: false }));
-        u.connections += connections;
-        if (u.used.size <= broadMax) {
-          if (!u.used.has(String(r.resp_h)) || name !== null) u.used.set(String(r.resp_h), name);
-        } else u.more = true;
-      }
-      let cat: Category | null = null;
-      if (outcome === 'blocked') {
-        cat = 'blocked';
-        if (dec.action === 'allow') blockedAllowed += connections;
-      } else if (dec.action === 'deny') {
-        cat = outcome === 'unanswered' ? 'unanswered' : 'violation';
-        if (cat === 'violation') violationConnections += connections;
-      }
-      if (cat === null) return;
-      const sub = cat === 'blocked' ? `${cat}|${r.fw_action}|${r.fw_rule}` : cat;
-      let acc = open.get(sub);
-      if (!acc) {
-        acc = {
-          names: new Set(),
-          group: {
-            zone: zp.zone,
-            source: String(r.orig_h),
-            destination: String(r.resp_h),
-            names: [],
-            port,
-            proto,
-            connections: 0,
-            bytes_out: 0,
-            bytes_in: 0,
-            first: String(r.first),
-            last: String(r.last),
-            policy_rule: dec.rule?.id ?? null,
-            policy_line: dec.rule?.line ?? null,
-            evidence: evidenceFilter(String(r.orig_h), String(r.resp_h), port),
-            table: tbl,
-          },
-        };
-        if (cat === 'blocked') {
-          acc.action = r.fw_action === null ? 'blocked' : String(r.fw_action);
-          acc.firewallRule = r.fw_rule === null ? null : String(r.fw_rule);
-          acc.policyAction = dec.action;
-        }
-        open.set(sub, acc);
-      }
-      const gr = acc.group;
-      gr.connections += connections;
-      gr.bytes_out += Number(r.bytes_out);
-      gr.bytes_in += Number(r.bytes_in);
-      if (String(r.first) < gr.first) gr.first = String(r.first);
-      if (String(r.last) > gr.last) gr.last = String(r.last);
-      if (name !== null) acc.names.add(name);
-    }
-  };
-  await run(connQ, 'connections');
-  await run(fwQ, 'firewall');
-
-  const unexercised: UnexercisedRule[] = [];
-  const broad: BroadRule[] = [];
-  let ruleCount = 0;
-  for (const zp of policy.zones.values()) {
-    for (const rule of zp.rules) {
-      ruleCount++;
-      const u = use.get(`${zp.zone}|${rule.id}`);
-      const base = { zone: zp.zone, rule: rule.id, line: rule.line, summary: rule.summary };
-      if (!u) unexercised.push(base);
-      else if (rule.action === 'allow' && isBroad(rule) && !u.more && u.used.size <= broadMax) {
-        const used = [...u.used].map(([destination, name]) => ({ destination, name })).sort((a, b) => (a.destination < b.destination ? -1 : 1));
-        broad.push({
-          ...base,
-          connections: u.connections,
-          destinations: used.length,
-          used,
-          advice: `"${rule.summary}" was used for only ${used.length} destination(s); allow those instead: ${used
-            .map((x) => x.name ?? x.destination)
-            .join(', ')}`,
-        });
-      }
+  const usageQ = sql`${decided}
+    SELECT rule_idx, count(*) AS connections, count(*) FILTER (WHERE tbl = 'connections') AS checked, count(DISTINCT resp_h) AS destinations
+    FROM cat GROUP BY rule_idx`;
+  const usage = new Map<number, { connections: number; destinations: number }>();
+  let checked = 0;
+  for (const r of await store.all(usageQ)) {
+    checked += Number(r.checked);
+    if (r.rule_idx !== null) usage.set(Number(r.rule_idx), { connections: Number(r.connections), destinations: Number(r.destinations) });
+  }
+  const broadIdx = rules
+    .map((rule, i) => ({ rule, i, u: usage.get(i) }))
+    .filter((x) => x.rule.action === 'allow' && isBroad(x.rule) && x.u !== undefined && x.u.destinations <= broadMax)
+    .map((x) => x.i);
+  const used = new Map<number, { destination: string; name: string | null }[]>();
+  if (broadIdx.length) {
+    const sampleQ = sql`${decided}
+      SELECT rule_idx, resp_h, max(name) AS name FROM cat WHERE rule_idx IN (${join(broadIdx.map((i) => sql`${i}`))}) GROUP BY 1, 2 ORDER BY 1, 2`;
+    for (const r of await store.all(sampleQ)) {
+      const list = used.get(Number(r.rule_idx)) ?? [];
+      list.push({ destination: String(r.resp_h), name: r.name === null ? null : String(r.name) });
+      used.set(Number(r.rule_idx), list);
     }
   }
 
-  const strip = (a: Acc): EgressGroup => a.group;
-  const blocked = sections.blocked.result().map(
-    (a): BlockedGroup => ({ ...a.group, action: a.action!, firewall_rule: a.firewallRule ?? null, policy_action: a.policyAction! }),
-  );
-  const violations = sections.violation.result().map(strip);
+  const unexercised: UnexercisedRule[] = [];
+  const broad: BroadRule[] = [];
+  rules.forEach((rule, i) => {
+    const base = { zone: rule.zone, rule: rule.id, line: rule.line, summary: rule.summary };
+    const u = usage.get(i);
+    if (!u) unexercised.push(base);
+    const sample = used.get(i);
+    if (u && sample) {
+      broad.push({
+        ...base,
+        connections: u.connections,
+        destinations: sample.length,
+        used: sample,
+        advice: `"${rule.summary}" was used for only ${sample.length} destination(s); allow those instead: ${sample.map((x) => x.name ?? x.destination).join(', ')}`,
+      });
+    }
+  });
+
   const reasons: string[] = [];
-  if (sections.violation.total > 0) {
-    reasons.push(`${sections.violation.total} source/destination/port group(s) reached destinations the policy denies (${violationConnections} connection(s))`);
+  if (totals.violation > 0) {
+    reasons.push(`${totals.violation} source/destination/port group(s) reached destinations the policy denies (${violationConnections} connection(s))`);
   } else reasons.push(`no connection the policy denies got through (${checked} connection(s) checked)`);
   return {
     report: 'egress',
     policy: policy.source,
     range: reportRange(opts.range),
-    verdict: { status: sections.violation.total > 0 ? 'fail' : 'pass', reasons },
+    verdict: { status: totals.violation > 0 ? 'fail' : 'pass', reasons },
     summary: {
       connections_checked: checked,
-      violations: sections.violation.total,
+      violations: totals.violation,
       violation_connections: violationConnections,
-      unanswered: sections.unanswered.total,
-      blocked: sections.blocked.total,
+      unanswered: totals.unanswered,
+      blocked: totals.blocked,
       blocked_allowed_by_policy: blockedAllowed,
-      rules: ruleCount,
+      rules: rules.length,
       unexercised_rules: unexercised.length,
       broad_rules: broad.length,
     },
-    violations,
-    unanswered: sections.unanswered.result().map(strip),
-    blocked,
+    violations: sections.violation,
+    unanswered: sections.unanswered,
+    blocked: sections.blocked as BlockedGroup[],
     unexercised_rules: unexercised,
     broad_rules: broad,
     unpoliced_zones: [...siteZones].filter((z) => !policy.zones.has(z)).sort(),
     notes,
   };
-}
-
-async function geoFor(ctx: ValidationContext, needed: boolean, batch: Row[]): Promise<ReadonlyMap<string, GeoInfo>> {
-  if (!needed || !ctx.geo) return new Map();
-  return ctx.geo.lookup([...new Set(batch.map((r) => String(r.resp_h)))]);
 }

@@ -12,7 +12,7 @@ import type { ValidationContext, ValidationOptions } from './context.js';
 import { dnsAnswersFromStore, nameJoinSql } from './dns-answers.js';
 import { rangeSql } from './range.js';
 import { PUBLIC_DOH_RESOLVERS, publicResolverOf } from './public-resolvers.js';
-import { evidenceFilter, TopList } from './top-list.js';
+import { evidenceFilter } from './top-list.js';
 
 /** How a client reached a resolver that is not sanctioned. */
 export type BypassKind = 'dns' | 'dot' | 'doh';
@@ -82,22 +82,14 @@ export async function findResolverBypass(ctx: ValidationContext, opts: Validatio
   const d = store.dialect;
   const sanctioned = site.sanctionedResolvers;
   const notes: string[] = [];
-  const top = new TopList<Bypass>(opts.limit, (b) => (b.succeeded + b.answered) * 1e6 + b.connections + b.queries, (a, b) => (a.evidence < b.evidence ? -1 : 1));
-  const clients = new Set<string>();
-  let succeeded = 0;
-  const take = (r: Row, kind: BypassKind): void => {
-    const b = toBypass(r, kind);
-    top.add(b);
-    if (clients.size < 100_000) clients.add(b.client);
-    if (b.succeeded > 0 || b.answered > 0) succeeded++;
-  };
   const notSanctioned = (col: string): SqlFragment => (sanctioned.length ? sql`${raw(col)} NOT IN (${list(sanctioned)})` : raw('TRUE'));
   const clientSql = (col: string): SqlFragment => sql`${site.internalSql(raw(col))} AND ${notSanctioned(col)}`;
 
+  const parts: SqlFragment[] = [];
   if (sanctioned.length === 0) {
     notes.push('the site model names no sanctioned resolvers: plain DNS and DNS over TLS to other servers were not checked');
   } else {
-    const q = sql`SELECT orig_h, resp_h, resp_p, proto, sum(conns) AS connections, sum(queries) AS queries, sum(ok) AS succeeded,
+    parts.push(sql`SELECT CASE WHEN resp_p = 853 THEN 'dot' ELSE 'dns' END AS kind, orig_h, resp_h, resp_p, proto, NULL AS indicator, sum(conns) AS connections, sum(queries) AS queries, sum(ok) AS succeeded,
         sum(answered) AS answered, sum(blocked) AS blocked, min(ts) AS first, max(ts) AS last FROM (
           SELECT orig_h, resp_h, resp_p, proto, ts, 1 AS conns, 0 AS queries, 0 AS answered,
                  CASE WHEN ${outcomeSql()} IN ('succeeded', 'allowed') THEN 1 ELSE 0 END AS ok,
@@ -108,8 +100,7 @@ export async function findResolverBypass(ctx: ValidationContext, opts: Validatio
           SELECT orig_h, resp_h, resp_p, proto, ts, 0, 1, CASE WHEN rcode IS NOT NULL OR rcode_name IS NOT NULL THEN 1 ELSE 0 END, 0, 0
           FROM dns WHERE ${rangeSql(d, opts.range)} AND resp_p IN (53, 853) AND proto IN ('tcp', 'udp')
             AND ${clientSql('orig_h')} AND ${notSanctioned('resp_h')}
-        ) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
-    for await (const batch of store.stream(q)) for (const r of batch) take(r, Number(r.resp_p) === 853 ? 'dot' : 'dns');
+        ) GROUP BY 1, 2, 3, 4, 5`);
   }
 
   const names = PUBLIC_DOH_RESOLVERS.flatMap((r) => r.names);
@@ -121,14 +112,26 @@ export async function findResolverBypass(ctx: ValidationContext, opts: Validatio
       WHERE ${rangeSql(d, opts.range, 0, raw('c0.ts'))} AND ${finalRowSql()} AND c0.resp_p = 443 AND c0.proto IN ('tcp', 'udp')
         AND ${clientSql('c0.orig_h')} AND ${notSanctioned('c0.resp_h')})`;
   const j = nameJoinSql(scoped, answers);
-  const doh = sql`SELECT orig_h, resp_h, resp_p, proto, indicator, count(*) AS connections, 0 AS queries,
-      sum(CASE WHEN outcome IN ('succeeded', 'allowed') THEN 1 ELSE 0 END) AS succeeded,
+  parts.push(sql`SELECT 'doh' AS kind, orig_h, resp_h, resp_p, proto, indicator, count(*) AS connections, 0 AS queries,
+      sum(CASE WHEN outcome IN ('succeeded', 'allowed') THEN 1 ELSE 0 END) AS succeeded, 0 AS answered,
       sum(CASE WHEN outcome = 'blocked' THEN 1 ELSE 0 END) AS blocked, min(ts) AS first, max(ts) AS last
     FROM (SELECT c.orig_h, c.resp_h, c.resp_p, c.proto, c.ts, ${outcomeSql('c.')} AS outcome, ${j.name} AS name, c.sni,
             CASE WHEN c.sni IN (${list(names)}) THEN c.sni WHEN ${j.name} IN (${list(names)}) THEN ${j.name} ELSE c.resp_h END AS indicator
           FROM ${j.from})
     WHERE resp_h IN (${list(addresses)}) OR sni IN (${list(names)}) OR name IN (${list(names)})
-    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`;
-  for await (const batch of store.stream(doh)) for (const r of batch) take(r, 'doh');
-  return { rows: top.result(), total: top.total, clients: clients.size, succeeded, notes };
+    GROUP BY 1, 2, 3, 4, 5, 6`);
+  // One pass over the union: the kept rows, plus complete counts for the summary.
+  const q = sql`WITH u AS MATERIALIZED (${join(parts, ' UNION ALL ')})
+    SELECT *, (SELECT count(*) FROM u) AS total, (SELECT count(DISTINCT orig_h) FROM u) AS clients,
+      (SELECT count(*) FROM u WHERE succeeded + answered > 0) AS through
+    FROM u ORDER BY (succeeded + answered > 0) DESC, succeeded + answered DESC, connections + queries DESC, orig_h, resp_h, resp_p, kind
+    LIMIT ${opts.limit}`;
+  const rows = await store.all(q);
+  return {
+    rows: rows.map((r) => toBypass(r, String(r.kind) as BypassKind)),
+    total: Number(rows[0]?.total ?? 0),
+    clients: Number(rows[0]?.clients ?? 0),
+    succeeded: Number(rows[0]?.through ?? 0),
+    notes,
+  };
 }

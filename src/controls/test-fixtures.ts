@@ -4,7 +4,8 @@
  * drop, firewall blocks, a too-broad rule, names from DNS including an expired answer, geo rules),
  * a DNS-filter story and a visibility story. Times are fixed, so golden reports are stable.
  */
-import type { GeoInfo, GeoLookup } from './context.js';
+import { sql } from '../store/sql.js';
+import type { GeoSource } from './context.js';
 import { conn, type TestData, type TestRow } from './testing.js';
 
 /** The egress policy the egress story is checked against. */
@@ -115,15 +116,9 @@ export function egressData(): TestData {
   };
 }
 
-/** Geo data for the egress story: 192.0.2.200 is in NL, 192.0.2.201 in the US. */
-export const egressGeo: GeoLookup = {
-  async lookup(addresses: readonly string[]): Promise<ReadonlyMap<string, GeoInfo>> {
-    const known: Record<string, GeoInfo> = {
-      '192.0.2.200': { country: 'NL', asn: 64500 },
-      '192.0.2.201': { country: 'US', asn: 64501 },
-    };
-    return new Map(addresses.filter((a) => a in known).map((a) => [a, known[a]]));
-  },
+/** Geo data for the egress story: 192.0.2.200 is in NL (AS64500), 192.0.2.201 in the US (AS64501). */
+export const egressGeo: GeoSource = {
+  relationSql: () => sql`(SELECT * FROM (VALUES (${'192.0.2.200'}, ${'NL'}, ${64500}), (${'192.0.2.201'}, ${'US'}, ${64501})) AS g(address, country, asn))`,
 };
 
 /** The blocklist of the DNS-filter story: plain, wildcard and hosts-file lines, and one bad line. */
