@@ -112,6 +112,7 @@ export class Collector {
     await this.tcp?.stop();
     this.closed = true;
     await this.flushing;
+    if (this.queue.length > 0) this.deps.log(`decoding the ${this.queue.length} datagram(s) still queued`);
     this.drain(Infinity);
     this.decoder.finish();
     this.rows.flush();
