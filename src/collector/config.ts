@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { NightjarError } from '../model/errors.js';
 
 const port = z.number().int().min(0).max(65535);
-const address = z.union([z.ipv4(), z.ipv6()]);
+const address = z.union([z.ipv4(), z.ipv6()], { error: 'give an IPv4 or IPv6 address such as 127.0.0.1 or ::1' });
 
 /** Schema of the collector configuration. */
 export const collectorConfigSchema = z.strictObject({
