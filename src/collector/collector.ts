@@ -298,7 +298,7 @@ export class Collector {
     }
     try {
       const r = this.decoder.netflow.restore(got.data, Date.now() * 1000);
-      this.deps.log(`restored ${r.templates} template(s) and ${r.heldSets} held data set(s) from ${path}`);
+      if (r.templates + r.heldSets > 0) this.deps.log(`restored ${r.templates} template(s) and ${r.heldSets} held data set(s) from ${path}`);
     } catch {
       this.deps.log(`template file ${path} ignored (not a Nightjar template snapshot); templates will be learned again from the exporters`);
     }
