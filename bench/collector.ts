@@ -2,7 +2,8 @@
  * The collector benchmark: `nightjar collect` (and `nfcapd` where installed, on the same datagrams
  * and rates) receives real NetFlow v9 export datagrams replayed over loopback by a separate sender
  * process at fixed rates for a bounded time. Reported per run: flows sent, flows decoded and stored,
- * loss, flows/s stored, CPU (percent of one core, and flows per CPU-second), and RSS at the start and
+ * loss, flows/s stored, CPU (percent of one core while streaming, and flows stored per CPU-second
+ * including the final drain and commit), and RSS at the start and
  * end of the stream (flat memory means the two agree). Sizes: NJ_BENCH_COLLECTOR_SECONDS (default 10)
  * and NJ_BENCH_COLLECTOR_RATES (default 300000,600000 flows/s).
  */
@@ -69,7 +70,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Runs the sender against `port` while sampling `pid`; returns what was sent and the usage samples. */
-async function stream(file: string, port: number, rate: number, seconds: number, pid: number): Promise<{ sent: number; seconds: number; cpu: number; rss: number[] }> {
+async function stream(file: string, port: number, rate: number, seconds: number, pid: number): Promise<{ sent: number; seconds: number; cpu0: number; rss: number[] }> {
   const sender = spawn(process.execPath, [path.join(here, 'collector-sender.js'), file, String(port), String(rate), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   sender.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -82,7 +83,19 @@ async function stream(file: string, port: number, rate: number, seconds: number,
   await exited(sender);
   const r = JSON.parse(out.trim()) as { flows: number; seconds: number };
   await sleep(1500); // let the receiver drain its queue
-  return { sent: r.flows, seconds: r.seconds, cpu: usage(pid).cpu - u0.cpu, rss };
+  return { sent: r.flows, seconds: r.seconds, cpu0: u0.cpu, rss };
+}
+
+/** Stops `child` with SIGTERM and returns its CPU seconds since `cpu0`, sampled until it is gone. */
+async function stopAndMeasure(child: ChildProcess, cpu0: number): Promise<number> {
+  let last = usage(child.pid!).cpu;
+  child.kill('SIGTERM');
+  while (child.exitCode === null) {
+    const u = usage(child.pid!).cpu;
+    if (u > 0) last = u;
+    await sleep(50);
+  }
+  return last - cpu0;
 }
 
 async function runNightjar(file: string, dir: string, rate: number, seconds: number): Promise<CollectorRun> {
@@ -98,8 +111,7 @@ async function runNightjar(file: string, dir: string, rate: number, seconds: num
     await waitFor(child, /collecting on/, 20_000);
     const s = await stream(file, port, rate, seconds, child.pid!);
     const rssStart = s.rss[Math.min(1, s.rss.length - 1)] ?? 0;
-    child.kill('SIGTERM');
-    await exited(child);
+    const cpu = await stopAndMeasure(child, s.cpu0);
     const m = /(\d+) rows stored/.exec(out);
     const q = /dropped queue_full_netflow: (\d+)/.exec(out);
     return {
@@ -108,7 +120,7 @@ async function runNightjar(file: string, dir: string, rate: number, seconds: num
       sent: s.sent,
       stored: m ? Number(m[1]) : 0,
       seconds: s.seconds,
-      cpuSeconds: s.cpu,
+      cpuSeconds: cpu,
       rssStartMiB: rssStart,
       rssEndMiB: s.rss[s.rss.length - 1] ?? 0,
       rssMaxMiB: Math.max(...s.rss),
@@ -132,8 +144,7 @@ async function runNfcapd(file: string, dir: string, rate: number, seconds: numbe
   try {
     await waitFor(child, /Startup/, 10_000);
     const s = await stream(file, port, rate, seconds, child.pid!);
-    child.kill('SIGTERM');
-    await exited(child);
+    const cpu = await stopAndMeasure(child, s.cpu0);
     const stat = spawnSync(nfdump, ['-R', out, '-I'], { encoding: 'utf8' });
     const stored = [...stat.stdout.matchAll(/^Flows: (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
     return {
@@ -142,7 +153,7 @@ async function runNfcapd(file: string, dir: string, rate: number, seconds: numbe
       sent: s.sent,
       stored,
       seconds: s.seconds,
-      cpuSeconds: s.cpu,
+      cpuSeconds: cpu,
       rssStartMiB: s.rss[Math.min(1, s.rss.length - 1)] ?? 0,
       rssEndMiB: s.rss[s.rss.length - 1] ?? 0,
       rssMaxMiB: Math.max(...s.rss),
@@ -172,7 +183,7 @@ export async function benchCollector(dir: string): Promise<string[][]> {
   const flows = dgs.reduce((a, d) => a + d.records, 0);
   process.stdout.write(`Collector: ${source}: ${dgs.length} datagrams, ${flows} flows (${(flows / dgs.length).toFixed(1)} per datagram), replayed over loopback for ${seconds} s per run\n`);
   const fmtK = (n: number): string => `${(n / 1e3).toFixed(0)}k`;
-  const rows: string[][] = [['receiver', 'rate (flows/s)', 'sent', 'stored', 'loss', 'queue-full datagrams', 'stored flows/s', 'CPU % of a core', 'flows per CPU-s', 'RSS start/end/max MiB', 'vs nfcapd CPU']];
+  const rows: string[][] = [['receiver', 'rate (flows/s)', 'sent', 'stored', 'loss', 'queue-full datagrams', 'stored flows/s', 'CPU seconds', 'flows per CPU-s', 'RSS start/end/max MiB', 'vs nfcapd CPU']];
   for (const rate of rates) {
     const nj = await runNightjar(file, dir, rate, seconds);
     const nf = await runNfcapd(file, dir, rate, seconds);
@@ -186,7 +197,7 @@ export async function benchCollector(dir: string): Promise<string[][]> {
         `${(((r.sent - r.stored) / r.sent) * 100).toFixed(2)}%`,
         r.queueFull === null ? '-' : String(r.queueFull),
         fmtK(r.stored / r.seconds),
-        ((r.cpuSeconds / r.seconds) * 100).toFixed(0),
+        r.cpuSeconds.toFixed(1),
         fmtK(perCpu),
         `${r.rssStartMiB.toFixed(0)}/${r.rssEndMiB.toFixed(0)}/${r.rssMaxMiB.toFixed(0)}`,
         r === nj && nf && nf.cpuSeconds > 0 ? `${(nj.cpuSeconds / nf.cpuSeconds).toFixed(1)}x` : '-',

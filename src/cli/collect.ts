@@ -91,7 +91,7 @@ export function collectCommand(): Command {
     .option('--metrics <addr:port|off>', 'HTTP listener for /metrics and /health', '127.0.0.1:9464')
     .option('--flush-every <seconds>', 'commit at least this often', '2')
     .option('--flush-rows <rows>', 'commit when this many rows wait', '200000')
-    .option('--queue <datagrams>', 'datagrams waiting to be decoded before new ones are dropped', '65536')
+    .option('--queue <datagrams>', 'datagrams waiting to be decoded before new ones are dropped', '16384')
     .option('--template-file <path|none>', 'where templates persist (default: <db>.templates.json)')
     .option('--sensor <name>', 'sensor name on every row (default: the exporter address)')
     .addHelpText(

@@ -112,6 +112,7 @@ export class Collector {
     await this.tcp?.stop();
     this.closed = true;
     await this.flushing;
+    if (this.queue.length > 0) this.deps.log(`decoding the ${this.queue.length} datagram(s) still queued`);
     this.drain(Infinity);
     this.decoder.finish();
     this.rows.flush();
@@ -198,14 +199,14 @@ export class Collector {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing !== null || this.stopping) return;
+    if (this.scheduled || this.stopping || !this.rows.canDecode) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.flushing !== null || this.stopping) return;
+      if (this.stopping || !this.rows.canDecode) return;
       this.drain(SLICE);
-      if (this.rows.pendingRows >= this.config.flushRows) this.flush();
-      else if (this.queue.length > 0) this.schedule();
+      if (this.rows.pendingRows >= this.config.flushRows && this.flushing === null) this.flush();
+      if (this.queue.length > 0) this.schedule();
     });
   }
 
@@ -229,6 +230,7 @@ export class Collector {
   /** Periodic work: commit when the oldest waiting row is old enough; age out held data sets. */
   private tick(): void {
     if (this.stopping || this.flushing !== null) return;
+    if (this.queue.length > 0) this.schedule();
     this.decoder.netflow.expire(Date.now() * 1000);
     const oldest = this.rows.oldestPendingMs;
     if (oldest > 0 && Date.now() - oldest >= this.config.flushEveryMs) this.flush();
@@ -241,6 +243,8 @@ export class Collector {
       const t0 = performance.now();
       try {
         this.rows.flush();
+        // Decoding goes on during the commit; full batches wait until it is done.
+        this.rows.hold();
         await this.writer.checkpoint(this.record());
         this.committed(t0);
         await this.saveTemplates();
@@ -248,6 +252,7 @@ export class Collector {
         this.deps.log(`commit failed: ${(err as Error).message}`);
         throw err;
       } finally {
+        this.rows.release();
         this.flushing = null;
         if (this.queue.length > 0) this.schedule();
       }
@@ -293,7 +298,7 @@ export class Collector {
     }
     try {
       const r = this.decoder.netflow.restore(got.data, Date.now() * 1000);
-      this.deps.log(`restored ${r.templates} template(s) and ${r.heldSets} held data set(s) from ${path}`);
+      if (r.templates + r.heldSets > 0) this.deps.log(`restored ${r.templates} template(s) and ${r.heldSets} held data set(s) from ${path}`);
     } catch {
       this.deps.log(`template file ${path} ignored (not a Nightjar template snapshot); templates will be learned again from the exporters`);
     }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { NightjarError } from '../model/errors.js';
 
 const port = z.number().int().min(0).max(65535);
-const address = z.union([z.ipv4(), z.ipv6()]);
+const address = z.union([z.ipv4(), z.ipv6()], { error: 'give an IPv4 or IPv6 address such as 127.0.0.1 or ::1' });
 
 /** Schema of the collector configuration. */
 export const collectorConfigSchema = z.strictObject({
@@ -21,9 +21,12 @@ export const collectorConfigSchema = z.strictObject({
   syslogTcpPort: port.default(0),
   /** Metrics and health HTTP listener, or null for none. */
   metrics: z.strictObject({ address, port }).nullable().default({ address: '127.0.0.1', port: 9464 }),
-  /** Datagrams waiting between receive and decode, and the bytes they may hold. */
-  queueDatagrams: z.number().int().min(1).max(10_000_000).default(65_536),
-  queueBytes: z.number().int().min(65_536).max(4 * 2 ** 30).default(128 * 2 ** 20),
+  /**
+   * Datagrams waiting between receive and decode, and the bytes they may hold. Everything queued is
+   * decoded and committed on SIGTERM, so the bound is also what a stop may have to work through.
+   */
+  queueDatagrams: z.number().int().min(1).max(10_000_000).default(16_384),
+  queueBytes: z.number().int().min(65_536).max(4 * 2 ** 30).default(32 * 2 ** 20),
   /** Commit when this many rows are waiting, or when the oldest waiting row is this old. */
   flushRows: z.number().int().min(1).max(10_000_000).default(200_000),
   flushEveryMs: z.number().int().min(10).max(3_600_000).default(2_000),

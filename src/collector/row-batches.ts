@@ -1,7 +1,9 @@
 /**
  * The DecodeContext the collector gives its decoders: one column batch per table, handed to the open
  * ingest whenever it fills and on every flush, with skips and ignores counted by reason code (a live
- * stream has no line numbers worth keeping, so positions are not).
+ * stream has no line numbers worth keeping, so positions are not). While a commit runs the store takes
+ * no rows, so full batches are held (up to `maxHeld`) and handed on once it is done: decoding goes on
+ * during commits instead of leaving the queue to fill.
  */
 import type { DecodeContext } from '../decode/decoder.js';
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
@@ -19,6 +21,10 @@ export class RowBatches implements DecodeContext {
   /** When the oldest row since the last flush was written (ms), 0 when none. */
   oldestPendingMs = 0;
   readonly live = true;
+  /** True while the store takes no rows (a commit runs). */
+  private holding = false;
+  private readonly held: ColumnBatch[] = [];
+  private readonly spare: ColumnBatch[] = [];
 
   constructor(
     readonly ingestId: number,
@@ -27,7 +33,28 @@ export class RowBatches implements DecodeContext {
     private readonly rows: number,
     private readonly counters: CollectorCounters,
     private readonly consume: BatchConsumer,
+    private readonly maxHeld = 16,
   ) {}
+
+  /** False while a commit runs and the held batches reached their bound: decoding must wait. */
+  get canDecode(): boolean {
+    return this.held.length < this.maxHeld;
+  }
+
+  /** From now until `release()`, full batches are held instead of handed on. */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Hands on the batches held during a commit, oldest first, and stops holding. */
+  release(): void {
+    this.holding = false;
+    for (const b of this.held) {
+      this.handOn(b);
+      this.spare.push(b);
+    }
+    this.held.length = 0;
+  }
 
   /** DecodeContext: the batch for the next row of `table` (a full one is handed on first). */
   batch(table: EventTableName): ColumnBatch {
@@ -36,7 +63,12 @@ export class RowBatches implements DecodeContext {
       b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === table)!, this.rows);
       this.batches.set(table, b);
     } else if (b.full) {
-      this.handOn(b);
+      if (this.holding) {
+        this.held.push(b);
+        const i = this.spare.findIndex((x) => x.table.name === table);
+        b = i >= 0 ? this.spare.splice(i, 1)[0] : new ColumnBatch(b.table, this.rows);
+        this.batches.set(table, b);
+      } else this.handOn(b);
     }
     // The caller adds one row now.
     if (this.pendingRows++ === 0) this.oldestPendingMs = Date.now();
@@ -53,8 +85,9 @@ export class RowBatches implements DecodeContext {
     bump(this.counters.ignored, kind);
   }
 
-  /** Hands every batch with rows on (before a commit) and starts the pending count again. */
+  /** Hands every batch with rows on (before a commit; never while holding) and starts the pending count again. */
   flush(): void {
+    this.release();
     for (const b of this.batches.values()) if (b.length > 0) this.handOn(b);
     this.pendingRows = 0;
     this.oldestPendingMs = 0;
