@@ -31,17 +31,28 @@ async function drain(batches: AsyncIterable<unknown[]>): Promise<number> {
 
 type ProfileFn = (store: Store, address: string) => Promise<unknown>;
 
-/** The site engineer's host profile, if it is on this branch (its module path is not settled yet). */
-async function findHostProfile(): Promise<ProfileFn | undefined> {
-  for (const mod of ['../src/query/host-profile.js', '../src/investigate/host-profile.js', '../src/enrich/host-profile.js']) {
-    try {
-      const m = (await import(mod)) as { hostProfile?: ProfileFn };
-      if (typeof m.hostProfile === 'function') return m.hostProfile;
-    } catch {
-      // Not present on this branch.
-    }
+/** Imports a module by a path the compiler does not resolve (it may not exist on this branch). */
+async function optional(mod: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await import(mod)) as Record<string, unknown>;
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/**
+ * The site model's host profile, when it is present: `hostProfile(store, site, address, range)` in
+ * src/query/host-profile.ts, with the site built from the default config (src/enrich/site*.ts).
+ */
+async function findHostProfile(): Promise<ProfileFn | undefined> {
+  const hp = await optional('../src/query/host-profile.js');
+  const site = await optional('../src/enrich/site.js');
+  const config = await optional('../src/enrich/site-config.js');
+  if (typeof hp?.hostProfile !== 'function' || typeof site?.createSite !== 'function' || typeof config?.defaultSiteConfig !== 'function') return undefined;
+  const profile = hp.hostProfile as (store: Store, site: unknown, address: string) => Promise<unknown>;
+  const createSite = site.createSite as (config: unknown, dialect: unknown) => unknown;
+  const defaults = config.defaultSiteConfig as () => unknown;
+  return (store, address) => profile(store, createSite(defaults(), store.dialect), address);
 }
 
 const QUESTIONS: Question[] = [
@@ -75,7 +86,10 @@ export async function benchQueries(dir: string): Promise<void> {
   const questions = [...QUESTIONS];
   const profile = await findHostProfile();
   if (profile) questions.push({ name: 'host profile of 10.1.0.1', run: async (s) => (await profile(s, '10.1.0.1'), 1) });
-  const rows: string[][] = [['question', 'rows', 'cold', 'warm (median of 3)', 'under 1 s warm']];
+  // CPU time (all DuckDB threads are in this process) over the warm runs, divided by the cores: roughly
+  // the wall time the question would take on the machine alone, whatever else is running on it.
+  const cores = Math.min(2, os.availableParallelism());
+  const rows: string[][] = [['question', 'rows', 'cold', 'warm (median of 3)', `warm CPU / ${cores} cores`, 'under 1 s warm']];
   for (const q of questions) {
     const store = await openStore(file);
     try {
@@ -83,20 +97,25 @@ export async function benchQueries(dir: string): Promise<void> {
       const n = await q.run(store);
       const cold = performance.now() - t0;
       const warm: number[] = [];
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < 3; i++) {
         t0 = performance.now();
         await q.run(store);
         warm.push(performance.now() - t0);
       }
+      const cpu = process.cpuUsage(cpu0);
       warm.sort((a, b) => a - b);
-      rows.push([q.name, String(n), ms(cold), ms(warm[1]), warm[1] < 1000 ? 'yes' : 'NO']);
+      rows.push([q.name, String(n), ms(cold), ms(warm[1]), ms((cpu.user + cpu.system) / 1000 / 3 / cores), warm[1] < 1000 ? 'yes' : 'NO']);
     } finally {
       await store.close();
     }
   }
-  if (!profile) rows.push(['host profile', '-', '-', '-', 'not on this branch (hostProfile hook)']);
+  if (!profile) rows.push(['host profile', '-', '-', '-', '-', 'not on this branch (hostProfile hook)']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  process.stdout.write(`Query latency: ${size.connections} connections, ${size.dns} DNS transactions (${(fs.statSync(file).size / 1e9).toFixed(2)} GB store)\n`);
+  process.stdout.write(
+    `Query latency: ${size.connections} connections, ${size.dns} DNS transactions (${(fs.statSync(file).size / 1e9).toFixed(2)} GB store), ` +
+      `load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores\n`,
+  );
   for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
   process.stdout.write('\n');
 }

@@ -41,7 +41,7 @@ export function withFilter(cmd: Command): Command {
   return cmd
     .option('--since <time>', 'only records at or after this time: 30m, 2h, 7d, or an ISO time')
     .option('--until <time>', 'only records before this time (same forms as --since)')
-    .option('--host <addr>', 'address or IPv4 CIDR on either side (repeatable)', collect)
+    .option('--host <addr>', 'address or CIDR (IPv4 or IPv6) on either side (repeatable)', collect)
     .option('--port <port>', 'port on either side (repeatable)', collect)
     .option('--proto <proto>', 'transport: tcp, udp, icmp, icmp6, sctp or a number');
 }

@@ -26,8 +26,8 @@ export interface FieldRef extends Span {
 /** Ordering and equality operators. */
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
-/** BPF direction qualifier: `src`, `dst`, or neither (either side). */
-export type Direction = 'src' | 'dst' | 'any';
+/** BPF direction qualifier: `src`, `dst`, neither or `src or dst` (either side), `src and dst` (both). */
+export type Direction = 'src' | 'dst' | 'any' | 'both';
 
 /** Filter expression. */
 export type Expr =

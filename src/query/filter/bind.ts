@@ -15,7 +15,7 @@ import { catalogNames } from '../base-catalog.js';
 import type { FieldCatalog, FieldRole, QueryField } from '../catalog.js';
 import { parseCidr } from '../cidr-sql.js';
 import { parseTime } from '../time-range.js';
-import type { Expr, FieldRef, Literal } from './ast.js';
+import type { Direction, Expr, FieldRef, Literal } from './ast.js';
 import type { Bound, BoundValue, Test } from './bound.js';
 import { didYouMean, FilterError } from './filter-error.js';
 import { hasWildcard } from './glob.js';
@@ -69,11 +69,11 @@ class Binder {
       }
       case 'host': {
         const test = this.addressTest(e.value);
-        return this.sides(e.dir === 'dst' ? [] : this.role('src-addr', e), e.dir === 'src' ? [] : this.role('dst-addr', e), test);
+        return this.sides(e.dir, this.role('src-addr', e), this.role('dst-addr', e), test);
       }
       case 'port': {
         const test: Test = e.lo === e.hi ? { t: 'eq', v: e.lo } : { t: 'range', lo: e.lo, hi: e.hi };
-        const ports = this.sides(e.dir === 'dst' ? [] : this.role('src-port', e), e.dir === 'src' ? [] : this.role('dst-port', e), test);
+        const ports = this.sides(e.dir, this.role('src-port', e), this.role('dst-port', e), test);
         const proto: Bound = { k: 'or', items: this.role('proto', e).map((field) => ({ k: 'pred', field, test: { t: 'in', vs: PORT_PROTOS } })) };
         return { k: 'and', items: [proto, ports] };
       }
@@ -85,9 +85,15 @@ class Binder {
     }
   }
 
-  private sides(src: QueryField[], dst: QueryField[], test: Test): Bound {
-    const items: Bound[] = [...src, ...dst].map((field) => ({ k: 'pred', field, test }));
-    return items.length === 1 ? items[0] : { k: 'or', items };
+  private sides(dir: Direction, srcFields: QueryField[], dstFields: QueryField[], test: Test): Bound {
+    const side = (fs: QueryField[]): Bound => {
+      const items: Bound[] = fs.map((field) => ({ k: 'pred', field, test }));
+      return items.length === 1 ? items[0] : { k: 'or', items };
+    };
+    if (dir === 'src') return side(srcFields);
+    if (dir === 'dst') return side(dstFields);
+    if (dir === 'both') return { k: 'and', items: [side(srcFields), side(dstFields)] };
+    return side([...srcFields, ...dstFields]);
   }
 
   private role(role: FieldRole, at: { pos: number; end: number }): QueryField[] {

@@ -91,6 +91,16 @@ const CASES: [string, EventTableName, string, unknown[]][] = [
     '(((t."ip_proto" = $1)) AND (((t."ip_proto" IN ($2, $3, $4))) AND (t."resp_p" = $5)))',
     [6, 6, 17, 132, 443],
   ],
+  ['src or dst 10.0.0.1', 'connections', '((t."orig_h" = $1) OR (t."resp_h" = $2))', ['10.0.0.1', '10.0.0.1']],
+  ['src and dst net 10.0.0.0/8', 'connections', '(((starts_with(t."orig_h", $1))) AND ((starts_with(t."resp_h", $2))))', ['10.', '10.']],
+  ['host 10.0.0.5 or 10.0.0.6', 'connections', '(((t."orig_h" = $1) OR (t."resp_h" = $2)) OR ((t."orig_h" = $3) OR (t."resp_h" = $4)))', ['10.0.0.5', '10.0.0.5', '10.0.0.6', '10.0.0.6']],
+  // BPF: a bare value after and/or inherits the qualifiers of the port primitive before it.
+  [
+    'udp dst port 53 or 5353',
+    'connections',
+    '((((t."ip_proto" = $1)) AND (((t."ip_proto" IN ($2, $3, $4))) AND (t."resp_p" = $5))) OR (((t."ip_proto" = $6)) AND (((t."ip_proto" IN ($7, $8, $9))) AND (t."resp_p" = $10))))',
+    [17, 6, 17, 132, 53, 17, 6, 17, 132, 5353],
+  ],
   // Keywords are case-insensitive; a keyword followed by an operator is a field name.
   ['PROTO: TCP', 'connections', '(lower(t."proto") = $1)', ['tcp']],
   ['Host 10.0.0.5 AND Proto udp', 'connections', '(((t."orig_h" = $1) OR (t."resp_h" = $2)) AND ((t."ip_proto" = $3)))', ['10.0.0.5', '10.0.0.5', 17]],

@@ -57,6 +57,7 @@ test('values of the wrong type say what was expected', () => {
   assert.match(fails('proto tcpp').reason, /not a protocol/);
   assert.match(fails('net 10.0.0.0/33').reason, /not an address or a CIDR/);
   assert.match(fails('host foo').reason, /"foo" is not an address/);
+  assert.match(fails('port 53 or host 10.0.0.1 or 80').reason, /"80" is not a field comparison/);
 });
 
 test('syntax errors point at the token', () => {

@@ -14,6 +14,8 @@
  *           | bpf
  *   bpf     = [dir] ("host" | "net") value | [dir] ("port" | "portrange") value | dir value
  *           | "proto" value | transport [[dir] ("port" | "portrange") value] | address | cidr
+ *           | port                       (after a port primitive: `port 53 or 80`, as in BPF)
+ *   dir     = "src" | "dst" | "src or dst" | "src and dst" 
  */
 import type { CompareOp, Direction, Expr, FieldRef, Literal } from './ast.js';
 import { didYouMean, FilterError } from './filter-error.js';
@@ -33,6 +35,10 @@ const BPF_WORDS = ['host', 'net', 'port', 'portrange', 'proto', 'src', 'dst', ..
 class Parser {
   private i = 0;
   private depth = 0;
+  /** The last port primitive, whose qualifiers a bare port after and/or inherits (`port 53 or 80`). */
+  private lastPort: { dir: Direction; range: boolean; proto?: Literal } | undefined;
+  /** The port qualifiers the current primary may inherit (those of the primitive just before it). */
+  private inherit: { dir: Direction; range: boolean; proto?: Literal } | undefined;
   private readonly toks: Token[];
 
   constructor(private readonly src: string) {
@@ -99,6 +105,8 @@ class Parser {
   }
 
   private primary(): Expr {
+    this.inherit = this.lastPort;
+    this.lastPort = undefined;
     const t = this.peek();
     if (t.kind === '(') {
       this.next();
@@ -164,7 +172,16 @@ class Parser {
   private bpf(): Expr {
     const t = this.next();
     const w = t.text.toLowerCase();
-    if (w === 'src' || w === 'dst') return this.qualified(w, t);
+    if (w === 'src' || w === 'dst') {
+      // `src or dst` is either side, `src and dst` both sides.
+      const other = w === 'src' ? 'dst' : 'src';
+      if (this.isWord(this.peek(), 'or', 'and') && this.isWord(this.peek(1), other)) {
+        const both = this.isWord(this.next(), 'and');
+        this.next();
+        return this.qualified(both ? 'both' : 'any', t);
+      }
+      return this.qualified(w, t);
+    }
     if (w === 'proto') {
       const value = this.literal('a protocol after proto (tcp, udp, icmp, icmp6, sctp or a number)');
       return { kind: 'proto', value, pos: t.pos, end: value.end };
@@ -177,6 +194,7 @@ class Parser {
       if (this.isWord(n, 'port', 'portrange') || (this.isWord(n, 'src', 'dst') && this.isWord(m, 'port', 'portrange'))) {
         const dirTok = this.isWord(n, 'src', 'dst') ? this.next() : undefined;
         const port = this.port((dirTok?.text.toLowerCase() as Direction | undefined) ?? 'any', this.next(), dirTok ?? n);
+        this.lastPort = { ...this.lastPort!, proto: proto.value };
         return { kind: 'and', items: [proto, port], pos: t.pos, end: port.end };
       }
       return proto;
@@ -185,6 +203,16 @@ class Parser {
     if (looksLikeAddress(t.text)) {
       const value: Literal = { text: t.text, quoted: false, pos: t.pos, end: t.end };
       return { kind: 'host', dir: 'any', value, pos: t.pos, end: t.end };
+    }
+    if (this.inherit) {
+      // BPF: a bare value after and/or takes the qualifiers of the primitive before it.
+      const { dir, range, proto } = this.inherit;
+      const r = range ? parsePortRange(t.text) : parsePortValue(t.text);
+      if (typeof r !== 'string') {
+        const port: Expr = { kind: 'port', dir, lo: r[0], hi: r[1], range, pos: t.pos, end: t.end };
+        this.lastPort = this.inherit;
+        return proto ? { kind: 'and', items: [{ kind: 'proto', value: proto, pos: t.pos, end: t.end }, port], pos: t.pos, end: t.end } : port;
+      }
     }
     throw this.fail(
       t,
@@ -217,6 +245,7 @@ class Parser {
     const v = this.literal(range ? 'a port range such as 6000-6010' : 'a port number or name');
     const r = range ? parsePortRange(v.text) : parsePortValue(v.text);
     if (typeof r === 'string') throw this.fail(v, r);
+    this.lastPort = { dir, range };
     return { kind: 'port', dir, lo: r[0], hi: r[1], range, pos: start.pos, end: v.end };
   }
 }

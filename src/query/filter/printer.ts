@@ -2,7 +2,7 @@
  * The syntax tree printed back as filter text that parses to the same tree: used to show a filter in
  * canonical form and by the property tests (random tree, printed, parsed, compared).
  */
-import type { Expr, Literal } from './ast.js';
+import type { Direction, Expr, Literal } from './ast.js';
 import { lex } from './lexer.js';
 
 /** True when the lexer reads `text` back as one bare word. */
@@ -29,6 +29,8 @@ export function printLiteral(l: Literal): string {
   return out + '"';
 }
 
+const DIRS: Record<Direction, string> = { any: '', src: 'src ', dst: 'dst ', both: 'src and dst ' };
+
 function group(e: Expr): string {
   return e.kind === 'and' || e.kind === 'or' ? `(${printFilter(e)})` : printFilter(e);
 }
@@ -48,11 +50,11 @@ export function printFilter(e: Expr): string {
     case 'in':
       return `${e.field.name} in [${e.values.map(printLiteral).join(', ')}]`;
     case 'host': {
-      const dir = e.dir === 'any' ? '' : `${e.dir} `;
+      const dir = DIRS[e.dir];
       return `${dir}${e.value.text.includes('/') ? 'net' : 'host'} ${printLiteral(e.value)}`;
     }
     case 'port': {
-      const dir = e.dir === 'any' ? '' : `${e.dir} `;
+      const dir = DIRS[e.dir];
       return e.range ? `${dir}portrange ${e.lo}-${e.hi}` : `${dir}port ${e.lo}`;
     }
     case 'proto':

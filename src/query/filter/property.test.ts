@@ -136,7 +136,7 @@ const FIELDS: Record<'connections' | 'dns', { num: string[]; text: string[]; add
 function leaf(table: 'connections' | 'dns', cat: FieldCatalog, rows: Row[]): Expr {
   const fs = FIELDS[table];
   const r = next();
-  const dir = (): Direction => pick(['src', 'dst', 'any'] as const);
+  const dir = (): Direction => pick(['src', 'dst', 'any', 'both'] as const);
   if (r < 0.25) {
     const name = pick(fs.num);
     const op = pick(['==', '!=', '<', '<=', '>', '>='] as CompareOp[]);
