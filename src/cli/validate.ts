@@ -4,46 +4,51 @@
  * wires the dependencies (store, site model, enrichment) and renders; the checks are plain
  * functions in src/controls/.
  */
-import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadBlocklist } from '../controls/blocklist.js';
 import type { ValidationContext } from '../controls/context.js';
 import { DEFAULT_SINKHOLES, validateDnsFilter } from '../controls/dns-filter.js';
 import { loadEgressPolicy } from '../controls/egress-policy.js';
 import { validateEgress } from '../controls/egress.js';
-import { loadInterimSite } from '../controls/interim-site.js';
 import { validateVisibility } from '../controls/visibility.js';
 import { NightjarError } from '../model/errors.js';
 import { parseTimeRange } from '../query/time-range.js';
 import { openStore } from '../store/open.js';
+import { raw } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import { dbOf, limitOf, withDb, type CommonOpts } from './options.js';
+import { siteOf, withConfig } from './site-options.js';
 import { egressSections, dnsFilterSections, visibilitySections } from './validate-sections.js';
 import { printReport, REPORT_FORMATS, type ReportFormat } from './validate-render.js';
 
 interface ValidateOpts extends CommonOpts {
-  site?: string;
+  config?: string;
 }
 
-const DEFAULT_SITE = 'nightjar.yaml';
-
-/** Builds the validation context: the one place the site model and enrichment are wired in. */
+/**
+ * Builds the validation context: the one place the site model and enrichment are wired in. Geo comes
+ * from ip_info and DNS answers from the passive DNS table, both kept by the ingest hooks.
+ */
 async function contextFor(store: Store, o: ValidateOpts): Promise<ValidationContext> {
-  const file = o.site ?? DEFAULT_SITE;
-  if (!fs.existsSync(file)) {
-    throw new NightjarError('NJ_USAGE', `no site model: ${file} does not exist; give --site FILE (zones, subnets and resolvers; see docs/controls.md)`);
-  }
-  return { store, site: loadInterimSite(file, store.dialect) };
+  return {
+    store,
+    site: siteOf(o, store.dialect),
+    geo: { relationSql: () => raw('ip_info') },
+    dnsAnswers: {
+      answersSql: () =>
+        raw(`(SELECT client, answer AS address, name, ts,
+          ts + to_microseconds(CAST(coalesce(ttl, 3600) * 1000000 AS BIGINT)) AS expires FROM dns_answers)`),
+    },
+  };
 }
 
 function common(cmd: Command): Command {
   cmd
-    .option('--site <file>', `site model: zones, subnets, sanctioned resolvers (default ${DEFAULT_SITE})`)
     .option('--since <time>', 'only records at or after this time: 30m, 2h, 7d, or an ISO time')
     .option('--until <time>', 'only records before this time (same forms as --since)')
     .option('-n, --limit <n>', 'rows per report section (default 100; counts are always complete)')
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'));
-  return withDb(cmd);
+  return withConfig(withDb(cmd));
 }
 
 async function run(o: ValidateOpts, work: (ctx: ValidationContext, base: { range: ReturnType<typeof parseTimeRange>; limit: number }) => Promise<'pass' | 'fail'>): Promise<void> {
@@ -72,7 +77,7 @@ function egressCommand(): Command {
     'after',
     `
 Examples:
-  nightjar validate egress --policy egress.yaml --site nightjar.yaml --since 24h
+  nightjar validate egress --policy egress.yaml --config nightjar.yaml --since 24h
   nightjar validate egress --policy egress.yaml --format md > egress-report.md`,
   );
   cmd.action(async (o: ValidateOpts & { policy: string; broadMax: string }) => {
@@ -103,7 +108,7 @@ function dnsFilterCommand(): Command {
     'after',
     `
 Examples:
-  nightjar validate dns-filter --blocklist blocked.txt --site nightjar.yaml --since 7d
+  nightjar validate dns-filter --blocklist blocked.txt --config nightjar.yaml --since 7d
   nightjar validate dns-filter --blocklist hosts --sinkhole 10.0.0.1 --format json`,
   );
   cmd.action(async (o: ValidateOpts & { blocklist: string; sinkhole?: string[] }) => {
@@ -134,7 +139,7 @@ function visibilityCommand(): Command {
     'after',
     `
 Examples:
-  nightjar validate visibility --site nightjar.yaml
+  nightjar validate visibility --config nightjar.yaml
   nightjar validate visibility --silent-after 15m --since 24h --format md`,
   );
   cmd.action(async (o: ValidateOpts & { silentAfter: string; minPackets: string }) => {

@@ -1,7 +1,6 @@
 /**
  * Geo/ASN lookups from the `ip_info(address, country, asn, as_org)` table that the enrichment's ingest
- * hook keeps complete (issue 6). Returns undefined when the store has no such table, so reports say
- * that geo data is missing instead of failing. One query per thousand addresses.
+ * hook keeps complete (migration 3 creates it in every store). One query per thousand addresses.
  */
 import { join, sql } from '../store/sql.js';
 import type { Store } from '../store/store.js';
@@ -10,10 +9,8 @@ import { num, str } from './host-sql.js';
 
 const CHUNK = 1000;
 
-/** A lookup over `ip_info`, or undefined when the table does not exist. */
-export async function ipInfoGeo(store: Store): Promise<GeoLookup | undefined> {
-  const t = await store.all(sql`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'ip_info'`);
-  if (num(t[0]?.n) === 0) return undefined;
+/** A lookup over `ip_info`. */
+export function ipInfoGeo(store: Store): GeoLookup {
   return async (addresses) => {
     const out = new Map<string, GeoInfo>();
     const unique = [...new Set(addresses)];

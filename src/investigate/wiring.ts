@@ -10,5 +10,5 @@ import { ipInfoGeo } from './ip-info-geo.js';
 
 /** The context of an investigation over `store` for a site. */
 export async function investigationContext(store: Store, site: SiteModel, now = Date.now()): Promise<InvestigationContext> {
-  return { store, site, geo: await ipInfoGeo(store), now };
+  return { store, site, geo: ipInfoGeo(store), now };
 }

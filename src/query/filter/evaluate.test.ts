@@ -47,7 +47,7 @@ test('store rows evaluate in TypeScript exactly as their SQL selects them', asyn
 
 test('registered catalog extensions reach every command through catalogOf', () => {
   assert.equal(catalogOf('connections').resolve('resp_zone'), undefined);
-  registerCatalogExtension('connections', (c) =>
+  registerCatalogExtension('connections', 'test-zone', (c) =>
     extendCatalog(c, [{ name: 'resp_zone', aliases: ['destination.zone'], type: 'string', meaning: 'Zone of the responder', expr: raw(`'dmz'`) }]),
   );
   assert.equal(catalogOf('connections').resolve('destination.zone')?.name, 'resp_zone');
