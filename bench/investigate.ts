@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js';
 import { raw, sql } from '../src/store/sql.js';
-import { defaultSiteModel } from '../src/investigate/fallback-site.js';
+import { createSite } from '../src/enrich/site.js';
+import { defaultSiteConfig } from '../src/enrich/site-config.js';
+import { duckdbDialect } from '../src/store/duckdb/dialect.js';
 import { investigate } from '../src/investigate/investigate.js';
 import { loadEvents } from '../src/investigate/testing.js';
 import { BAD, DAY0, PERIOD, scenarioEvents } from '../src/investigate/testing-scenario.js';
@@ -74,7 +76,7 @@ try {
     profile.push([Number(process.hrtime.bigint() - t) / 1e6, q.parts.join('?').replace(/\s+/g, ' ').slice(0, 110)]);
     return r;
   };
-  const ctx = { store, site: defaultSiteModel(), now: PERIOD.until / 1000 };
+  const ctx = { store, site: createSite(defaultSiteConfig(), duckdbDialect), now: PERIOD.until / 1000 };
   for (const label of ['cold', 'warm', 'warm', 'warm']) {
     profile.length = 0;
     t0 = process.hrtime.bigint();

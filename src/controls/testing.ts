@@ -7,7 +7,8 @@ import { tableByName, type EventTableName } from '../model/fields.js';
 import { ColumnBatch } from '../store/column-batch.js';
 import { openDuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
-import { cidrSiteModel, type CidrSiteModel } from './interim-site.js';
+import { testSite as siteFromSpec } from '../investigate/testing.js';
+import type { SiteModel } from '../enrich/site-model.js';
 
 /** A test row: field name to value; timestamps as ISO text. */
 export type TestRow = Record<string, string | number | boolean | null | readonly (string | number)[]>;
@@ -62,20 +63,22 @@ export async function storeWith(data: TestData): Promise<Store> {
  * 10.1.2.0/24), zone `servers` (10.2.0.0/16, subnet dmz 10.2.9.0/24), zone `lab` (10.3.0.0/16,
  * subnet lab-net 10.3.0.0/24), and the sanctioned resolver 10.2.0.53.
  */
-export function testSite(store: Store): CidrSiteModel {
-  return cidrSiteModel(
-    {
-      zones: { corp: { networks: ['10.1.0.0/16'] }, servers: { networks: ['10.2.0.0/16'] }, lab: { networks: ['10.3.0.0/16'] } },
-      subnets: [
-        { name: 'corp-lan', cidr: '10.1.1.0/24', zone: 'corp' },
-        { name: 'corp-wifi', cidr: '10.1.2.0/24', zone: 'corp' },
-        { name: 'dmz', cidr: '10.2.9.0/24', zone: 'servers' },
-        { name: 'lab-net', cidr: '10.3.0.0/24', zone: 'lab' },
-      ],
-      resolvers: ['10.2.0.53'],
-    },
-    store.dialect,
-  );
+export function testSite(store: Store): SiteModel {
+  void store; // the site renders DuckDB SQL, the dialect every test store has
+  return siteFromSpec({
+    zones: [
+      { name: 'corp', networks: ['10.1.0.0/16'] },
+      { name: 'servers', networks: ['10.2.0.0/16'] },
+      { name: 'lab', networks: ['10.3.0.0/16'] },
+    ],
+    subnets: [
+      { name: 'corp-lan', cidr: '10.1.1.0/24', zone: 'corp' },
+      { name: 'corp-wifi', cidr: '10.1.2.0/24', zone: 'corp' },
+      { name: 'dmz', cidr: '10.2.9.0/24', zone: 'servers' },
+      { name: 'lab-net', cidr: '10.3.0.0/24', zone: 'lab' },
+    ],
+    resolvers: ['10.2.0.53'],
+  });
 }
 
 /** A connection row with defaults for what tests rarely care about. */

@@ -8,10 +8,31 @@ import { ColumnBatch } from '../store/column-batch.js';
 import { openDuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import type { GeoInfo, GeoLookup } from './context.js';
-import { cidrSiteModel } from './fallback-site.js';
+import YAML from 'yaml';
+import { createSite } from '../enrich/site.js';
+import { parseSiteConfig } from '../enrich/site-config.js';
+import type { Asset, SiteModel } from '../enrich/site-model.js';
+import { duckdbDialect } from '../store/duckdb/dialect.js';
 
 /** A test site: zones of CIDRs, assets and sanctioned resolvers. */
-export const testSite = cidrSiteModel;
+/** What a test site is made of: zones of CIDRs (internal unless said), subnets, assets, resolvers. */
+export interface SiteSpec {
+  zones: { name: string; networks: string[]; internal?: boolean }[];
+  assets?: { address: string; hostname: string; role?: string; criticality?: Asset['criticality'] }[];
+  resolvers?: string[];
+  subnets?: { name: string; cidr: string; zone: string | null }[];
+}
+
+/** The real site model (nightjar.yaml's loader and `createSite`) over a test's zones and assets. */
+export function testSite(spec: SiteSpec): SiteModel {
+  const doc = {
+    zones: spec.zones.map((z) => ({ ...z, internal: z.internal ?? true })),
+    ...(spec.subnets ? { subnets: spec.subnets } : {}),
+    ...(spec.assets ? { assets: spec.assets } : {}),
+    ...(spec.resolvers ? { sanctioned_resolvers: spec.resolvers } : {}),
+  };
+  return createSite(parseSiteConfig(YAML.stringify(doc), 'test-site.yaml'), duckdbDialect);
+}
 
 /** A geo lookup over a fixed table (test double of the `ip_info` enrichment). */
 export function testGeo(table: Record<string, GeoInfo>): GeoLookup {
