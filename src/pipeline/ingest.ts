@@ -175,6 +175,7 @@ async function ingestOne(
         { ingestId: writer.ingestId, sensor: opts.sensor ?? null, batchRows: opts.batchRows ?? 8192 },
         (b) => writer.append(b),
         progress,
+        () => writer.drain(),
       );
     } catch (err) {
       summary.internal = true;

@@ -1,17 +1,15 @@
 /**
- * Loads a ColumnBatch into DuckDB through data chunks, writing straight into the vectors' memory.
+ * Writes a ColumnBatch into DuckDB data chunks, straight into the vectors' memory.
  * node-api's typed helpers convert one value at a time through generic code (about 2 µs a row for a
  * conn record); here numbers are stored by typed-array writes, strings of up to 12 bytes are inlined
  * into DuckDB's 16-byte string slots directly, and only longer strings cost one native call each.
  */
 import duckdb from '@duckdb/node-bindings';
 import {
-  BOOLEAN, DOUBLE, DuckDBAppender, DuckDBDataChunk, DuckDBType, INTEGER, LIST, TIMESTAMP, UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR,
+  BOOLEAN, DOUBLE, DuckDBType, INTEGER, LIST, TIMESTAMP, UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR,
 } from '@duckdb/node-api';
 import type { FieldType, TableDef } from '../../model/fields.js';
 import type { ColumnBatch, ListColumn, NumColumn, StrColumn } from '../column-batch.js';
-
-const VECTOR_SIZE = duckdb.vector_size();
 
 /** The DuckDB type each registry type is stored as. */
 export function duckdbType(t: FieldType): DuckDBType {
@@ -43,51 +41,24 @@ export function duckdbType(t: FieldType): DuckDBType {
 }
 
 const TWO32 = 4294967296;
-/** Rows between appender flushes: small flushes kept peak RSS 100 MB lower at the same speed (5 M conn rows). */
-const FLUSH_ROWS = 16384;
 
-/** Appends batches of one table through one appender, reusing one data chunk. */
-export class ChunkLoader {
-  private readonly chunk: DuckDBDataChunk;
-  private readonly types: FieldType[];
-  private pending = 0;
+/** Rows a DuckDB data chunk holds. */
+export const VECTOR_SIZE = duckdb.vector_size();
 
-  constructor(
-    table: TableDef,
-    private readonly appender: DuckDBAppender,
-  ) {
-    this.types = table.fields.map((f) => f.type);
-    this.chunk = DuckDBDataChunk.create(this.types.map(duckdbType));
+/**
+ * Writes rows `from .. from + n` of `batch` (n at most VECTOR_SIZE) into the raw data chunk `raw`,
+ * whose columns have the registry types `types`, and sets the chunk's size.
+ */
+export function fillChunk(raw: duckdb.DataChunk, types: readonly FieldType[], batch: ColumnBatch, from: number, n: number): void {
+  duckdb.data_chunk_reset(raw);
+  for (let ci = 0; ci < types.length; ci++) {
+    const vec = duckdb.data_chunk_get_vector(raw, ci);
+    const col = batch.columns[ci];
+    if (col.kind === 'num') writeNum(vec, types[ci], col, from, n);
+    else if (col.kind === 'str') writeStr(vec, batch.arena, col, from, n);
+    else writeList(vec, types[ci], batch.arena, col, from, n);
   }
-
-  /** Appends every row of `batch` (the batch is left as it is). */
-  append(batch: ColumnBatch): void {
-    for (let from = 0; from < batch.length; from += VECTOR_SIZE) {
-      const n = Math.min(VECTOR_SIZE, batch.length - from);
-      const raw = this.chunk.chunk;
-      duckdb.data_chunk_reset(raw);
-      for (let ci = 0; ci < this.types.length; ci++) {
-        const vec = duckdb.data_chunk_get_vector(raw, ci);
-        const col = batch.columns[ci];
-        if (col.kind === 'num') writeNum(vec, this.types[ci], col, from, n);
-        else if (col.kind === 'str') writeStr(vec, batch.arena, col, from, n);
-        else writeList(vec, this.types[ci], batch.arena, col, from, n);
-      }
-      duckdb.data_chunk_set_size(raw, n);
-      this.appender.appendDataChunk(this.chunk);
-      this.pending += n;
-    }
-    if (this.pending >= FLUSH_ROWS) {
-      this.appender.flushSync();
-      this.pending = 0;
-    }
-  }
-
-  /** Flushes buffered rows and closes the appender. */
-  close(): void {
-    this.appender.flushSync();
-    this.appender.closeSync();
-  }
+  duckdb.data_chunk_set_size(raw, n);
 }
 
 // vector_get_data hands back a copy, so columns are built in these scratch buffers and copied into
