@@ -15,7 +15,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { isoMicros } from '../../model/time.js';
-import { EVENT_TABLES, tableByName } from '../../model/fields.js';
+import { EVENT_TABLES } from '../../model/fields.js';
 import { NightjarError } from '../../model/errors.js';
 import type { ColumnBatch } from '../column-batch.js';
 import { MIGRATIONS } from '../migrations.js';
