@@ -16,8 +16,11 @@ import { duckdbType, fillChunk, VECTOR_SIZE } from './chunk-loader.js';
 
 /** Rows queued before a statement starts: big enough that statement overhead is amortised. */
 const START_ROWS = 32768;
-/** Rows queued (besides the running statement's) past which callers wait: bounds memory. */
+/** String bytes queued that start a statement anyway: wide rows (firewall lines, JSON) fill memory first. */
+const START_BYTES = 8 << 20;
+/** Rows or string bytes queued (besides the running statement's) past which callers wait: bounds memory. */
 const WAIT_ROWS = 2 * START_ROWS;
+const WAIT_BYTES = 2 * START_BYTES;
 
 /** Where one running statement takes its rows from. */
 interface Source {
@@ -31,6 +34,7 @@ export class BatchInserter {
   private readonly types = new Map<string, FieldType[]>();
   private readonly queued = new Map<string, ColumnBatch[]>();
   private queuedRows = 0;
+  private queuedBytes = 0;
   private readonly sources = new Map<string, Source>();
   private running: Promise<void> | null = null;
   private failure: unknown = null;
@@ -89,12 +93,13 @@ export class BatchInserter {
     if (q === undefined) this.queued.set(name, (q = []));
     q.push(batch.refilled ? batch.copy() : batch);
     this.queuedRows += batch.length;
-    if (this.running === null && this.queuedRows >= START_ROWS) this.start();
+    this.queuedBytes += batch.arenaUsed;
+    if (this.running === null && this.enough()) this.start();
   }
 
   /** Waits while too many rows are queued, so memory stays bounded however fast batches come. */
   async drain(): Promise<void> {
-    while (this.queuedRows >= WAIT_ROWS && this.running !== null) await this.running;
+    while ((this.queuedRows >= WAIT_ROWS || this.queuedBytes >= WAIT_BYTES) && this.running !== null) await this.running;
     this.check();
   }
 
@@ -111,8 +116,13 @@ export class BatchInserter {
   async discard(): Promise<void> {
     this.queued.clear();
     this.queuedRows = 0;
+    this.queuedBytes = 0;
     while (this.running !== null) await this.running;
     this.failure = null;
+  }
+
+  private enough(): boolean {
+    return this.queuedRows >= START_ROWS || this.queuedBytes >= START_BYTES;
   }
 
   private check(): void {
@@ -126,6 +136,7 @@ export class BatchInserter {
     const work = [...this.queued];
     this.queued.clear();
     this.queuedRows = 0;
+    this.queuedBytes = 0;
     this.running = (async () => {
       try {
         for (const [name, batches] of work) {
@@ -141,7 +152,7 @@ export class BatchInserter {
       } finally {
         this.running = null;
         // Batches queued meanwhile start at once, keeping DuckDB busy.
-        if (this.failure === null && this.queuedRows >= START_ROWS) this.start();
+        if (this.failure === null && this.enough()) this.start();
       }
     })();
   }
