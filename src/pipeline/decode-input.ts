@@ -83,7 +83,7 @@ export interface DecodeParams {
 
 /**
  * Streams the rest of a sniffed input through `driver`; each batch goes to `onBatch` before it is
- * reused. Throws only on an internal failure (a decoder bug); bad data is counted in `skips`.
+ * reused, and `room` (when given) is awaited between chunks while the consumer catches up. Throws only on an internal failure (a decoder bug); bad data is counted in `skips`.
  */
 export async function decodeInput(
   s: SniffedInput,
@@ -92,6 +92,7 @@ export async function decodeInput(
   params: DecodeParams,
   onBatch: (b: ColumnBatch) => void,
   progress: (bytesDone: number, records: number) => void,
+  room?: () => Promise<void>,
 ): Promise<DecodeOutcome> {
   const counts: Partial<Record<EventTableName, number>> = {};
   let records = 0;
@@ -128,6 +129,8 @@ export async function decodeInput(
         if (c === null) break;
         decoded += c.length;
         await driver.push(c, input.pooled);
+        // The store may still be writing earlier batches: wait for room, so memory stays bounded.
+        if (room) await room();
         const now = performance.now();
         if (now - lastTick > 100) {
           lastTick = now;

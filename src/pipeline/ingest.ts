@@ -178,6 +178,7 @@ async function ingestOne(
         { ingestId: writer.ingestId, sensor: opts.sensor ?? null, batchRows: opts.batchRows ?? 8192, flow: opts.flow },
         (b) => writer.append(b),
         progress,
+        () => writer.drain(),
       );
     } catch (err) {
       summary.internal = true;

@@ -105,6 +105,7 @@ export async function ingestLive(store: Store, input: OpenedInput, opts: LiveOpt
       if (c === null) break;
       await pending;
       await driver.push(c);
+      await writer.drain();
     }
   } finally {
     clearInterval(timer);

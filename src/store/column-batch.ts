@@ -48,6 +48,8 @@ export class ColumnBatch {
   length = 0;
   arena: Uint8Array;
   arenaUsed = 0;
+  /** False for a batch received from another thread or copied: nobody refills it, so it can be kept as is. */
+  refilled = true;
 
   constructor(table: TableDef, capacity = 8192) {
     this.table = table;
@@ -172,6 +174,26 @@ export class ColumnBatch {
     return c.valid[row] ? c.values[row] : null;
   }
 
+  /** A copy of the rows written so far, sized to them, independent of this batch's later reuse. */
+  copy(): ColumnBatch {
+    const n = this.length;
+    const columns = this.columns.map((c): Column => {
+      if (c.kind === 'num') return { kind: 'num', type: c.type, values: c.values.slice(0, n), valid: c.valid.slice(0, n) };
+      if (c.kind === 'str') return { kind: 'str', type: c.type, start: c.start.slice(0, n), len: c.len.slice(0, n) };
+      return {
+        kind: 'list',
+        type: c.type,
+        first: c.first.slice(0, n),
+        count: c.count.slice(0, n),
+        itemStart: c.itemStart.slice(0, c.items),
+        itemLen: c.itemLen.slice(0, c.items),
+        itemNum: c.itemNum.slice(0, c.items),
+        items: c.items,
+      };
+    });
+    return batchFromParts(this.table, { table: this.table.name, length: n, arena: this.arena.slice(0, this.arenaUsed), columns });
+  }
+
   /** Empties the batch for reuse. */
   clear(): void {
     for (const c of this.columns) {
@@ -263,6 +285,6 @@ export function batchParts(b: ColumnBatch): { parts: BatchParts; transfer: Array
 /** Rebuilds a batch from parts received from another thread. */
 export function batchFromParts(table: TableDef, p: BatchParts): ColumnBatch {
   const b = Object.create(ColumnBatch.prototype) as ColumnBatch;
-  Object.assign(b, { table, capacity: p.length, columns: p.columns, length: p.length, arena: p.arena, arenaUsed: p.arena.length });
+  Object.assign(b, { table, capacity: p.length, columns: p.columns, length: p.length, arena: p.arena, arenaUsed: p.arena.length, refilled: false });
   return b;
 }

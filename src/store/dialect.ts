@@ -2,7 +2,7 @@
  * What differs between storage engines' SQL, behind one interface: types, placeholders, DDL and the
  * few functions the query layer needs. The DuckDB dialect is the first; ClickHouse's comes next.
  */
-import type { FieldType, TableDef } from '../model/fields.js';
+import type { FieldDef, FieldType, TableDef } from '../model/fields.js';
 import type { SqlFragment, SqlParam } from './sql.js';
 
 /** SQL text with its parameters in the engine's placeholder style. */
@@ -16,6 +16,8 @@ export interface Dialect {
   readonly name: string;
   /** SQL type of a registry type. */
   columnType(t: FieldType): string;
+  /** A column's type and any storage clause, as CREATE TABLE and ADD COLUMN write it. */
+  columnDef(field: FieldDef): string;
   /** CREATE TABLE IF NOT EXISTS for an event table. */
   createTable(table: TableDef): string;
   /** Renders a fragment with engine placeholders. */

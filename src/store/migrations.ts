@@ -53,7 +53,7 @@ function addColumns(version: number, d: Dialect): string[] {
     const def = EVENT_TABLES.find((t) => t.name === table)!;
     for (const name of fields) {
       const fd = def.fields.find((x) => x.name === name)!;
-      out.push(`ALTER TABLE "${table}" ADD COLUMN IF NOT EXISTS "${name}" ${d.columnType(fd.type)}`);
+      out.push(`ALTER TABLE "${table}" ADD COLUMN IF NOT EXISTS "${name}" ${d.columnDef(fd)}`);
     }
   }
   return out;

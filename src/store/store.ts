@@ -36,6 +36,8 @@ export interface IngestWriter {
   readonly ingestId: number;
   /** Appends a batch (synchronously; the batch may be reused afterwards). */
   append(batch: ColumnBatch): void;
+  /** Resolves when the store has room for more batches (callers await it between chunks of input). */
+  drain(): Promise<void>;
   /** Removes an earlier ingest's rows in this same transaction (for `--force`). */
   replace(oldIngestId: number): Promise<void>;
   /**

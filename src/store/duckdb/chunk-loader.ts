@@ -1,17 +1,15 @@
 /**
- * Loads a ColumnBatch into DuckDB through data chunks, writing straight into the vectors' memory.
+ * Writes a ColumnBatch into DuckDB data chunks, straight into the vectors' memory.
  * node-api's typed helpers convert one value at a time through generic code (about 2 µs a row for a
  * conn record); here numbers are stored by typed-array writes, strings of up to 12 bytes are inlined
  * into DuckDB's 16-byte string slots directly, and only longer strings cost one native call each.
  */
 import duckdb from '@duckdb/node-bindings';
 import {
-  BOOLEAN, DOUBLE, DuckDBAppender, DuckDBDataChunk, DuckDBType, INTEGER, LIST, TIMESTAMP, UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR,
+  BOOLEAN, DOUBLE, DuckDBType, INTEGER, LIST, TIMESTAMP, UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR,
 } from '@duckdb/node-api';
 import type { FieldType, TableDef } from '../../model/fields.js';
 import type { ColumnBatch, ListColumn, NumColumn, StrColumn } from '../column-batch.js';
-
-const VECTOR_SIZE = duckdb.vector_size();
 
 /** The DuckDB type each registry type is stored as. */
 export function duckdbType(t: FieldType): DuckDBType {
@@ -43,112 +41,116 @@ export function duckdbType(t: FieldType): DuckDBType {
 }
 
 const TWO32 = 4294967296;
-/** Rows between appender flushes: small flushes kept peak RSS 100 MB lower at the same speed (5 M conn rows). */
-const FLUSH_ROWS = 16384;
 
-/** Appends batches of one table through one appender, reusing one data chunk. */
-export class ChunkLoader {
-  private readonly chunk: DuckDBDataChunk;
-  private readonly types: FieldType[];
-  private pending = 0;
+/** Rows a DuckDB data chunk holds. */
+export const VECTOR_SIZE = duckdb.vector_size();
 
-  constructor(
-    table: TableDef,
-    private readonly appender: DuckDBAppender,
-  ) {
-    this.types = table.fields.map((f) => f.type);
-    this.chunk = DuckDBDataChunk.create(this.types.map(duckdbType));
+/**
+ * Writes rows `from .. from + n` of `batch` (n at most VECTOR_SIZE) into the raw data chunk `raw`,
+ * whose columns have the registry types `types`, and sets the chunk's size.
+ */
+export function fillChunk(raw: duckdb.DataChunk, types: readonly FieldType[], batch: ColumnBatch, from: number, n: number): void {
+  duckdb.data_chunk_reset(raw);
+  for (let ci = 0; ci < types.length; ci++) {
+    const vec = duckdb.data_chunk_get_vector(raw, ci);
+    const col = batch.columns[ci];
+    if (col.kind === 'num') writeNum(vec, types[ci], col, from, n);
+    else if (col.kind === 'str') writeStr(vec, batch.arena, col, from, n);
+    else writeList(vec, types[ci], batch.arena, col, from, n);
   }
-
-  /** Appends every row of `batch` (the batch is left as it is). */
-  append(batch: ColumnBatch): void {
-    for (let from = 0; from < batch.length; from += VECTOR_SIZE) {
-      const n = Math.min(VECTOR_SIZE, batch.length - from);
-      const raw = this.chunk.chunk;
-      duckdb.data_chunk_reset(raw);
-      for (let ci = 0; ci < this.types.length; ci++) {
-        const vec = duckdb.data_chunk_get_vector(raw, ci);
-        const col = batch.columns[ci];
-        if (col.kind === 'num') writeNum(vec, this.types[ci], col, from, n);
-        else if (col.kind === 'str') writeStr(vec, batch.arena, col, from, n);
-        else writeList(vec, this.types[ci], batch.arena, col, from, n);
-      }
-      duckdb.data_chunk_set_size(raw, n);
-      this.appender.appendDataChunk(this.chunk);
-      this.pending += n;
-    }
-    if (this.pending >= FLUSH_ROWS) {
-      this.appender.flushSync();
-      this.pending = 0;
-    }
-  }
-
-  /** Flushes buffered rows and closes the appender. */
-  close(): void {
-    this.appender.flushSync();
-    this.appender.closeSync();
-  }
+  duckdb.data_chunk_set_size(raw, n);
 }
 
 // vector_get_data hands back a copy, so columns are built in these scratch buffers and copied into
 // the vectors with one memcpy each (copy_data_to_vector); long strings are then assigned in place.
 const scratch = new ArrayBuffer(VECTOR_SIZE * 16);
 const scratchU8 = new Uint8Array(scratch);
-const scratchDv = new DataView(scratch);
+const scratchI32 = new Int32Array(scratch);
+const scratchU16 = new Uint16Array(scratch);
 const validBuf = new ArrayBuffer(Math.ceil(VECTOR_SIZE / 64) * 8);
 const validU8 = new Uint8Array(validBuf);
 const longIdx = new Int32Array(VECTOR_SIZE);
 
-function copyValidity(vec: duckdb.Vector, n: number, isNull: (i: number) => boolean): void {
-  const bytes = Math.ceil(n / 64) * 8;
+/** Starts a validity mask of `bytes` bytes with every row valid. */
+function allValid(bytes: number): void {
   validU8.fill(0xff, 0, bytes);
-  let any = false;
-  for (let i = 0; i < n; i++) {
-    if (isNull(i)) {
-      validU8[i >> 3] &= ~(1 << (i & 7));
-      any = true;
-    }
-  }
-  if (!any) return;
+}
+
+/** Copies validU8 to the vector when some row is null. */
+function flushValidity(vec: duckdb.Vector, bytes: number, anyNull: boolean): void {
+  if (!anyNull) return;
   duckdb.vector_ensure_validity_writable(vec);
   duckdb.copy_data_to_vector_validity(vec, 0, validBuf, 0, bytes);
+}
+
+/** A column with no value in these rows: zeroed slots and an all-null mask (common: fields other sources fill). */
+function writeAllNull(vec: duckdb.Vector, slotBytes: number, n: number): void {
+  scratchU8.fill(0, 0, n * slotBytes);
+  duckdb.copy_data_to_vector(vec, 0, scratch, 0, n * slotBytes);
+  const bytes = Math.ceil(n / 64) * 8;
+  validU8.fill(0, 0, bytes);
+  flushValidity(vec, bytes, true);
+}
+
+function slotBytes(type: FieldType): number {
+  switch (type) {
+    case 'f64':
+    case 'timestamp':
+    case 'u64':
+      return 8;
+    case 'u32':
+    case 'i32':
+      return 4;
+    case 'u16':
+      return 2;
+    default:
+      return 1;
+  }
 }
 
 function writeNum(vec: duckdb.Vector, type: FieldType, col: NumColumn, from: number, n: number): void {
   const vals = col.values;
   const valid = col.valid;
-  let bytes: number;
+  const bytes = Math.ceil(n / 64) * 8;
+  allValid(bytes);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (valid[from + i] === 0) {
+      validU8[i >> 3] &= ~(1 << (i & 7));
+      nulls++;
+    }
+  }
+  if (nulls === n) return writeAllNull(vec, slotBytes(type), n);
   switch (type) {
     case 'f64':
       duckdb.copy_data_to_vector(vec, 0, vals.buffer as ArrayBuffer, vals.byteOffset + from * 8, n * 8);
-      bytes = 0;
       break;
     case 'timestamp':
     case 'u64':
-      // 64-bit integers written as two 32-bit halves: no BigInt per value. Values stay below 2^53.
+      // 64-bit integers written as two 32-bit halves (little-endian, as the platforms DuckDB's Node
+      // bindings ship for): no BigInt per value. Values stay below 2^53.
       for (let i = 0; i < n; i++) {
         const v = valid[from + i] ? vals[from + i] : 0;
         const hi = Math.floor(v / TWO32);
-        scratchDv.setUint32(i * 8, v - hi * TWO32, true);
-        scratchDv.setInt32(i * 8 + 4, hi, true);
+        scratchI32[i * 2] = v - hi * TWO32;
+        scratchI32[i * 2 + 1] = hi;
       }
-      bytes = n * 8;
+      duckdb.copy_data_to_vector(vec, 0, scratch, 0, n * 8);
       break;
     case 'u32':
     case 'i32':
-      for (let i = 0; i < n; i++) scratchDv.setInt32(i * 4, vals[from + i], true);
-      bytes = n * 4;
+      for (let i = 0; i < n; i++) scratchI32[i] = vals[from + i];
+      duckdb.copy_data_to_vector(vec, 0, scratch, 0, n * 4);
       break;
     case 'u16':
-      for (let i = 0; i < n; i++) scratchDv.setUint16(i * 2, vals[from + i], true);
-      bytes = n * 2;
+      for (let i = 0; i < n; i++) scratchU16[i] = vals[from + i];
+      duckdb.copy_data_to_vector(vec, 0, scratch, 0, n * 2);
       break;
     default:
       for (let i = 0; i < n; i++) scratchU8[i] = vals[from + i];
-      bytes = n;
+      duckdb.copy_data_to_vector(vec, 0, scratch, 0, n);
   }
-  if (bytes > 0) duckdb.copy_data_to_vector(vec, 0, scratch, 0, bytes);
-  copyValidity(vec, n, (i) => valid[from + i] === 0);
+  flushValidity(vec, bytes, nulls > 0);
 }
 
 /** Fills string slots: inline strings into the scratch buffer; returns how many long ones are pending. */
@@ -170,14 +172,25 @@ function inlineStrings(arena: Uint8Array, starts: Int32Array, lens: Int32Array, 
 }
 
 function writeStr(vec: duckdb.Vector, arena: Uint8Array, col: StrColumn, from: number, n: number): void {
-  const longs = inlineStrings(arena, col.start, col.len, from, n);
+  const lens = col.len;
+  const bytes = Math.ceil(n / 64) * 8;
+  allValid(bytes);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (lens[from + i] < 0) {
+      validU8[i >> 3] &= ~(1 << (i & 7));
+      nulls++;
+    }
+  }
+  if (nulls === n) return writeAllNull(vec, 16, n);
+  const longs = inlineStrings(arena, col.start, lens, from, n);
   duckdb.copy_data_to_vector(vec, 0, scratch, 0, n * 16);
   for (let k = 0; k < longs; k++) {
     const i = longIdx[k];
     const st = col.start[from + i];
-    duckdb.vector_assign_string_element_len(vec, i, arena.subarray(st, st + col.len[from + i]));
+    duckdb.vector_assign_string_element_len(vec, i, arena.subarray(st, st + lens[from + i]));
   }
-  copyValidity(vec, n, (i) => col.len[from + i] < 0);
+  flushValidity(vec, bytes, nulls > 0);
 }
 
 function writeList(vec: duckdb.Vector, type: FieldType, arena: Uint8Array, col: ListColumn, from: number, n: number): void {
@@ -196,7 +209,16 @@ function writeList(vec: duckdb.Vector, type: FieldType, arena: Uint8Array, col: 
     at += count;
   }
   duckdb.copy_data_to_vector(vec, 0, entries.buffer, 0, n * 16);
-  copyValidity(vec, n, (i) => col.first[from + i] < 0);
+  const bytes = Math.ceil(n / 64) * 8;
+  allValid(bytes);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (col.first[from + i] < 0) {
+      validU8[i >> 3] &= ~(1 << (i & 7));
+      nulls++;
+    }
+  }
+  flushValidity(vec, bytes, nulls > 0);
   if (total === 0) return;
   const child = duckdb.list_vector_get_child(vec);
   // Items of these rows are contiguous in the batch: rows fill their lists one after another.

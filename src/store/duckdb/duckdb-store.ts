@@ -15,13 +15,13 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { isoMicros } from '../../model/time.js';
-import { EVENT_TABLES, tableByName } from '../../model/fields.js';
+import { EVENT_TABLES } from '../../model/fields.js';
 import { NightjarError } from '../../model/errors.js';
 import type { ColumnBatch } from '../column-batch.js';
 import { MIGRATIONS } from '../migrations.js';
 import { sql, type SqlFragment, type SqlParam } from '../sql.js';
 import type { IngestHook, IngestRecord, IngestWriter, Row, Store, TxContext, Value } from '../store.js';
-import { ChunkLoader } from './chunk-loader.js';
+import { BatchInserter } from './batch-insert.js';
 import { duckdbDialect } from './dialect.js';
 
 /** Options for opening the embedded store. */
@@ -108,6 +108,7 @@ export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<Store> 
 class DuckDBStore implements Store {
   readonly dialect = duckdbDialect;
   private writing = false;
+  private inserter: BatchInserter | null = null;
   private readonly hooks: IngestHook[] = [];
   private readonly tx: TxContext = {
     all: (q) => this.all(q),
@@ -231,20 +232,20 @@ class DuckDBStore implements Store {
     if (this.writing) throw new NightjarError('NJ_INTERNAL', 'an ingest is already open on this store');
     this.writing = true;
     const conn = this.conn;
-    // One DuckDB thread while appending: background threads only contend with the decode worker for
-    // the cores (measured: 1.7x faster ingest on two cores). Queries get every thread back afterwards.
+    // One DuckDB thread while loading: more only contend with the decode worker for the two cores
+    // (measured with the appender: 1.7x faster ingest on two cores). Queries get them back afterwards.
     await conn.run('SET threads = 1');
     // A small buffer pool while loading: DuckDB's uncommitted row groups live beside it, so the pool
     // is what can be bounded (256 MB kept wide firewall rows under 1 GiB of RSS, and loading faster).
     await conn.run(`SET memory_limit = '${this.ingestMemory}'`);
+    // Registered outside any transaction: a rollback would unregister it.
+    this.inserter ??= new BatchInserter(conn, EVENT_TABLES, () => 1);
+    const inserter = this.inserter;
     await conn.run('BEGIN TRANSACTION');
     const next = await this.all(sql`SELECT coalesce(max(ingest_id), 0) + 1 AS id FROM ingests`);
     const ingestId = Number(next[0].id);
-    const loaders = new Map<string, ChunkLoader>();
     const finish = async (sqlText: string): Promise<void> => {
       try {
-        for (const l of loaders.values()) l.close();
-        loaders.clear();
         await conn.run(sqlText);
       } finally {
         this.writing = false;
@@ -252,15 +253,8 @@ class DuckDBStore implements Store {
         await conn.run(`SET memory_limit = '${this.memoryLimit}'`);
       }
     };
-    const loaderFor = async (name: string): Promise<ChunkLoader> => {
-      const table = tableByName(name)!;
-      const l = new ChunkLoader(table, await conn.createAppender(name));
-      loaders.set(name, l);
-      return l;
-    };
     const record = async (rec: Omit<IngestRecord, 'ingestId'>): Promise<void> => {
-      for (const l of loaders.values()) l.close();
-      loaders.clear();
+      await inserter.flush();
       await this.runHooks('commit', ingestId);
       await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [ingestId]);
       await conn.run(
@@ -268,33 +262,31 @@ class DuckDBStore implements Store {
         [ingestId, rec.fingerprint, rec.sha256, rec.path, rec.size, rec.format, rec.sensor, rec.startedAt, rec.finishedAt, rec.records, rec.skipped, rec.summary],
       );
     };
-    // Appenders are created up front so append() can stay synchronous.
-    for (const t of EVENT_TABLES) await loaderFor(t.name);
     return {
       ingestId,
       append(batch: ColumnBatch): void {
-        if (batch.length === 0) return;
-        loaders.get(batch.table.name)!.append(batch);
+        if (batch.length > 0) inserter.add(batch);
       },
+      drain: () => inserter.drain(),
       replace: async (oldIngestId: number): Promise<void> => {
-        for (const l of loaders.values()) l.close();
-        loaders.clear();
+        await inserter.flush();
         await this.runHooks('replace', oldIngestId);
         for (const t of EVENT_TABLES) await conn.run(`DELETE FROM "${t.name}" WHERE ingest_id = $1`, [oldIngestId]);
         await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [oldIngestId]);
-        for (const t of EVENT_TABLES) await loaderFor(t.name);
       },
       checkpoint: async (rec): Promise<void> => {
         await record(rec);
         await conn.run('COMMIT');
         await conn.run('BEGIN TRANSACTION');
-        for (const t of EVENT_TABLES) await loaderFor(t.name);
       },
       commit: async (rec): Promise<void> => {
         await record(rec);
         await finish('COMMIT');
       },
-      rollback: () => finish('ROLLBACK'),
+      rollback: async () => {
+        await inserter.discard();
+        await finish('ROLLBACK');
+      },
     };
   }
 
