@@ -126,6 +126,8 @@ test('host profile: names, zone, subnet, asset, geo, peers, services and volume 
     const late = await hostProfile(store, site, '10.2.3.4', { since: T0 + 60 * MIN });
     assert.deepEqual([late.totals.as_client, late.totals.as_server], [1, 1]);
     await assert.rejects(hostProfile(store, site, 'not-an-ip'), /not an IP address/);
+    assert.equal(reverseName('2001:db8::1'), '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
+    assert.equal(reverseName('10.2.3.4'), '4.3.2.10.in-addr.arpa');
   } finally {
     await store.close();
   }
