@@ -57,15 +57,7 @@ export function captureCommand(): Command {
     const store = await openStore(dbOf(o));
     const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let toolErr = '';
-    let listening = false;
-    child.stderr.on('data', (c: Buffer) => {
-      toolErr = (toolErr + c.toString()).slice(-2000);
-      // Say when packets start being seen (tcpdump: "listening on", dumpcap: "Capturing on").
-      if (!listening && /listening on|capturing on/i.test(toolErr)) {
-        listening = true;
-        process.stderr.write(`nightjar: ${tool} is capturing on ${o.interface}\n`);
-      }
-    });
+    child.stderr.on('data', (c: Buffer) => (toolErr = (toolErr + c.toString()).slice(-2000)));
     let stopping = false;
     const stop = (): void => {
       if (stopping) return;

@@ -22,28 +22,16 @@ export function isEnrichedTopSubject(s: string): s is EnrichedTopSubject {
 const BYTES = raw('(coalesce(t.orig_ip_bytes, t.orig_bytes, 0) + coalesce(t.resp_ip_bytes, t.resp_bytes, 0))');
 
 /**
- * The matching connections with each end's zone and internal flag. The site's CASE expressions run once
- * per distinct address (joined back by address), not once per connection: on millions of rows over a
- * few thousand hosts that is the difference between seconds and a fraction of one.
- */
-function sitedSql(site: Site, where: SqlFragment): SqlFragment {
-  return sql`WITH c AS MATERIALIZED (SELECT t.orig_h, t.resp_h, ${BYTES} AS bytes FROM connections AS t
-        WHERE (${where}) AND t.state_reason IS DISTINCT FROM 'interim'),
-      a AS MATERIALIZED (SELECT x, ${site.zoneSql(raw('x'))} AS zone, ${site.internalSql(raw('x'))} AS internal
-        FROM (SELECT orig_h AS x FROM c UNION SELECT resp_h FROM c) AS u WHERE x IS NOT NULL)
-    SELECT c.orig_h, c.resp_h, c.bytes, ao.zone AS orig_zone, ar.zone AS resp_zone,
-      coalesce(ao.internal, FALSE) AS oi, coalesce(ar.internal, FALSE) AS ri
-    FROM c LEFT JOIN a AS ao ON ao.x = c.orig_h LEFT JOIN a AS ar ON ar.x = c.resp_h`;
-}
-
-/**
  * Each matching connection with its local and remote end: the external end of an inbound or outbound
  * connection is the remote one; between two internal (or two external) hosts, the responder is.
  */
 function endsSql(site: Site, where: SqlFragment): SqlFragment {
+  const oi = site.internalSql(raw('t.orig_h'));
+  const ri = site.internalSql(raw('t.resp_h'));
   return sql`SELECT CASE WHEN ri AND NOT oi THEN orig_h ELSE resp_h END AS remote,
       CASE WHEN ri AND NOT oi THEN resp_h ELSE orig_h END AS local, oi AND ri AS both_internal, bytes
-    FROM (${sitedSql(site, where)}) AS s`;
+    FROM (SELECT t.orig_h, t.resp_h, ${oi} AS oi, ${ri} AS ri, ${BYTES} AS bytes
+          FROM connections AS t WHERE (${where}) AND t.state_reason IS DISTINCT FROM 'interim') AS c`;
 }
 
 /**
@@ -68,11 +56,11 @@ export async function topEnriched(store: Store, site: Site, subject: EnrichedTop
         GROUP BY both_internal, g.asn ORDER BY ${order}, asn LIMIT ${limit}`;
       break;
     case 'zones':
-      // Direction from the two ends' internal flags, as SiteModel.directionSql decides it.
-      q = sql`SELECT coalesce(orig_zone, '(none)') AS orig_zone, coalesce(resp_zone, '(none)') AS resp_zone,
-          CASE WHEN oi AND ri THEN 'internal' WHEN oi THEN 'outbound' WHEN ri THEN 'inbound' ELSE 'external' END AS direction,
+      q = sql`SELECT coalesce(orig_zone, '(none)') AS orig_zone, coalesce(resp_zone, '(none)') AS resp_zone, direction,
           count(*) AS connections, sum(bytes)::UBIGINT AS bytes, count(DISTINCT orig_h) AS clients, count(DISTINCT resp_h) AS servers
-        FROM (${sitedSql(site, where)}) AS z
+        FROM (SELECT t.orig_h, t.resp_h, ${site.zoneSql(raw('t.orig_h'))} AS orig_zone, ${site.zoneSql(raw('t.resp_h'))} AS resp_zone,
+                ${site.directionSql(raw('t.orig_h'), raw('t.resp_h'))} AS direction, ${BYTES} AS bytes
+              FROM connections AS t WHERE (${where}) AND t.state_reason IS DISTINCT FROM 'interim') AS z
         GROUP BY 1, 2, 3 ORDER BY ${order}, orig_zone, resp_zone LIMIT ${limit}`;
       break;
     case 'domains':
