@@ -7,6 +7,7 @@ import { join, raw, sql } from '../store/sql.js';
 import { normalAddress } from './asset-address.js';
 import { createSite } from './site.js';
 import { defaultSiteConfig, loadSiteConfig, parseSiteConfig } from './site-config.js';
+import { enrichmentFields } from './catalog-fields.js';
 import { siteFields } from './site-fields.js';
 
 const site = createSite(loadSiteConfig(path.join(process.cwd(), 'test/fixtures/site/nightjar.yaml')), duckdbDialect);
@@ -136,6 +137,10 @@ test('the catalog fields carry ECS-shaped aliases and name the joins they need',
   assert.deepEqual(byName.get('resp_zone')?.aliases, ['destination.zone', 'dst_zone']);
   assert.deepEqual(byName.get('orig_asset')?.needs, ['site_asset_orig']);
   assert.ok(ext.joins.has('site_asset_orig') && ext.joins.has('site_asset_resp'));
+  const all = enrichmentFields('connections', site, duckdbDialect);
+  assert.equal(new Set(all.fields.map((f) => f.name)).size, all.fields.length);
+  for (const f of all.fields) for (const j of f.needs ?? []) assert.ok(all.joins.has(j), `${f.name} needs ${j}`);
+  assert.ok(all.fields.some((f) => f.aliases.includes('destination.as.number')));
   const noAssets = siteFields('dns', createSite(defaultSiteConfig(), duckdbDialect), duckdbDialect);
   assert.equal(noAssets.joins.size, 0);
   assert.equal(noAssets.fields.find((f) => f.name === 'orig_asset')?.needs, undefined);

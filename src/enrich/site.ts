@@ -30,10 +30,16 @@ function firstMatch<T>(entries: readonly Entry<T>[], address: string): T | null 
 
 /** SQL CASE over entries in order; `then` renders each value; `otherwise` when none matches. */
 function caseSql<T>(entries: readonly Entry<T>[], address: SqlFragment, d: Dialect, then: (v: T) => SqlFragment, otherwise: SqlFragment): SqlFragment {
+  const family = (v6: boolean): SqlFragment => {
+    const mine = entries.filter((e) => e.cidr.v6 === v6);
+    if (mine.length === 0) return otherwise;
+    let body = raw('');
+    for (const e of mine) body = sql`${body} WHEN ${cidrSql(address, e.cidr, d)} THEN ${then(e.value)}`;
+    return sql`(CASE${body} ELSE ${otherwise} END)`;
+  };
   if (entries.length === 0) return otherwise;
-  let body = raw('');
-  for (const e of entries) body = sql`${body} WHEN ${cidrSql(address, e.cidr, d)} THEN ${then(e.value)}`;
-  return sql`(CASE${body} ELSE ${otherwise} END)`;
+  // IPv4 rows never evaluate IPv6 tests (the costly ones) and the other way round: the families never overlap.
+  return sql`(CASE WHEN contains(${address}, ':') THEN ${family(true)} ELSE ${family(false)} END)`;
 }
 
 /** A text value as a typed SQL parameter. */
