@@ -24,7 +24,9 @@ const C = columnIndex(CONNECTIONS);
 const D = columnIndex(DNS);
 
 /** Ports on which UDP and TCP payloads are decoded as DNS (53 DNS, 5353 mDNS, 5355 LLMNR). */
-const DNS_PORTS = new Set([53, 5353, 5355]);
+function isDnsPort(p: number): boolean {
+  return p === 53 || p === 5353 || p === 5355;
+}
 
 /** Settings of capture decoding: the user's flow settings over the decoder's defaults. */
 export type CaptureDecodeOptions = FlowSettings;
@@ -38,6 +40,8 @@ interface DnsFlow {
   readonly respH: string;
   readonly respP: number;
   readonly proto: number;
+  /** The connection's Community ID, hashed once for all its rows (null: computed from the row's text). */
+  readonly cid: string | null;
   origStream: DnsTcpStream | null;
   respStream: DnsTcpStream | null;
 }
@@ -131,7 +135,7 @@ class CaptureDecoder implements Decoder {
     }
     let st = this.appState[h];
     if (st === undefined) st = this.appState[h] = new AppFlowState();
-    if ((proto === 17 || proto === 6) && (DNS_PORTS.has(pi.dstPort) || DNS_PORTS.has(pi.srcPort))) {
+    if ((proto === 17 || proto === 6) && (isDnsPort(pi.dstPort) || isDnsPort(pi.srcPort))) {
       this.dns(h, fromOrig, st);
       if (st.service === 'dns') return;
     }
@@ -200,6 +204,7 @@ class CaptureDecoder implements Decoder {
         respH: fromOrig ? dst : src,
         respP: fromOrig ? pi.dstPort : pi.srcPort,
         proto: pi.ipProto,
+        cid: this.flows.communityId(h),
         origStream: null,
         respStream: null,
       };
@@ -247,8 +252,8 @@ class CaptureDecoder implements Decoder {
 
   private connection(c: ConnectionRecord, h: FlowHandle): void {
     const st = this.appState[h];
+    const f = this.dnsFlows[h];
     if (!c.interim) {
-      const f = this.dnsFlows[h];
       if (f !== undefined) {
         f.origStream?.end();
         f.respStream?.end();
@@ -269,6 +274,7 @@ class CaptureDecoder implements Decoder {
     fk.respH = c.resp_h;
     fk.respP = c.resp_p;
     fk.proto = protoName(c.ip_proto);
+    fk.communityId = f !== undefined ? f.cid : this.flows.communityId(h);
     writeFlowKey(b, r, fk, 'pcap', this.sensor, this.ctx.ingestId);
     b.setStr(C.service, r, c.service);
     if (c.duration !== null) b.setNum(C.duration, r, c.duration);
@@ -308,6 +314,7 @@ class CaptureDecoder implements Decoder {
     fk.respH = flip ? f.origH : f.respH;
     fk.respP = flip ? f.origP : f.respP;
     fk.proto = protoName(f.proto);
+    fk.communityId = f.cid;
     writeFlowKey(b, r, fk, 'pcap', this.sensor, this.ctx.ingestId);
     b.setNum(D.trans_id, r, tx.trans_id);
     if (tx.rtt !== null) b.setNum(D.rtt, r, tx.rtt);

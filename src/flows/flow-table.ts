@@ -14,6 +14,7 @@
  * without a packet, and flush() ends everything at the end of input.
  */
 import { type PacketInfo, TunnelKind } from '../decode/packet/packet-info.js';
+import { communityIdOfAddrs } from '../model/community-id.js';
 import { buildRecord, type RecordContext } from './connection-builder.js';
 import type { ConnectionEndReason, ConnectionRecord } from './connection-record.js';
 import { type FlowTableOptions, type ResolvedFlowTableOptions, resolveFlowTableOptions } from './flow-config.js';
@@ -118,6 +119,8 @@ export class FlowTable {
   private services: (string | null)[] = [];
   private uids: (string | undefined)[] = [];
   private readonly ctx: RecordContext;
+  private readonly cidA = new Uint8Array(16);
+  private readonly cidB = new Uint8Array(16);
 
   constructor(
     opts: FlowTableOptions,
@@ -261,6 +264,33 @@ export class FlowTable {
   /** The connection's service so far, or null. */
   service(handle: FlowHandle): string | null {
     return this.services[handle] ?? null;
+  }
+
+  /**
+   * The connection's Community ID, hashed from the address bytes of its key (no address text parsed),
+   * for TCP and UDP; null for other protocols and for IPv4-mapped IPv6 addresses, which records show
+   * as IPv4 (the caller then computes it from the record's text). Valid until the handle is reused,
+   * so also inside the ConnectionSink.
+   */
+  communityId(handle: FlowHandle): string | null {
+    const st = this.st;
+    const u8 = st.u8;
+    const proto = u8[handle * STRIDE + B_PROTO];
+    if (proto !== 6 && proto !== 17) return null;
+    const k = handle * S4 + I_KEY;
+    const v6 = (st.i32[k] & 0x100) !== 0;
+    const a = (k + 3) * 4;
+    const b = (k + 7) * 4;
+    if (v6 && (v4Mapped(u8, a) || v4Mapped(u8, b))) return null;
+    const n = v6 ? 16 : 4;
+    const ca = this.cidA;
+    const cb = this.cidB;
+    for (let i = 0; i < n; i++) {
+      ca[i] = u8[a + i];
+      cb[i] = u8[b + i];
+    }
+    const ports = st.i32[k + 2];
+    return communityIdOfAddrs(ca, cb, n, ports & 0xffff, ports >>> 16, proto);
   }
 
   /** The connection's serial number (1, 2, ...): tells a reused handle's new connection from the old. */
@@ -413,4 +443,10 @@ export class FlowTable {
     const s = this.timers.earliestSlot();
     if (s >= 0) this.finish(s, 'evicted');
   }
+}
+
+/** True when the 16 bytes at `o` are an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+function v4Mapped(b: Uint8Array, o: number): boolean {
+  for (let i = 0; i < 10; i++) if (b[o + i] !== 0) return false;
+  return b[o + 10] === 0xff && b[o + 11] === 0xff;
 }
