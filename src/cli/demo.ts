@@ -72,7 +72,7 @@ export function demoCommand(): Command {
       process.stdout.write(formatIngestReport(report));
       const site = createSite(config, store.dialect);
       installEnrichmentFields(site, config, store.dialect);
-      const ctx = await investigationContext(store, site);
+      const ctx = investigationContext(store, site, { validity: 'ttl', windowSeconds: config.enrichment.passive_dns_window_seconds });
       const range = { since: parseTime(alert.since), until: parseTime(alert.until) };
       const width = process.stdout.isTTY ? process.stdout.columns : 100;
       const color = process.stdout.isTTY === true;

@@ -80,7 +80,7 @@ The JSON schema and the scoring rules are in docs/investigation.md.`,
     const store = await openStore(dbOf(o));
     let text: string;
     try {
-      const report = await investigate(await investigationContext(store, siteOf(o, store.dialect)), host, range, opts);
+      const report = await investigate(investigationContext(store, siteOf(o, store.dialect)), host, range, opts);
       const toTty = !o.out && process.stdout.isTTY === true;
       text =
         o.format === 'json' ? renderJson(report)

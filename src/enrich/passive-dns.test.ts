@@ -8,7 +8,7 @@ import { duckdbDialect } from '../store/duckdb/dialect.js';
 import { join, sql, type SqlFragment } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import { at, conn, dns, ingestFiles, tmpDir, tmpStore, writeLog } from './enrich-test-support.js';
-import { namesFor, passiveDnsFields, passiveDnsHook, rebuildPassiveDns, resolvedBy, type PassiveDnsOptions } from './passive-dns.js';
+import { nameServers, namesFor, passiveDnsFields, passiveDnsHook, rebuildPassiveDns, resolvedBy, type PassiveDnsOptions } from './passive-dns.js';
 
 const A = '10.1.1.1';
 const B = '10.1.1.2';
@@ -176,5 +176,17 @@ test('a real capture (suricata-verify teredo): the HTTP connection after the loo
     ['www.wireshark.org', ['67.228.110.120']],
     ['ipv6.google.com', ['2001:4860:0:2001::68']],
   ]);
+  await store.close();
+});
+
+test('nameServers (the investigation\'s batch lookup) names each pair as the connection join does', async () => {
+  const { store } = await setup();
+  const joined = await names(store);
+  for (const c of CONN) {
+    const [uid, ts, client, server] = [c.uid as string, c.ts as number, c['id.orig_h'] as string, c['id.resp_h'] as string];
+    const m = await nameServers(store, [{ client, server, at: Math.round(ts * 1e6) }]);
+    assert.equal(m.get(server) ?? null, joined[uid], uid);
+  }
+  assert.equal((await nameServers(store, [])).size, 0);
   await store.close();
 });

@@ -25,7 +25,7 @@ import { NightjarError } from '../model/errors.js';
 import type { QueryField } from '../query/catalog.js';
 import type { TimeRange } from '../query/time-range.js';
 import type { Dialect } from '../store/dialect.js';
-import { raw, sql, type SqlFragment } from '../store/sql.js';
+import { join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { IngestHook, Row, Store, TxContext } from '../store/store.js';
 import { canonicalAddress } from './address-text.js';
 
@@ -182,4 +182,29 @@ GROUP BY name ORDER BY last DESC, name LIMIT ${limit}`);
     first: String(r.first),
     last: String(r.last),
   }));
+}
+
+/** One client-to-server pair to name, at a moment in microseconds since the epoch. */
+export interface NameRequest {
+  readonly client: string;
+  readonly server: string;
+  readonly at: number;
+}
+
+/**
+ * Names servers as their clients resolved them, for many pairs in one query: the answer the client
+ * got most recently at or before `at` that was still valid then (its TTL, or the window for answers
+ * without one). The map is keyed by server; where several clients name one server, the latest wins.
+ */
+export async function nameServers(store: Store, requests: readonly NameRequest[], opts: PassiveDnsOptions = DEFAULT_PASSIVE_DNS): Promise<Map<string, string>> {
+  if (requests.length === 0) return new Map();
+  const w = windowSeconds(opts);
+  const valid = opts.validity === 'window' ? sql`${w}` : sql`coalesce(a.ttl, ${w})`;
+  const req = join(requests.map((r) => sql`(${r.client}, ${r.server}, ${store.dialect.timestampFromMicros(r.at)})`));
+  const rows = await store.all(sql`SELECT r.server, arg_max(a.name, a.ts) AS name
+    FROM (VALUES ${req}) AS r(client, server, seen)
+    JOIN dns_answers AS a ON a.client = r.client AND a.answer = r.server AND a.ts <= r.seen
+    WHERE r.seen <= a.ts + to_microseconds(CAST(${valid} * 1000000 AS BIGINT))
+    GROUP BY r.server`);
+  return new Map(rows.map((r) => [String(r.server), String(r.name)]));
 }
