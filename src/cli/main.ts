@@ -30,7 +30,8 @@ export function buildProgram(): Command {
   const program = new Command('nightjar')
     .description(
       'Nightjar: network telemetry in one schema. Ingest Zeek, Suricata, packet captures, flow ' +
-        'exports, firewall and cloud flow logs; ask who talked to whom, how often, over what.',
+        'exports, firewall and cloud flow logs; ask who talked to whom, from where, how often, over ' +
+        'what; investigate a suspicious host; check that egress and DNS filtering work.',
     )
     .version(pkg.version)
     .showSuggestionAfterError(true)
@@ -42,9 +43,12 @@ Quick start:
   nightjar ingest capture.pcapng                  packets to connections and DNS
   nightjar stats                                  what the store holds
   nightjar top talkers --since 24h                busiest hosts
-  nightjar query --host 10.0.0.5 --format ndjson  that host's connections
+  nightjar query 'host 10.0.0.5 and not port 443' that host's connections (docs/query-language.md)
+  nightjar investigate 10.0.0.5 --since 24h       evidence and a verdict: contain, monitor or no action
+  nightjar demo                                   all of this on a recorded incident
 
-The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise.`,
+The store is ./nightjar.duckdb unless --db or $NIGHTJAR_DB says otherwise; the site config
+(zones, assets, resolvers) is ./nightjar.yaml unless --config or $NIGHTJAR_CONFIG says otherwise.`,
     );
   const commands = [
     ingestCommand(),
