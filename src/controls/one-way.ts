@@ -55,7 +55,8 @@ export async function findOneWay(ctx: ValidationContext, opts: OneWayOptions): P
         AND coalesce(c.orig_pkts, 0) >= ${minPackets} AND coalesce(c.resp_pkts, 0) = 0 AND coalesce(c.resp_bytes, 0) = 0
         AND NOT EXISTS (SELECT 1 FROM connections AS r WHERE r.orig_h = c.resp_h AND r.resp_h = c.orig_h AND r.orig_p = c.resp_p
           AND r.resp_p = c.orig_p AND r.proto = 'tcp' AND r.ts BETWEEN c.ts - INTERVAL 5 MINUTE AND c.ts + INTERVAL 5 MINUTE)
-    ) GROUP BY 1, 2, 3, 4, 5, 6`;
+    ) GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY connections DESC, orig_h, resp_h, resp_p`;
   const groups = new Map<string, { group: OneWayGroup; best: number }>();
   for await (const batch of store.stream(q)) {
     for (const r of batch) {
@@ -85,6 +86,7 @@ export async function findOneWay(ctx: ValidationContext, opts: OneWayOptions): P
       const n = Number(r.connections);
       e.group.connections += n;
       e.group.pairs++;
+      // Rows come busiest first, ties by address: the evidence pair is the same on every run.
       if (n > e.best) {
         e.best = n;
         e.group.evidence = evidenceFilter(orig, resp, r.resp_p === null ? null : Number(r.resp_p));
