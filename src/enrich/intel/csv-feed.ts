@@ -6,53 +6,9 @@
  * subdomains, valid_from, valid_until (several common spellings each).
  */
 import { NightjarError } from '../../model/errors.js';
+import { csvRows } from '../csv-rows.js';
 import { addIndicator, emptyFeed, skip, type ParsedFeed } from './feed.js';
 import { parseIndicator } from './indicator.js';
-
-/** Splits CSV text into rows with their 1-based starting line numbers. */
-export function csvRows(text: string): { line: number; cells: string[] }[] {
-  const out: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  let any = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-      any = true;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-      any = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      if (any || cell !== '' || cells.length > 0) out.push({ line: start, cells: [...cells, cell] });
-      cells = [];
-      cell = '';
-      any = false;
-      line++;
-      start = line;
-    } else {
-      cell += ch;
-      any = true;
-    }
-  }
-  if (any || cell !== '' || cells.length > 0) out.push({ line: start, cells: [...cells, cell] });
-  return out;
-}
 
 const NAMES = {
   indicator: ['indicator', 'ioc', 'ioc_value', 'value', 'observable', 'ip', 'ip_address', 'address', 'domain', 'hostname', 'host', 'url', 'dst_ip', 'cidr', 'network'],

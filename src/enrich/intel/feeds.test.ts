@@ -5,7 +5,8 @@ import path from 'node:path';
 import { addressInCidr, parseCidr } from '../../query/cidr-sql.js';
 import { sql } from '../../store/sql.js';
 import { tmpDir, tmpStore } from '../enrich-test-support.js';
-import { parseCsvFeed, csvRows } from './csv-feed.js';
+import { parseCsvFeed } from './csv-feed.js';
+import { csvRows } from '../csv-rows.js';
 import { addressKey, parseIndicator } from './indicator.js';
 import { detectFeedFormat, listFeeds, loadFeed } from './intel-store.js';
 import { parseStixFeed } from './stix-feed.js';
@@ -77,7 +78,7 @@ test('CSV feeds: header in a comment or the first row, columns found by name, co
   assert.deepEqual(parseCsvFeed('name,host\na,one.example\nb,two.example\n', { column: '2' }).indicators.map((i) => i.value), ['one.example', 'two.example']);
   assert.throws(() => parseCsvFeed('a,b\nc,d\n'), /--column/);
   assert.throws(() => parseCsvFeed('a,b\nc,d\n', { column: 'zzz' }), /no such column/);
-  assert.deepEqual(csvRows('a,"b\nc",d\r\n"e""f",\n'), [{ line: 1, cells: ['a', 'b\nc', 'd'] }, { line: 3, cells: ['e"f', ''] }]);
+  assert.deepEqual(csvRows('a,"b\nc",d\r\n"e""f",\n').map(({ line, cells }) => ({ line, cells })), [{ line: 1, cells: ['a', 'b\nc', 'd'] }, { line: 3, cells: ['e"f', ''] }]);
 });
 
 test('STIX patterns: matchable values and how much of the pattern they cover', () => {
