@@ -11,7 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from '../src/collector/collector-test-support.js';
+import { freePorts, outputMatch } from '../src/collector/collector-test-support.js';
 import { pmacctDatagrams, recordSoftflowd, saveDatagrams, type ExportDatagram } from './collector-export.js';
 import { writePcap } from './gen-pcap.js';
 import { findTool } from './peers.js';
@@ -47,22 +47,6 @@ function usage(pid: number): { cpu: number; rss: number } {
   } catch {
     return { cpu: 0, rss: 0 };
   }
-}
-
-function waitFor(child: ChildProcess, re: RegExp, ms: number): Promise<void> {
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${re} within ${ms} ms: ${text}`)), ms);
-    const on = (c: Buffer): void => {
-      text += c.toString();
-      if (re.test(text)) {
-        clearTimeout(t);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', on);
-    child.stderr?.on('data', on);
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -108,7 +92,7 @@ async function runNightjar(file: string, dir: string, rate: number, seconds: num
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   try {
-    await waitFor(child, /collecting on/, 20_000);
+    await outputMatch(child, /collecting on/, 20_000);
     const s = await stream(file, port, rate, seconds, child.pid!);
     const rssStart = s.rss[Math.min(1, s.rss.length - 1)] ?? 0;
     const cpu = await stopAndMeasure(child, s.cpu0);
@@ -142,7 +126,7 @@ async function runNfcapd(file: string, dir: string, rate: number, seconds: numbe
   fs.mkdirSync(out);
   const child = spawn(nfcapd, ['-w', out, '-p', String(port), '-b', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    await waitFor(child, /Startup/, 10_000);
+    await outputMatch(child, /Startup/, 10_000);
     const s = await stream(file, port, rate, seconds, child.pid!);
     const cpu = await stopAndMeasure(child, s.cpu0);
     const stat = spawnSync(nfdump, ['-R', out, '-I'], { encoding: 'utf8' });

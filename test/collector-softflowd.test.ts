@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePorts } from '../src/collector/collector-test-support.js';
+import { freePorts, outputMatch } from '../src/collector/collector-test-support.js';
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js';
 import { sql } from '../src/store/sql.js';
 
@@ -28,23 +28,6 @@ function exited(child: ChildProcess, ms: number): Promise<number | null> {
       clearTimeout(t);
       resolve(code);
     });
-  });
-}
-
-/** Waits until `child` wrote `re` to stderr or stdout. */
-function saw(child: ChildProcess, re: RegExp, ms: number): Promise<void> {
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${re} from ${child.spawnfile} in ${ms} ms: ${text}`)), ms);
-    const on = (c: Buffer): void => {
-      text += c.toString();
-      if (re.test(text)) {
-        clearTimeout(t);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', on);
-    child.stderr?.on('data', on);
   });
 }
 
@@ -121,7 +104,7 @@ for (const version of [5, 9, 10]) {
     nj.stdout!.on('data', (c: Buffer) => (njOut += c.toString()));
     nj.stderr!.on('data', (c: Buffer) => (njOut += c.toString()));
     try {
-      await Promise.all([saw(nj, /collecting on/, 15_000), saw(nf, /Startup/, 10_000)]);
+      await Promise.all([outputMatch(nj, /collecting on/, 15_000), outputMatch(nf, /Startup/, 10_000)]);
       for (const cap of CAPTURES) {
         if (version === 5 && cap.includes('ipv6')) continue;
         await softflowd(dir, path.join(FIX, cap), njPort, version);

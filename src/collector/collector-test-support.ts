@@ -2,6 +2,7 @@
  * Test support for the collector: free loopback ports, a UDP sender, waiting on a condition, and a
  * collector over an in-memory store with every listener on a free port.
  */
+import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { openDuckDBStore } from '../store/duckdb/duckdb-store.js';
@@ -66,4 +67,21 @@ export async function testCollector(
   const logs: string[] = [];
   const collector = await Collector.start(config, { store: s, log: (l) => logs.push(l) });
   return { collector, store: s, logs };
+}
+
+/** Waits until a child process wrote text matching `re` (stdout or stderr), or fails after `ms`. */
+export function outputMatch(child: ChildProcess, re: RegExp, ms: number): Promise<void> {
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${re} from ${child.spawnfile} in ${ms} ms: ${text}`)), ms);
+    const on = (c: Buffer): void => {
+      text += c.toString();
+      if (re.test(text)) {
+        clearTimeout(t);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', on);
+    child.stderr?.on('data', on);
+  });
 }
