@@ -76,6 +76,7 @@ Examples:
         const w = writerFor(b.table.name);
         if (w) w.write(b);
         else other.set(b.table.name, (other.get(b.table.name) ?? 0) + b.length);
+        b.release();
       }, () => undefined);
       ok++;
       const skipped = outcome.skips.totalSkipped;

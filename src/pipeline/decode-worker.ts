@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { DECODERS } from './registry.js';
 import type { DecodeContext, Decoder } from '../decode/decoder.js';
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
-import { ColumnBatch, batchParts } from '../store/column-batch.js';
+import { ColumnBatch, batchParts, recycledBatch, type BatchParts } from '../store/column-batch.js';
 import { SkipLog } from './skip-log.js';
 import type { ToWorker } from './worker-protocol.js';
 
@@ -16,6 +16,8 @@ const port = parentPort!;
 let decoder: Decoder | null = null;
 let log = new SkipLog('line');
 const batches = new Map<EventTableName, ColumnBatch>();
+/** Batches the store has loaded and given back, by table, ready to be filled again. */
+const spare = new Map<string, BatchParts[]>();
 let batchRows = 8192;
 
 function send(tname: EventTableName, b: ColumnBatch): void {
@@ -29,6 +31,7 @@ port.on('message', (msg: ToWorker) => {
     case 'begin': {
       const def = DECODERS.get(msg.format)!;
       log = new SkipLog(def.positionUnit);
+      if (msg.batchRows !== batchRows) spare.clear();
       batchRows = msg.batchRows;
       batches.clear();
       const ctx: DecodeContext = {
@@ -44,7 +47,9 @@ port.on('message', (msg: ToWorker) => {
             b = undefined;
           }
           if (b === undefined) {
-            b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === tname)!, batchRows);
+            const table = EVENT_TABLES.find((t) => t.name === tname)!;
+            const back = spare.get(tname)?.pop();
+            b = back !== undefined ? recycledBatch(table, back) : new ColumnBatch(table, batchRows);
             batches.set(tname, b);
           }
           return b;
@@ -60,6 +65,12 @@ port.on('message', (msg: ToWorker) => {
       // The chunk's memory goes back to the reader for its next read.
       port.postMessage({ type: 'ack', buf: msg.buf }, [msg.buf]);
       break;
+    case 'recycle': {
+      let list = spare.get(msg.parts.table);
+      if (list === undefined) spare.set(msg.parts.table, (list = []));
+      list.push(msg.parts);
+      break;
+    }
     case 'finish':
       decoder!.finish();
       for (const [tname, b] of [...batches]) if (b.length > 0) send(tname, b);

@@ -14,10 +14,16 @@ export class InlineDecoder {
   private decoder: Decoder | null = null;
   private log = new SkipLog('line');
   private readonly batches = new Map<EventTableName, ColumnBatch>();
+  /** Batches the consumer has released, by table, ready to be filled again. */
+  private readonly spare = new Map<EventTableName, ColumnBatch[]>();
+  private batchRows = 8192;
   private onBatch: (b: ColumnBatch) => void = () => undefined;
   private onRecycle: ((buf: ArrayBuffer) => void) | undefined;
 
-  /** Starts an input; every full batch goes to `job.onBatch` and is reused once it returns. */
+  /**
+   * Starts an input; every full batch goes to `job.onBatch`, which may keep it: it is filled again
+   * only after the consumer calls its `release()` (a consumer that never does lets it be collected).
+   */
   begin(job: DecodeJob): void {
     const { format, ingestId, sensor, inputName, batchRows, live } = job;
     const def = DECODERS.get(format)!;
@@ -25,6 +31,8 @@ export class InlineDecoder {
     this.onBatch = job.onBatch;
     this.onRecycle = job.onRecycle;
     this.batches.clear();
+    if (batchRows !== this.batchRows) this.spare.clear();
+    this.batchRows = batchRows;
     const ctx: DecodeContext = {
       ingestId,
       sensor,
@@ -33,12 +41,10 @@ export class InlineDecoder {
       flow: job.flow,
       batch: (tname) => {
         let b = this.batches.get(tname);
-        if (b === undefined) {
-          b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === tname)!, batchRows);
+        if (b === undefined || b.full) {
+          if (b !== undefined) this.handOver(tname, b);
+          b = this.fresh(tname);
           this.batches.set(tname, b);
-        } else if (b.full) {
-          this.onBatch(b);
-          b.clear();
         }
         return b;
       },
@@ -46,6 +52,24 @@ export class InlineDecoder {
       ignore: (kind) => this.log.ignore(kind),
     };
     this.decoder = def.create(ctx);
+  }
+
+  /** Gives a batch to the consumer, to come back to the spares when released. */
+  private handOver(tname: EventTableName, b: ColumnBatch): void {
+    b.refilled = false;
+    b.onRelease = () => {
+      b.clear();
+      b.refilled = true;
+      let list = this.spare.get(tname);
+      if (list === undefined) this.spare.set(tname, (list = []));
+      if (b.capacity === this.batchRows) list.push(b);
+    };
+    this.onBatch(b);
+  }
+
+  /** An empty batch for a table: a released one when there is one. */
+  private fresh(tname: EventTableName): ColumnBatch {
+    return this.spare.get(tname)?.pop() ?? new ColumnBatch(EVENT_TABLES.find((t) => t.name === tname)!, this.batchRows);
   }
 
   /** Decodes a chunk; an `owned` chunk's buffer goes back through job.onRecycle at once. */
@@ -56,19 +80,18 @@ export class InlineDecoder {
 
   /** Hands over every batch that has rows now, without ending the input (before a checkpoint). */
   async flush(): Promise<void> {
-    for (const b of this.batches.values()) {
-      if (b.length > 0) this.onBatch(b);
-      b.clear();
+    for (const [tname, b] of this.batches) {
+      if (b.length === 0) continue;
+      this.handOver(tname, b);
+      this.batches.set(tname, this.fresh(tname));
     }
   }
 
   /** Ends the input and hands over the last batches. */
   async finish(): Promise<SkipCounts> {
     this.decoder!.finish();
-    for (const b of this.batches.values()) {
-      if (b.length > 0) this.onBatch(b);
-      b.clear();
-    }
+    for (const [tname, b] of this.batches) if (b.length > 0) this.handOver(tname, b);
+    this.batches.clear();
     this.decoder = null;
     return this.log.toJSON();
   }

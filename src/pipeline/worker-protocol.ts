@@ -7,6 +7,8 @@ import type { SkipCounts } from './skip-log.js';
 export type ToWorker =
   | { type: 'begin'; format: string; ingestId: number; sensor: string | null; inputName: string; batchRows: number; live: boolean; flow?: FlowSettings }
   | { type: 'chunk'; buf: ArrayBuffer; length: number }
+  /** A batch the store has loaded, its buffers given back for the worker to fill again. */
+  | { type: 'recycle'; parts: BatchParts }
   | { type: 'finish' };
 
 /** From the worker to the pipeline. */

@@ -39,6 +39,18 @@ export type Column = NumColumn | StrColumn | ListColumn;
 
 const encoder = new TextEncoder();
 
+/** Bytes of the one buffer holding a batch's fixed-size arrays (each array 8-byte aligned). */
+function slabBytes(table: TableDef, capacity: number): number {
+  const pad = (n: number) => (n + 7) & ~7;
+  let total = 0;
+  for (const fd of table.fields) {
+    if (fd.type === 'string' || fd.type === 'json') total += 2 * pad(capacity * 4);
+    else if (fd.type === 'string[]' || fd.type === 'f64[]') total += 4 * pad(capacity * 4) + pad(capacity * 8);
+    else total += pad(capacity * 8) + pad(capacity);
+  }
+  return total;
+}
+
 /** A batch of rows for one table, filled row by row and loaded by an engine in one go. */
 export class ColumnBatch {
   readonly table: TableDef;
@@ -51,29 +63,50 @@ export class ColumnBatch {
   /** False for a batch received from another thread or copied: nobody refills it, so it can be kept as is. */
   refilled = true;
 
+  /**
+   * Called once by `release()`: whoever lent the batch takes its memory back for reuse. Null for a
+   * batch nobody wants back (the garbage collector reclaims it).
+   */
+  onRelease: (() => void) | null = null;
+
   constructor(table: TableDef, capacity = 8192) {
     this.table = table;
     this.capacity = capacity;
     this.arena = new Uint8Array(capacity * 64);
+    // Every fixed-size array of the batch lives in one buffer: one allocation instead of ~70 per
+    // batch, and one buffer to transfer to and from the decode worker.
+    const slab = new ArrayBuffer(slabBytes(table, capacity));
+    let at = 0;
+    const take = <T>(make: (buf: ArrayBuffer, offset: number, length: number) => T, bytes: number): T => {
+      const a = make(slab, at, capacity);
+      at += (capacity * bytes + 7) & ~7;
+      return a;
+    };
+    const i32 = (b: ArrayBuffer, o: number, n: number) => new Int32Array(b, o, n);
+    const f64 = (b: ArrayBuffer, o: number, n: number) => new Float64Array(b, o, n);
+    const u8 = (b: ArrayBuffer, o: number, n: number) => new Uint8Array(b, o, n);
     this.columns = table.fields.map((fd): Column => {
       if (fd.type === 'string' || fd.type === 'json') {
-        const len = new Int32Array(capacity).fill(-1);
-        return { kind: 'str', type: fd.type, start: new Int32Array(capacity), len };
+        const start = take(i32, 4);
+        return { kind: 'str', type: fd.type, start, len: take(i32, 4).fill(-1) };
       }
       if (fd.type === 'string[]' || fd.type === 'f64[]') {
-        return {
-          kind: 'list',
-          type: fd.type,
-          first: new Int32Array(capacity).fill(-1),
-          count: new Int32Array(capacity),
-          itemStart: new Int32Array(capacity),
-          itemLen: new Int32Array(capacity),
-          itemNum: new Float64Array(capacity),
-          items: 0,
-        };
+        const first = take(i32, 4).fill(-1);
+        const count = take(i32, 4);
+        const itemStart = take(i32, 4);
+        const itemLen = take(i32, 4);
+        return { kind: 'list', type: fd.type, first, count, itemStart, itemLen, itemNum: take(f64, 8), items: 0 };
       }
-      return { kind: 'num', type: fd.type, values: new Float64Array(capacity), valid: new Uint8Array(capacity) };
+      const values = take(f64, 8);
+      return { kind: 'num', type: fd.type, values, valid: take(u8, 1) };
     });
+  }
+
+  /** Tells the lender (if any) that the batch's memory may be reused; the caller must not touch it again. */
+  release(): void {
+    const r = this.onRelease;
+    this.onRelease = null;
+    r?.();
   }
 
   /** True when no more rows fit. */
@@ -285,6 +318,20 @@ export function batchParts(b: ColumnBatch): { parts: BatchParts; transfer: Array
 /** Rebuilds a batch from parts received from another thread. */
 export function batchFromParts(table: TableDef, p: BatchParts): ColumnBatch {
   const b = Object.create(ColumnBatch.prototype) as ColumnBatch;
-  Object.assign(b, { table, capacity: p.length, columns: p.columns, length: p.length, arena: p.arena, arenaUsed: p.arena.length, refilled: false });
+  Object.assign(b, { table, capacity: p.length, columns: p.columns, length: p.length, arena: p.arena, arenaUsed: p.arena.length, refilled: false, onRelease: null });
+  return b;
+}
+
+/**
+ * Rebuilds a batch for refilling from the parts of one that was sent away and given back (its
+ * buffers transferred both ways): emptied, at its original capacity and arena size.
+ */
+export function recycledBatch(table: TableDef, p: BatchParts): ColumnBatch {
+  const b = Object.create(ColumnBatch.prototype) as ColumnBatch;
+  const first = p.columns[0];
+  const capacity = first.kind === 'num' ? first.values.length : first.kind === 'str' ? first.start.length : first.first.length;
+  const arena = new Uint8Array(p.arena.buffer, p.arena.byteOffset, p.arena.buffer.byteLength - p.arena.byteOffset);
+  Object.assign(b, { table, capacity, columns: p.columns, length: p.length, arena, arenaUsed: 0, refilled: true, onRelease: null });
+  b.clear();
   return b;
 }

@@ -114,6 +114,7 @@ export class BatchInserter {
 
   /** Waits for the running statement and drops what is queued (before a rollback). */
   async discard(): Promise<void> {
+    for (const q of this.queued.values()) for (const b of q) b.release();
     this.queued.clear();
     this.queuedRows = 0;
     this.queuedBytes = 0;
@@ -150,6 +151,8 @@ export class BatchInserter {
       } catch (err) {
         this.failure ??= err;
       } finally {
+        // Their rows are in DuckDB's vectors now: the batches' memory goes back to whoever lent it.
+        for (const [, batches] of work) for (const b of batches) b.release();
         this.running = null;
         // Batches queued meanwhile start at once, keeping DuckDB busy.
         if (this.failure === null && this.enough()) this.start();
