@@ -44,4 +44,6 @@ export type Expr =
   /** BPF `[src|dst] port N` or `portrange N-M` (TCP, UDP and SCTP only, as in BPF). */
   | ({ readonly kind: 'port'; readonly dir: Direction; readonly lo: number; readonly hi: number; readonly range: boolean } & Span)
   /** BPF `proto P`, or a bare `tcp`/`udp`/`icmp`/`icmp6`/`sctp`. */
-  | ({ readonly kind: 'proto'; readonly value: Literal } & Span);
+  | ({ readonly kind: 'proto'; readonly value: Literal } & Span)
+  /** A yes/no field named on its own (`local_orig`, `not resp_internal`): the field is true. */
+  | ({ readonly kind: 'flag'; readonly field: FieldRef } & Span);

@@ -77,6 +77,13 @@ class Binder {
         const proto: Bound = { k: 'or', items: this.role('proto', e).map((field) => ({ k: 'pred', field, test: { t: 'in', vs: PORT_PROTOS } })) };
         return { k: 'and', items: [proto, ports] };
       }
+      case 'flag': {
+        const f = this.flagField(e.field);
+        if (f.type !== 'bool') {
+          throw this.fail(e.field, `${e.field.name} holds ${describe(f)}, not yes/no: compare it (${e.field.name}: VALUE), or write ${e.field.name}: * for "has a value"`);
+        }
+        return { k: 'pred', field: f, test: { t: 'eq', v: true } };
+      }
       case 'proto': {
         const n = /^\d{1,3}$/.test(e.value.text) && Number(e.value.text) <= 255 ? Number(e.value.text) : protoNumber(e.value.text);
         if (n === undefined) throw this.fail(e.value, `"${e.value.text}" is not a protocol (tcp, udp, icmp, icmp6, sctp or a number 0-255)`);
@@ -113,6 +120,21 @@ class Binder {
       ref,
       `${this.cat.table} has no field "${ref.name}"${didYouMean(ref.name, catalogNames(this.cat))} (nightjar fields ${this.cat.table} lists them)`,
     );
+  }
+
+  /** The field a lone word names; unknown, it is reported as the operand it might have been meant as. */
+  private flagField(ref: FieldRef): QueryField {
+    try {
+      return this.field(ref);
+    } catch (err) {
+      if (!(err instanceof FilterError)) throw err;
+      const bools = this.cat.fields.filter((f) => f.type === 'bool').map((f) => f.name);
+      throw this.fail(
+        ref,
+        `"${ref.name}" is not a field comparison, a yes/no field or a BPF primitive${didYouMean(ref.name, [...bools, 'host', 'net', 'port', 'proto'])}` +
+          ' (write field: value, field == value, a yes/no field alone, or host/net/port/proto ...)',
+      );
+    }
   }
 
   private addressTest(v: Literal): Test {

@@ -46,6 +46,9 @@ const CASES: [string, EventTableName, string, unknown[]][] = [
   ['service: *', 'connections', '(t."service" IS NOT NULL)', []],
   // Booleans and times.
   ['rd: true and not aa == F', 'dns', '((t."rd" = $1) AND ((t."aa" = $2) IS NOT TRUE))', [true, false]],
+  // A yes/no field alone is true; under not, it is false or unknown.
+  ['rd and not AA', 'dns', '((t."rd" = $1) AND ((t."aa" = $2) IS NOT TRUE))', [true, true]],
+  ['(local_orig)', 'connections', '(t."local_orig" = $1)', [true]],
   [
     'ts >= 2024-03-01T00:00:00Z and @timestamp < "2024-03-01 12:30:00.5"',
     'connections',

@@ -58,6 +58,11 @@ test('values of the wrong type say what was expected', () => {
   assert.match(fails('net 10.0.0.0/33').reason, /not an address or a CIDR/);
   assert.match(fails('host foo').reason, /"foo" is not an address/);
   assert.match(fails('port 53 or host 10.0.0.1 or 80').reason, /"80" is not a field comparison/);
+  // A lone word is a yes/no field only when it names one.
+  assert.match(fails('orig_bytes').reason, /orig_bytes holds numbers?, not yes\/no/);
+  assert.match(fails('not local_orgi').reason, /"local_orgi" is not a field comparison, a yes\/no field or a BPF primitive; did you mean local_orig/);
+  assert.match(fails('hots 10.0.0.1').reason, /did you mean host/);
+  assert.match(fails('hots').reason, /did you mean host/);
 });
 
 test('syntax errors point at the token', () => {

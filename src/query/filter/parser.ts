@@ -30,6 +30,8 @@ export const MAX_LIST = 1000;
 /** Words with a meaning of their own in the grammar (matched case-insensitively). */
 export const KEYWORDS = ['and', 'or', 'not', 'in', 'src', 'dst', 'host', 'net', 'port', 'portrange', 'proto', 'tcp', 'udp', 'icmp', 'icmp6', 'sctp'];
 const TRANSPORTS = new Set(['tcp', 'udp', 'icmp', 'icmp6', 'sctp']);
+/** What a field name looks like (canonical, Zeek `id.orig_h` or ECS `source.ip` forms). */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 const BPF_WORDS = ['host', 'net', 'port', 'portrange', 'proto', 'src', 'dst', ...TRANSPORTS];
 
 class Parser {
@@ -213,6 +215,13 @@ class Parser {
         this.lastPort = this.inherit;
         return proto ? { kind: 'and', items: [{ kind: 'proto', value: proto, pos: t.pos, end: t.end }, port], pos: t.pos, end: t.end } : port;
       }
+    }
+    // A field name standing alone, as a whole operand: a yes/no field that is true (the binder checks
+    // that it is one). Anything followed by more words stays an error about BPF, where typos happen.
+    const after = this.peek();
+    const ends = after.kind === 'eof' || after.kind === ')' || after.kind === '&&' || after.kind === '||' || this.isWord(after, 'and', 'or');
+    if (ends && FIELD_NAME.test(t.text) && didYouMean(t.text, BPF_WORDS) === '') {
+      return { kind: 'flag', field: { name: t.text, pos: t.pos, end: t.end }, pos: t.pos, end: t.end };
     }
     throw this.fail(
       t,

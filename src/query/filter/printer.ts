@@ -59,5 +59,7 @@ export function printFilter(e: Expr): string {
     }
     case 'proto':
       return `proto ${printLiteral(e.value)}`;
+    case 'flag':
+      return e.field.name;
   }
 }

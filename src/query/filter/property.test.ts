@@ -163,7 +163,8 @@ function leaf(table: 'connections' | 'dns', cat: FieldCatalog, rows: Row[]): Exp
     const hi = range ? lo + Math.floor(next() * 2000) : lo;
     return { kind: 'port', dir: dir(), lo, hi, range, ...SPAN };
   }
-  return { kind: 'proto', value: lit(pick(['tcp', 'udp', 'icmp', 'icmp6', 'sctp', '47', '17'])), ...SPAN };
+  if (r < 0.96) return { kind: 'proto', value: lit(pick(['tcp', 'udp', 'icmp', 'icmp6', 'sctp', '47', '17'])), ...SPAN };
+  return { kind: 'flag', field: { name: fieldName(cat, pick(fs.bool)), ...SPAN }, ...SPAN };
 }
 
 function tree(table: 'connections' | 'dns', cat: FieldCatalog, rows: Row[], depth: number): Expr {
