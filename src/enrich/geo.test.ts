@@ -57,7 +57,7 @@ test('a loaded MaxMind database takes precedence for the kind of answer it holds
   const asnFile = path.join(dir, 'asn.mmdb');
   fs.writeFileSync(asnFile, writeMmdb('GeoLite2-ASN', [
     { network: '8.8.8.0/24', data: { autonomous_system_number: 64500, autonomous_system_organization: 'Example Transit' } },
-    { network: '2001:db8::/32', data: { autonomous_system_number: 64501, autonomous_system_organization: 'Doc Net' } },
+    { network: '2a00:1450::/32', data: { autonomous_system_number: 64501, autonomous_system_organization: 'Doc Net' } },
   ]));
   const r = installMmdb(asnFile, db);
   assert.equal(r.source.kind, 'asn');
@@ -66,7 +66,12 @@ test('a loaded MaxMind database takes precedence for the kind of answer it holds
   // ASN from the loaded file, country still from the built-in data.
   assert.deepEqual(geo.lookup('8.8.8.8'), { country: 'US', asn: 64500, as_org: 'Example Transit' });
   const builtIn = await openPackageGeo();
-  assert.deepEqual(geo.lookup('2001:db8::5'), { country: builtIn.lookup('2001:db8::5').country, asn: 64501, as_org: 'Doc Net' });
+  assert.deepEqual(geo.lookup('2a00:1450::5'), { country: builtIn.lookup('2a00:1450::5').country, asn: 64501, as_org: 'Doc Net' });
+  // Special-purpose ranges have no place on a map, whatever a database holds for them.
+  fs.writeFileSync(asnFile, writeMmdb('GeoLite2-ASN', [{ network: '2001:db8::/32', data: { autonomous_system_number: 64502, autonomous_system_organization: 'Doc' } }]));
+  installMmdb(asnFile, db);
+  assert.deepEqual((await openGeo(db)).lookup('2001:db8::5'), { country: null, asn: null, as_org: null });
+  geo = await openGeo(db);
   assert.deepEqual(geo.lookup('1.1.1.1'), { country: 'AU', asn: null, as_org: null });
   const countryFile = path.join(dir, 'country.mmdb');
   fs.writeFileSync(countryFile, writeMmdb('GeoLite2-Country', [{ network: '1.1.1.0/24', data: { country: { iso_code: 'NL' } } }]));
@@ -80,6 +85,17 @@ test('a loaded MaxMind database takes precedence for the kind of answer it holds
   assert.equal(installMmdb(both, db).source.kind, 'both');
   assert.deepEqual(Object.keys(loadedMmdbs(db)).map((k) => loadedMmdbs(db)[k as 'asn']?.kind), ['both', 'both']);
   assert.deepEqual((await openGeo(db)).lookup('9.9.9.9'), { country: 'CH', asn: 19281, as_org: 'Quad9' });
+});
+
+test('special-purpose ranges get no country or AS; neighbouring public addresses do', async () => {
+  const geo = await openGeo(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nj-geo-')), 'store.duckdb'));
+  const none = { country: null, asn: null, as_org: null };
+  for (const a of ['192.0.2.1', '198.51.100.7', '203.0.113.9', '198.19.0.1', '10.1.2.3', '100.64.1.1', '169.254.0.9', '224.0.0.251', '240.0.0.1', '2001:db8::1', 'fe80::1', 'fd00::5', 'ff02::fb', '::1', '::ffff:192.0.2.1']) {
+    assert.deepEqual(geo.lookup(a), none, a);
+  }
+  assert.equal(geo.lookup('8.8.8.8').country, 'US');
+  assert.notEqual(geo.lookup('198.51.101.7').country, null);
+  assert.notEqual(geo.lookup('2a00:1450::1').country, null);
 });
 
 test('files that are not MaxMind databases are refused with a clear error', () => {

@@ -5,6 +5,9 @@
 import type { GeoAnswer, GeoSource } from './geo-answer.js';
 import { loadedMmdbs } from './geo-mmdb.js';
 import { openPackageGeo } from './geo-package.js';
+import { isSpecialPurpose } from './special-ranges.js';
+
+const NOWHERE: GeoAnswer = { country: null, asn: null, as_org: null };
 
 /** The combined database, and where each kind of answer comes from. */
 export interface Geo extends GeoSource {
@@ -23,6 +26,8 @@ export async function openGeo(storeLocation: string): Promise<Geo> {
     countrySource: country.name,
     asnSource: asn.name,
     lookup(address: string): GeoAnswer {
+      // Private, documentation, multicast... ranges: no country or AS, whatever a database says.
+      if (isSpecialPurpose(address)) return NOWHERE;
       const c = country.lookup(address);
       if (country === asn) return c;
       const a = asn.lookup(address);
