@@ -58,8 +58,8 @@ SELECT ts, orig_h, name, answer, ttl, ingest_id FROM (
 WHERE answer IS NOT NULL AND (regexp_full_match(answer, '${raw(V4)}') OR regexp_full_match(answer, '${raw(V6)}'))`;
 }
 
-function deriveSql(ingestId: number): SqlFragment {
-  return deriveFrom(sql`ingest_id = ${ingestId}`);
+function deriveSql(ingestId: number, since: number | null = null): SqlFragment {
+  return deriveFrom(since === null ? sql`ingest_id = ${ingestId}` : sql`ingest_id = ${ingestId} AND ts >= make_timestamp(${since}::BIGINT)`);
 }
 
 /** SQL text deriving the answers of every stored DNS record (run once by migration 4 for older stores). */
@@ -70,14 +70,22 @@ export function passiveDnsBackfill(): string {
 
 /**
  * The ingest hook keeping `dns_answers` in step with `dns`. Each run re-derives the ingest's answers
- * (delete, then one INSERT ... SELECT), which makes it idempotent across a live ingest's checkpoints.
+ * (delete, then one INSERT ... SELECT), which makes it idempotent across a live ingest's checkpoints;
+ * at a checkpoint only those from the hook's `since` on.
  */
 export function passiveDnsHook(): IngestHook {
   return {
     name: 'passive DNS answers',
-    async beforeCommit(tx: TxContext, ingestId: number): Promise<void> {
-      await tx.run(sql`DELETE FROM dns_answers WHERE ingest_id = ${ingestId}`);
-      await tx.run(deriveSql(ingestId));
+    async beforeCommit(tx: TxContext, ingestId: number, since: number | null): Promise<void> {
+      if (since === null) {
+        await tx.run(sql`DELETE FROM dns_answers WHERE ingest_id = ${ingestId}`);
+        await tx.run(deriveSql(ingestId));
+        return;
+      }
+      // A live checkpoint: only the ingest's rows from `since` on can be new; redo just those.
+      if (!Number.isFinite(since)) return;
+      await tx.run(sql`DELETE FROM dns_answers WHERE ingest_id = ${ingestId} AND ts >= make_timestamp(${since}::BIGINT)`);
+      await tx.run(deriveSql(ingestId, since));
     },
     async onReplace(tx: TxContext, oldIngestId: number): Promise<void> {
       await tx.run(sql`DELETE FROM dns_answers WHERE ingest_id = ${oldIngestId}`);

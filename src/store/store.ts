@@ -68,8 +68,11 @@ export interface IngestHook {
   /**
    * Runs just before the ingest commits, after all its rows are appended; also at every checkpoint of
    * a live ingest, so it must be idempotent for one ingest id (derive only what is not derived yet).
+   * `since` (microseconds) bounds the work at a checkpoint: every row appended since the previous
+   * one has `ts >= since`, so a hook may redo only the ingest's rows from then on; null means
+   * "consider all the ingest's rows" (a file's one commit, or rows without a time).
    */
-  beforeCommit(tx: TxContext, ingestId: number): Promise<void>;
+  beforeCommit(tx: TxContext, ingestId: number, since: number | null): Promise<void>;
   /** Removes what the hook derived from an ingest that `--force` replaces. */
   onReplace?(tx: TxContext, oldIngestId: number): Promise<void>;
 }

@@ -119,10 +119,12 @@ WHERE NOT EXISTS (SELECT 1 FROM findings AS f WHERE f.source_type = 'intel' AND 
 export function intelMatchHook(dialect: Dialect): IngestHook {
   return {
     name: 'threat-intel matches',
-    async beforeCommit(tx: TxContext, ingestId: number): Promise<void> {
+    async beforeCommit(tx: TxContext, ingestId: number, since: number | null): Promise<void> {
+      if (since !== null && !Number.isFinite(since)) return;
       const any = await tx.all(sql`SELECT EXISTS (SELECT 1 FROM intel) AS any`);
       if (any[0].any !== true) return;
-      await recordMatches(tx, dialect, { ingestId });
+      // At a live checkpoint only rows from `since` on can be new (matches already recorded are skipped).
+      await recordMatches(tx, dialect, since === null ? { ingestId } : { ingestId, range: { since } });
     },
   };
 }

@@ -22,6 +22,7 @@ import { MIGRATIONS } from '../migrations.js';
 import { sql, type SqlFragment, type SqlParam } from '../sql.js';
 import type { IngestHook, IngestRecord, IngestWriter, Row, Store, TxContext, Value } from '../store.js';
 import { BatchInserter } from './batch-insert.js';
+import { SinceWindow } from '../since-window.js';
 import { duckdbDialect } from './dialect.js';
 
 /** Options for opening the embedded store. */
@@ -203,10 +204,10 @@ class DuckDBStore implements Store {
     this.hooks.push(hook);
   }
 
-  private async runHooks(phase: 'commit' | 'replace', ingestId: number): Promise<void> {
+  private async runHooks(phase: 'commit' | 'replace', ingestId: number, since: number | null = null): Promise<void> {
     for (const h of this.hooks) {
       try {
-        if (phase === 'commit') await h.beforeCommit(this.tx, ingestId);
+        if (phase === 'commit') await h.beforeCommit(this.tx, ingestId, since);
         else await h.onReplace?.(this.tx, ingestId);
       } catch (err) {
         throw new NightjarError('NJ_STORE', `${h.name} could not be updated for ingest ${ingestId}`, { cause: err });
@@ -253,9 +254,11 @@ class DuckDBStore implements Store {
         await conn.run(`SET memory_limit = '${this.memoryLimit}'`);
       }
     };
+    // The earliest time among rows appended since the last checkpoint (the first commit: null, all rows).
+    const window = new SinceWindow();
     const record = async (rec: Omit<IngestRecord, 'ingestId'>): Promise<void> => {
       await inserter.flush();
-      await this.runHooks('commit', ingestId);
+      await this.runHooks('commit', ingestId, window.since());
       await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [ingestId]);
       await conn.run(
         `INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP, $9::TIMESTAMP, $10, $11, $12)`,
@@ -265,7 +268,9 @@ class DuckDBStore implements Store {
     return {
       ingestId,
       append(batch: ColumnBatch): void {
-        if (batch.length > 0) inserter.add(batch);
+        if (batch.length === 0) return;
+        window.add(batch);
+        inserter.add(batch);
       },
       drain: () => inserter.drain(),
       replace: async (oldIngestId: number): Promise<void> => {
@@ -276,6 +281,7 @@ class DuckDBStore implements Store {
       },
       checkpoint: async (rec): Promise<void> => {
         await record(rec);
+        window.checkpointed();
         await conn.run('COMMIT');
         await conn.run('BEGIN TRANSACTION');
       },
