@@ -1,11 +1,13 @@
 /**
  * Link-layer headers other than Ethernet, by pcap LINKTYPE: raw IP, BSD null/loopback, Linux cooked
- * capture (SLL and SLL2) and NFLOG. Each finds where the network layer starts and hands it on.
+ * capture (SLL and SLL2) and NFLOG here; PPP, HDLC and pflog in link-serial.ts; 802.11 in ieee80211.ts. Each finds where the network layer starts and hands it on.
  */
 import { DecodeResult, LinkType } from './packet-info.js';
 import type { Layers } from './layers.js';
 import { decodeLlc } from './ethernet.js';
 import { Weird } from './weird-codes.js';
+import { decodeCiscoHdlc, decodePflog, decodePpp, decodePppHdlc } from './link-serial.js';
+import { decode80211, decodeRadiotap } from './ieee80211.js';
 
 /** ARPHRD_NETLINK: SLL frames of this hardware type carry netlink messages, not network packets. */
 const ARPHRD_NETLINK = 824;
@@ -39,6 +41,18 @@ export function decodeLink(
       return decodeSll2(L, buf, off, end, wend);
     case LinkType.NFLOG:
       return decodeNflog(L, buf, off, end, wend);
+    case LinkType.PPP:
+      return decodePpp(L, buf, off, end, wend);
+    case LinkType.PPP_HDLC:
+      return decodePppHdlc(L, buf, off, end, wend);
+    case LinkType.C_HDLC:
+      return decodeCiscoHdlc(L, buf, off, end, wend);
+    case LinkType.PFLOG:
+      return decodePflog(L, buf, off, end, wend);
+    case LinkType.IEEE802_11:
+      return decode80211(L, buf, off, end, wend);
+    case LinkType.IEEE802_11_RADIOTAP:
+      return decodeRadiotap(L, buf, off, end, wend);
     default:
       L.weird(Weird.unknownLinkType);
       return DecodeResult.Unsupported;

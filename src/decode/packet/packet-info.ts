@@ -124,6 +124,12 @@ export const LinkType = {
   IPV4: 228,
   IPV6: 229,
   NFLOG: 239,
+  PPP: 9,
+  PPP_HDLC: 50,
+  C_HDLC: 104,
+  IEEE802_11: 105,
+  PFLOG: 117,
+  IEEE802_11_RADIOTAP: 127,
   LINUX_SLL2: 276,
   /** Raw IP as some old captures store it (DLT_RAW was 12 on most systems, 14 on OpenBSD). */
   RAW_LEGACY_12: 12,

@@ -18,6 +18,11 @@ export const Weird = {
   truncatedNflog: 'truncated_NFLOG_header',
   unknownNflogVersion: 'unknown_NFLOG_version',
   badNflogTlv: 'bad_NFLOG_TLV',
+  truncatedPpp: 'truncated_PPP_header',
+  truncatedHdlc: 'truncated_HDLC_header',
+  truncatedPflog: 'truncated_PFLOG_header',
+  truncated80211: 'truncated_802_11_header',
+  truncatedRadiotap: 'truncated_radiotap_header',
 
   // IP (names and order of checks follow Zeek's IP analyzer).
   truncatedIp: 'truncated_IP',
