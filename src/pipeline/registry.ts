@@ -19,10 +19,11 @@ import { ciscoAsa } from '../decode/firewall/cisco-asa.js';
 import { panos } from '../decode/firewall/panos.js';
 import { fortigate } from '../decode/firewall/fortigate.js';
 import { mikrotik } from '../decode/firewall/mikrotik.js';
+import { leef } from '../decode/firewall/leef.js';
 
 /** All registered decoders, by name. */
 export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
-  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef, ciscoAsa, panos, fortigate, mikrotik].map((d) => [d.name, d]),
+  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef, ciscoAsa, panos, fortigate, mikrotik, leef].map((d) => [d.name, d]),
 );
 
 /** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */

@@ -28,6 +28,7 @@ import { FIREWALL, columnIndex } from '../../model/fields.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
+import { decisionIn } from './decision-words.js';
 import { ENVELOPE_BAD_TIME, headLines, newEnvelope, parseSyslogEnvelope, sniffScore } from './syslog-envelope.js';
 import { readTextLine, writeMessage, type LineCursor } from './text-line.js';
 
@@ -81,12 +82,7 @@ const PROTO_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6
 
 /** The decision a log prefix states, by its words; null when it says none. */
 export function actionOfPrefix(prefix: string): string | null {
-  const words = prefix.toLowerCase().split(/[^a-z]+/);
-  if (words.includes('drop') || words.includes('dropped')) return 'drop';
-  if (words.includes('reject') || words.includes('rejected')) return 'reject';
-  if (words.includes('deny') || words.includes('denied') || words.includes('block') || words.includes('blocked')) return 'deny';
-  if (words.includes('accept') || words.includes('accepted') || words.includes('allow') || words.includes('allowed') || words.includes('pass')) return 'allow';
-  return null;
+  return decisionIn(prefix);
 }
 
 function iface(v: string): string | null {
