@@ -1,6 +1,7 @@
 /**
  * One measured ingest, run as its own process so its peak RSS is its own: ingests the given inputs
  * into a fresh store and prints one JSON line with records, bytes, seconds and peak RSS.
+ * NJ_BENCH_INLINE=1 decodes on the main thread; NJ_BENCH_DECODE_WORKERS=N splits captures over N workers.
  */
 import fs from 'node:fs';
 import { ingest } from '../src/pipeline/ingest.js';
@@ -10,7 +11,11 @@ const [db, ...inputs] = process.argv.slice(2);
 for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
 const t0 = performance.now();
 const store = await openStore(db);
-const report = await ingest(store, inputs, { worker: process.env.NJ_BENCH_INLINE !== '1' });
+const workers = process.env.NJ_BENCH_DECODE_WORKERS;
+const report = await ingest(store, inputs, {
+  worker: process.env.NJ_BENCH_INLINE !== '1',
+  decodeWorkers: workers === undefined ? undefined : Number(workers),
+});
 await store.close();
 const seconds = (performance.now() - t0) / 1000;
 const records = report.files.reduce((a, f) => a + f.totalRecords, 0);

@@ -1,6 +1,7 @@
 // A capture decoded by two shards (each reading the whole input and keeping the connections the
 // flow hash gives it, as the two ingest workers do) must give exactly the rows, skips and ignore
-// counts of one decoder: same connections, same DNS rows, same uids.
+// counts of one decoder: same connections, same DNS rows, same uids. The last test runs the real
+// pipeline: two worker threads into DuckDB against one thread.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,6 +10,10 @@ import path from 'node:path';
 import { writePcap } from '../bench/gen-pcap.js';
 import { decodeAll, type Collected } from '../src/decode/testing.js';
 import { pcapFormat } from '../src/flows/capture-decoder.js';
+import { ingest } from '../src/pipeline/ingest.js';
+import { openStore } from '../src/store/open.js';
+import { raw, sql } from '../src/store/sql.js';
+import type { Store } from '../src/store/store.js';
 
 function captures(dir: string): string[] {
   const out: string[] = [];
@@ -65,6 +70,44 @@ test('two shards agree with one decoder on a generated capture with thousands of
     writePcap(file, { packets: 30_000, seed: 3, concurrency: 300 });
     const [a, b] = compare(file, 1 << 20);
     assert.ok(a > 500 && b > 500, `shards got ${a} and ${b} rows`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Every row of the capture tables, as sorted JSON lines. */
+async function storedRows(store: Store): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of ['connections', 'dns', 'metadata']) {
+    const rows = await store.all(sql`SELECT * FROM ${raw(t)}`);
+    out[t] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).sort();
+  }
+  return out;
+}
+
+test('ingest with two decode workers stores what one thread stores, skips and counts included', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nj-shards-'));
+  try {
+    const file = path.join(dir, 'mix.pcap');
+    writePcap(file, { packets: 20_000, seed: 5, concurrency: 200 });
+    // A damaged capture too: its warning must be reported once, not once per worker.
+    const damaged = path.join(process.cwd(), 'test/fixtures/pcap/DERIVED_truncated_midpacket_http_get.pcap');
+    const results = [];
+    for (const opts of [{ worker: false }, { decodeWorkers: 2 }]) {
+      const store = await openStore(path.join(dir, `${results.length}.duckdb`));
+      try {
+        const report = await ingest(store, [file, damaged], opts);
+        const files = report.files.map((f) => ({ status: f.status, records: f.records, skipped: f.skipped, ignored: f.ignored }));
+        results.push({ files, rows: await storedRows(store) });
+      } finally {
+        await store.close();
+      }
+    }
+    const [one, two] = results;
+    assert.ok(one.rows.connections.length > 500 && one.rows.dns.length > 100, JSON.stringify(one.files));
+    assert.equal(one.files[1].skipped.truncated_record?.count, 1);
+    assert.deepEqual(two.files, one.files);
+    assert.deepEqual(two.rows, one.rows);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
