@@ -19,7 +19,7 @@ import { AppFlowState } from './app-detect/app-flow-state.js';
 import type { ConnectionRecord } from './connection-record.js';
 import { ExportPayloads } from './export-payloads.js';
 import { FLOW_TABLE_DEFAULTS } from './flow-config.js';
-import { flowShard } from './flow-shard.js';
+import { FlowSharder } from './flow-shard.js';
 import { FlowTable, type FlowHandle } from './flow-table.js';
 
 const C = columnIndex(CONNECTIONS);
@@ -77,6 +77,7 @@ class CaptureDecoder implements Decoder {
   private readonly shardIndex: number;
   /** The shard that reports what belongs to no connection (read problems, undecodable packets). */
   private readonly primary: boolean;
+  private readonly sharder: FlowSharder | null;
 
   constructor(
     private readonly ctx: DecodeContext,
@@ -86,6 +87,7 @@ class CaptureDecoder implements Decoder {
     this.shards = ctx.shard?.count ?? 1;
     this.shardIndex = ctx.shard?.index ?? 0;
     this.primary = this.shardIndex === 0;
+    this.sharder = this.shards > 1 ? new FlowSharder(this.pi, this.shards) : null;
     this.exports = new ExportPayloads(ctx);
     // Connection uids must differ between inputs: seed them from the ingest and the input's name.
     let seed = ctx.ingestId * 1_000_003;
@@ -136,7 +138,7 @@ class CaptureDecoder implements Decoder {
       else if (r === DecodeResult.Malformed) this.ctx.skip('malformed_packet', this.packetNo, pi.weird);
       return;
     }
-    if (this.shards > 1 && flowShard(pi, this.shards) !== this.shardIndex) {
+    if (this.sharder !== null && this.sharder.shard() !== this.shardIndex) {
       // Another shard's packet still moves time on here, so connections expire as in one decoder.
       this.flows.clock(pi.tsMicros);
       return;

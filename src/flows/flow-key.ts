@@ -213,7 +213,8 @@ export class KeyBuilder {
   }
 }
 
-function words(a: Uint8Array): Uint32Array {
+/** A word view of a PacketInfo address array (16 bytes, 4-byte aligned). */
+export function words(a: Uint8Array): Uint32Array {
   if (a.byteOffset % 4 === 0 && a.length >= 16) return new Uint32Array(a.buffer, a.byteOffset, 4);
   throw new RangeError('PacketInfo address arrays must be 16 bytes, 4-byte aligned');
 }

@@ -13,11 +13,11 @@
  *   source port, meet the same template state;
  * - ICMP and other protocols by the two addresses (ICMP connections are keyed by message types).
  *
- * Written by hand: a few multiplications on bytes already decoded, no allocation.
+ * Written by hand: a few multiplications on address words already decoded, no allocation.
  */
 import { type PacketInfo, TunnelKind } from '../decode/packet/packet-info.js';
 import { NETFLOW_PORTS, SFLOW_PORT } from './export-payloads.js';
-import { fmix, mix } from './flow-key.js';
+import { fmix, mix, words } from './flow-key.js';
 
 /** Ports routed specially, as a bitmap for the hot path: 1 flow-export collector, 2 UDP tunnel. */
 const PORT_KIND = new Uint8Array(65536);
@@ -26,46 +26,67 @@ PORT_KIND[SFLOW_PORT] = 1;
 // VXLAN, Geneve, Teredo (the decoder's tunnel ports).
 PORT_KIND[4789] = PORT_KIND[6081] = PORT_KIND[3544] = 2;
 
-/** The shard (0 .. count-1) that owns packet `p`, which decoded without error. */
-export function flowShard(p: PacketInfo, count: number): number {
-  let a: number;
-  let b: number;
-  if (p.tunnel !== TunnelKind.None) {
-    const v6 = p.tunnelIpVersion === 6;
-    a = endpointHash(p.tunnelSrc, v6, 0);
-    b = endpointHash(p.tunnelDst, v6, 0);
-  } else {
-    const v6 = p.ipVersion === 6;
-    const proto = p.ipProto;
-    if (p.transportOk && (proto === 6 || proto === 17 || proto === 132)) {
-      const tunnelPort = proto === 17 && (PORT_KIND[p.srcPort] === 2 || PORT_KIND[p.dstPort] === 2);
-      a = endpointHash(p.src, v6, tunnelPort ? 0 : p.srcPort);
-      b = endpointHash(p.dst, v6, tunnelPort ? 0 : p.dstPort);
-      if (proto === 17 && !tunnelPort) {
-        const ea = PORT_KIND[p.srcPort] === 1;
-        const eb = PORT_KIND[p.dstPort] === 1;
-        if (ea || eb) {
+/** Decides the shard of the packets decoded into one PacketInfo, reading its addresses as words. */
+export class FlowSharder {
+  private readonly src: Uint32Array;
+  private readonly dst: Uint32Array;
+  private readonly tunnelSrc: Uint32Array;
+  private readonly tunnelDst: Uint32Array;
+
+  constructor(
+    private readonly p: PacketInfo,
+    private readonly count: number,
+  ) {
+    this.src = words(p.src);
+    this.dst = words(p.dst);
+    this.tunnelSrc = words(p.tunnelSrc);
+    this.tunnelDst = words(p.tunnelDst);
+  }
+
+  /** The shard (0 .. count-1) that owns the packet now in the PacketInfo, which decoded without error. */
+  shard(): number {
+    const p = this.p;
+    let a: number;
+    let b: number;
+    if (p.tunnel !== TunnelKind.None) {
+      const v6 = p.tunnelIpVersion === 6;
+      a = endpointHash(this.tunnelSrc, v6, 0);
+      b = endpointHash(this.tunnelDst, v6, 0);
+    } else {
+      const v6 = p.ipVersion === 6;
+      const proto = p.ipProto;
+      if (p.transportOk && (proto === 6 || proto === 17 || proto === 132)) {
+        const sp = p.srcPort;
+        const dp = p.dstPort;
+        const ks = proto === 17 ? PORT_KIND[sp] : 0;
+        const kd = proto === 17 ? PORT_KIND[dp] : 0;
+        const tunnelPort = ks === 2 || kd === 2;
+        a = endpointHash(this.src, v6, tunnelPort ? 0 : sp);
+        b = endpointHash(this.dst, v6, tunnelPort ? 0 : dp);
+        if (!tunnelPort && (ks === 1 || kd === 1)) {
           // The collector's endpoint alone (the lower hash when both ports are collector ports).
-          const h = ea && eb ? Math.min(a >>> 0, b >>> 0) | 0 : ea ? a : b;
-          a = h;
+          a = ks === 1 && kd === 1 ? (Math.min(a >>> 0, b >>> 0) | 0) : ks === 1 ? a : b;
           b = 0;
         }
+      } else {
+        a = endpointHash(this.src, v6, 0);
+        b = endpointHash(this.dst, v6, 0);
       }
-    } else {
-      a = endpointHash(p.src, v6, 0);
-      b = endpointHash(p.dst, v6, 0);
     }
+    // Addition is commutative: both directions give the same value. Multiply-shift, not %, keeps
+    // the arithmetic in 32-bit integers.
+    return ((fmix((a + b) | 0) >>> 16) * this.count) >>> 16;
   }
-  // Addition is commutative: both directions give the same value.
-  return (fmix((a + b) | 0) >>> 0) % count;
 }
 
-/** A 32-bit hash of an address (4 or 16 bytes) and port. */
-function endpointHash(addr: Uint8Array, v6: boolean, port: number): number {
+/** A 32-bit hash of an address (1 word for IPv4, 4 for IPv6) and port. */
+function endpointHash(w: Uint32Array, v6: boolean, port: number): number {
   let h = mix(0x2545f491, port);
-  h = mix(h, addr[0] | (addr[1] << 8) | (addr[2] << 16) | (addr[3] << 24));
+  h = mix(h, w[0]);
   if (v6) {
-    for (let i = 4; i < 16; i += 4) h = mix(h, addr[i] | (addr[i + 1] << 8) | (addr[i + 2] << 16) | (addr[i + 3] << 24));
+    h = mix(h, w[1]);
+    h = mix(h, w[2]);
+    h = mix(h, w[3]);
   }
   return fmix(h);
 }
