@@ -15,8 +15,11 @@ import type { DecodeJob } from './worker-protocol.js';
 /** Most decode workers one input is split over. */
 export const MAX_DECODE_SHARDS = 8;
 
-/** Shared buffers kept for reuse beyond those in flight. */
-const POOL = 8;
+/**
+ * Shared buffers kept for reuse: enough for every chunk a worker may have in flight (16) and a few
+ * more, so that steady streaming never allocates (a new SharedArrayBuffer costs zeroed pages).
+ */
+const POOL = 24;
 
 /** Decode workers for splittable inputs on this machine: two when it has two cores or more. */
 export function defaultDecodeShards(): number {
