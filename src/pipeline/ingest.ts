@@ -35,7 +35,7 @@ export interface IngestOptions {
   readonly batchRows?: number;
   /** Decode on a worker thread (default true), overlapping decoding with storing. */
   readonly worker?: boolean;
-  /** Worker threads a packet capture is split over by flow (default 2 with two cores or more). */
+  /** Worker threads a packet capture is split over by flow (default: defaultDecodeShards()). */
   readonly decodeWorkers?: number;
   /** Flow-table settings for packet captures (timeouts, interim interval, table size). */
   readonly flow?: FlowSettings;

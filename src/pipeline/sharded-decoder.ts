@@ -21,9 +21,14 @@ export const MAX_DECODE_SHARDS = 8;
  */
 const POOL = 24;
 
-/** Decode workers for splittable inputs on this machine: two when it has two cores or more. */
+/**
+ * Decode workers for splittable inputs on this machine: two when it has three cores or more. Each
+ * shard worker reads and decodes every packet to find its own, so two workers cost about 1.5 times
+ * the CPU of one (bench/README.md); with only two cores the reading and storing thread competes with
+ * them and the split gains little, so there it is opt-in (--decode-workers 2).
+ */
 export function defaultDecodeShards(): number {
-  return availableParallelism() >= 2 ? 2 : 1;
+  return availableParallelism() >= 3 ? 2 : 1;
 }
 
 /** A chunk shared by the shard workers, and how many of them still read it. */
