@@ -16,6 +16,7 @@ import { CONNECTIONS, DNS, columnIndex } from '../model/fields.js';
 import { formatAddress } from './address-format.js';
 import { AppDetector } from './app-detect/app-detector.js';
 import { AppFlowState } from './app-detect/app-flow-state.js';
+import { connectionExtra } from './connection-extra.js';
 import type { ConnectionRecord } from './connection-record.js';
 import { ExportPayloads } from './export-payloads.js';
 import { FLOW_TABLE_DEFAULTS } from './flow-config.js';
@@ -322,14 +323,7 @@ class CaptureDecoder implements Decoder {
     b.setNum(C.end_ts, r, c.end_ts);
     b.setStr(C.state_reason, r, c.state_reason);
     if (parent !== undefined) b.pushStr(C.tunnel_parents, r, parent);
-    if (c.vlan !== null || c.tunnel !== null || (st !== undefined && st.attrs !== null)) {
-      const extra: Record<string, unknown> = {};
-      if (c.vlan !== null) extra.vlan = c.vlan;
-      if (c.inner_vlan !== null) extra.inner_vlan = c.inner_vlan;
-      if (c.tunnel !== null) extra.tunnel = c.tunnel;
-      if (st !== undefined && st.attrs !== null) extra.app = st.attrs;
-      b.setStr(C.extra, r, JSON.stringify(extra));
-    }
+    b.setStr(C.extra, r, connectionExtra(c, st !== undefined ? st.attrs : null));
   }
 
   private dnsRow(tx: DnsTransaction<DnsFlow>): void {
