@@ -374,7 +374,8 @@ export const pcapFormat: DecoderDef = {
   description: 'packet captures (pcap, pcapng) to connections and DNS, as Zeek would log them',
   positionUnit: 'packet',
   sniff: (head) => sniffCapture(head),
-  // Live captures report long connections every 5 minutes (rows with state_reason 'interim').
+  // Split by flow over decode workers (see flow-shard.ts); rows are the same as one decoder's.
   shardable: true,
+  // Live captures report long connections every 5 minutes (rows with state_reason 'interim').
   create: (ctx) => new CaptureDecoder(ctx, { interimInterval: ctx.live ? 300_000_000 : 0, ...ctx.flow }),
 };
