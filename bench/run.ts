@@ -41,15 +41,16 @@ interface ChildResult {
   records: number;
   bytes: number;
   seconds: number;
+  /** CPU time of the whole process, every thread. */
+  cpuSeconds: number;
   maxRssBytes: number;
 }
 
 /** Runs one ingest in its own process, so its peak RSS is its own. */
-function ingestChild(file: string, db: string, inline: boolean): ChildResult {
-  const r = spawnSync(process.execPath, [path.join(here, 'ingest-child.js'), db, file], {
-    encoding: 'utf8',
-    env: { ...process.env, NJ_BENCH_INLINE: inline ? '1' : '0' },
-  });
+function ingestChild(file: string, db: string, inline: boolean, decodeWorkers?: number): ChildResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, NJ_BENCH_INLINE: inline ? '1' : '0' };
+  if (decodeWorkers !== undefined) env.NJ_BENCH_DECODE_WORKERS = String(decodeWorkers);
+  const r = spawnSync(process.execPath, [path.join(here, 'ingest-child.js'), db, file], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`ingest failed: ${r.stderr}`);
   fs.rmSync(db, { force: true });
   fs.rmSync(`${db}.wal`, { force: true });
@@ -90,7 +91,7 @@ function zeekSection(): void {
 }
 
 function pcapRow(r: StageResult, rss: string): string[] {
-  return [r.stage, fmt(r.packets / r.seconds), ((r.bytes * 8) / r.seconds / 1e9).toFixed(2), r.seconds.toFixed(2), rss];
+  return [r.stage, fmt(r.packets / r.seconds), ((r.bytes * 8) / r.seconds / 1e9).toFixed(2), r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), rss];
 }
 
 async function pcapSection(): Promise<void> {
@@ -101,26 +102,34 @@ async function pcapSection(): Promise<void> {
   }
   const size = fs.statSync(file).size;
   process.stdout.write(`Capture: ${file}, ${fmt(packets)} packets, ${(size / 1e9).toFixed(2)} GB\n`);
-  const rows: string[][] = [['stage', 'packets/s', 'Gbit/s', 'seconds', 'peak RSS']];
+  const rows: string[][] = [['stage', 'packets/s', 'Gbit/s', 'seconds', 'CPU seconds', 'peak RSS']];
   // Warm the page cache and the JIT once, so every stage reads from memory.
   await stageRead(file);
   rows.push(pcapRow(await stageRead(file), '-'));
   rows.push(pcapRow(await stageDecode(file), '-'));
   const flows = await stageFlows(file);
   rows.push(pcapRow(flows, `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (bench process)`));
-  for (const inline of [false, true]) {
-    const m = ingestChild(file, path.join(dir, 'bench-pcap.duckdb'), inline);
+  rows.push(pcapRow(await stageFlows(file, { index: 0, count: 2 }), '-'));
+  rows.push(pcapRow(await stageFlows(file, { index: 1, count: 2 }), '-'));
+  const modes: [string, boolean, number | undefined][] = [
+    ['two decode workers, split by flow', false, 2],
+    ['one decode worker', false, 1],
+    ['one thread', true, undefined],
+  ];
+  for (const [name, inline, workers] of modes) {
+    const m = ingestChild(file, path.join(dir, 'bench-pcap.duckdb'), inline, workers);
     rows.push([
-      `full ingest into DuckDB (${inline ? 'one thread' : 'decode worker'}), ${fmt(m.records)} rows`,
+      `full ingest into DuckDB (${name}), ${fmt(m.records)} rows`,
       fmt(flows.packets / m.seconds),
       ((m.bytes * 8) / m.seconds / 1e9).toFixed(2),
       m.seconds.toFixed(2),
+      m.cpuSeconds.toFixed(2),
       `${(m.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
     ]);
   }
   table(rows);
-  // Peers over the same capture, where installed; ratios use the worker-decode full ingest time.
-  const ours = Number(rows[rows.length - 2][3]);
+  // Peers over the same capture, where installed; ratios use the two-worker full ingest time.
+  const ours = Number(rows[rows.length - 3][3]);
   const prow: string[][] = [['peer tool (same capture)', 'seconds', 'packets/s', 'records', 'Nightjar time / peer time']];
   for (const run of PEERS) {
     let p: ReturnType<typeof run>;

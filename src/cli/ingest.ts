@@ -9,6 +9,8 @@ import { DECODERS } from '../pipeline/registry.js';
 import { ingest, type FileSummary, type IngestReport } from '../pipeline/ingest.js';
 import { openStore } from '../store/open.js';
 import { humanBytes, humanCount, humanDuration } from './output/humanize.js';
+import { NightjarError } from '../model/errors.js';
+import { MAX_DECODE_SHARDS } from '../pipeline/sharded-decoder.js';
 import { dbOf, flowSettingsOf, withDb, withFlowOptions, type CommonOpts, type FlowOpts } from './options.js';
 
 interface IngestOpts extends CommonOpts, FlowOpts {
@@ -16,6 +18,17 @@ interface IngestOpts extends CommonOpts, FlowOpts {
   sensor?: string;
   quiet?: boolean;
   json?: boolean;
+  decodeWorkers?: string;
+}
+
+/** --decode-workers as a number, or undefined for the default. */
+function decodeWorkersOf(o: IngestOpts): number | undefined {
+  if (o.decodeWorkers === undefined) return undefined;
+  const n = Number(o.decodeWorkers);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_DECODE_SHARDS) {
+    throw new NightjarError('NJ_USAGE', `--decode-workers ${o.decodeWorkers}: give a whole number from 1 to ${MAX_DECODE_SHARDS}`);
+  }
+  return n;
 }
 
 /** Exit code of a finished ingest run. */
@@ -83,6 +96,7 @@ export function ingestCommand(): Command {
     .option('--sensor <name>', 'sensor name to record on every row (default: what the records say)')
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'print only warnings and errors')
+    .option('--decode-workers <n>', 'worker threads a packet capture is split over by flow (default: 2 with 3 or more cores, else 1)')
     .addHelpText(
       'after',
       `
@@ -91,6 +105,7 @@ Examples:
   nightjar ingest 'logs/**/conn.*.log.gz'              a glob (quoted, expanded by nightjar)
   zcat eve.json.gz | nightjar ingest -                 standard input
   nightjar ingest --force conn.log                     replace an earlier ingest of conn.log
+  nightjar ingest --decode-workers 2 big.pcap          decode a capture on two cores
 
 Exit status: 0 all inputs read (skipped records are reported as warnings), 1 some inputs could not
 be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
@@ -99,6 +114,7 @@ be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
   withDb(cmd);
   cmd.action(async (inputs: string[], o: IngestOpts) => {
     const flow = flowSettingsOf(o);
+    const decodeWorkers = decodeWorkersOf(o);
     const store = await openStore(dbOf(o));
     const tty = process.stderr.isTTY && !o.quiet && !o.json;
     const bar = tty
@@ -121,6 +137,7 @@ be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
         force: o.force,
         sensor: o.sensor ?? null,
         flow,
+        decodeWorkers,
         onProgress: (p) => {
           if (!bar) return;
           const payload = {

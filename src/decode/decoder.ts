@@ -34,12 +34,23 @@ export interface DecodeContext {
   readonly live?: boolean;
   /** Flow-table settings for decoders that build connections from packets. */
   readonly flow?: FlowSettings;
+  /**
+   * This decoder's share of a split input (see DecoderDef.shardable): every shard reads the whole
+   * input and keeps only its own connections. Absent: the whole input.
+   */
+  readonly shard?: DecodeShard;
   /** The batch to add the next row of `table` to; it always has room for one more row. */
   batch(table: EventTableName): ColumnBatch;
   /** Counts one skipped record. `reason` is a short stable code such as `bad_json` or `column_count`. */
   skip(reason: string, position: number, detail?: string): void;
   /** Counts one record that was read but deliberately not stored (for example Suricata `stats`). */
   ignore(kind: string): void;
+}
+
+/** One of `count` decoders reading the same input in parallel, numbered from 0. */
+export interface DecodeShard {
+  readonly index: number;
+  readonly count: number;
 }
 
 /** A running decoder for one input. */
@@ -60,6 +71,11 @@ export interface DecoderDef {
   readonly positionUnit: 'line' | 'offset' | 'packet';
   /** Confidence 0..1 that `head` (the first bytes of the input, decompressed) is this format. */
   sniff(head: Buffer): number;
+  /**
+   * True when the input may be decoded by several decoders at once, each given the whole input and a
+   * DecodeContext.shard, whose rows together equal one decoder's (packet captures: split by flow).
+   */
+  readonly shardable?: boolean;
   /** Starts decoding one input. */
   create(ctx: DecodeContext): Decoder;
 }

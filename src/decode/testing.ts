@@ -4,7 +4,7 @@
  */
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
 import { ColumnBatch } from '../store/column-batch.js';
-import type { DecodeContext, DecoderDef } from './decoder.js';
+import type { DecodeContext, DecodeShard, DecoderDef } from './decoder.js';
 
 /** A stored value as tests see it. */
 export type TestValue = string | number | boolean | null | (string | number)[];
@@ -49,7 +49,11 @@ function rowObject(b: ColumnBatch, r: number): Record<string, TestValue> {
 }
 
 /** Runs `def` over `input` (fed in chunks of `chunkSize` bytes) and returns what it produced. */
-export function decodeAll(def: DecoderDef, input: Buffer, opts: { chunkSize?: number; inputName?: string; sensor?: string } = {}): Collected {
+export function decodeAll(
+  def: DecoderDef,
+  input: Buffer,
+  opts: { chunkSize?: number; inputName?: string; sensor?: string; shard?: DecodeShard } = {},
+): Collected {
   const batches = new Map<EventTableName, ColumnBatch>();
   const out: Collected = {
     rows: Object.fromEntries(EVENT_TABLES.map((t) => [t.name, []])) as unknown as Collected['rows'],
@@ -64,6 +68,7 @@ export function decodeAll(def: DecoderDef, input: Buffer, opts: { chunkSize?: nu
     ingestId: 1,
     sensor: opts.sensor ?? null,
     inputName: opts.inputName ?? 'test-input',
+    shard: opts.shard,
     batch(name) {
       let b = batches.get(name);
       if (!b) {

@@ -16,8 +16,11 @@ import { CONNECTIONS, DNS, columnIndex } from '../model/fields.js';
 import { formatAddress } from './address-format.js';
 import { AppDetector } from './app-detect/app-detector.js';
 import { AppFlowState } from './app-detect/app-flow-state.js';
+import { connectionExtra } from './connection-extra.js';
 import type { ConnectionRecord } from './connection-record.js';
 import { ExportPayloads } from './export-payloads.js';
+import { FLOW_TABLE_DEFAULTS } from './flow-config.js';
+import { FlowSharder } from './flow-shard.js';
 import { FlowTable, type FlowHandle } from './flow-table.js';
 
 const C = columnIndex(CONNECTIONS);
@@ -70,12 +73,22 @@ class CaptureDecoder implements Decoder {
   private now = 0;
   private tcpFromOrig = true;
   private tcpFlow: DnsFlow | null = null;
+  /** Parallel decoders of one input (1: this one does it all) and which one this is. */
+  private readonly shards: number;
+  private readonly shardIndex: number;
+  /** The shard that reports what belongs to no connection (read problems, undecodable packets). */
+  private readonly primary: boolean;
+  private readonly sharder: FlowSharder | null;
 
   constructor(
     private readonly ctx: DecodeContext,
     opts: CaptureDecodeOptions,
   ) {
     this.sensor = ctx.sensor;
+    this.shards = ctx.shard?.count ?? 1;
+    this.shardIndex = ctx.shard?.index ?? 0;
+    this.primary = this.shardIndex === 0;
+    this.sharder = this.shards > 1 ? new FlowSharder(this.pi, this.shards) : null;
     this.exports = new ExportPayloads(ctx);
     // Connection uids must differ between inputs: seed them from the ingest and the input's name.
     let seed = ctx.ingestId * 1_000_003;
@@ -83,13 +96,22 @@ class CaptureDecoder implements Decoder {
     this.flows = new FlowTable(
       // Zeek's default connection key is the plain 5-tuple: a query and its answer seen on different
       // VLANs (asymmetric taps) are one connection. VLAN ids are kept in the record's extra.
-      { interimInterval: 0, ...opts, uidSeed: seed, vlanInKey: false },
+      {
+        interimInterval: 0,
+        ...opts,
+        // Shards share the memory bound.
+        maxFlows: Math.max(1, Math.ceil((opts.maxFlows ?? FLOW_TABLE_DEFAULTS.maxFlows) / this.shards)),
+        uidSeed: seed,
+        vlanInKey: false,
+      },
       (c, h) => this.connection(c, h),
     );
     this.dnsTx = new DnsTransactions<DnsFlow>((tx) => this.dnsRow(tx));
     this.reader = createCaptureReader(
       (lt, ts, buf, off, cap, wire) => this.packet(lt, ts, buf, off, cap, wire),
-      (code, offset, detail) => ctx.skip(code, this.packetNo + 1, `at byte ${offset}${detail ? `: ${detail}` : ''}`),
+      (code, offset, detail) => {
+        if (this.primary) ctx.skip(code, this.packetNo + 1, `at byte ${offset}${detail ? `: ${detail}` : ''}`);
+      },
     );
   }
 
@@ -102,6 +124,7 @@ class CaptureDecoder implements Decoder {
     this.flows.flush();
     this.dnsTx.flush();
     this.exports.finish();
+    if (!this.primary) return;
     for (const [code, n] of this.pd.weirds) for (let i = 0; i < n; i++) this.ctx.ignore(`weird:${code}`);
   }
 
@@ -110,12 +133,21 @@ class CaptureDecoder implements Decoder {
     const pi = this.pi;
     const r = this.pd.decode(linkType, buf, off, capLen, wireLen, ts, pi);
     if (r !== DecodeResult.Ok) {
+      if (!this.primary) return;
       if (r === DecodeResult.NotIp) this.ctx.ignore('not_ip');
       else if (r === DecodeResult.Unsupported) this.ctx.ignore(`unsupported:${pi.weird}`);
       else if (r === DecodeResult.Malformed) this.ctx.skip('malformed_packet', this.packetNo, pi.weird);
       return;
     }
+    if (this.sharder !== null && this.sharder.shard() !== this.shardIndex) {
+      // Another shard's packet still moves time on here, so connections expire as in one decoder.
+      this.flows.clock(pi.tsMicros);
+      return;
+    }
     const parent = pi.tunnel !== TunnelKind.None && pi.tunnelIpProto === 17 ? this.tunnelPacket(pi) : undefined;
+    // Connections are numbered by the packet that started them (two per packet: a tunnel's own
+    // connection, then the one inside), so parallel shards give the uids one decoder would.
+    this.flows.nextSerial = this.packetNo * 2 + 1;
     const h = this.flows.packet(pi);
     if (h < 0) return;
     const fromOrig = this.flows.lastFromOrig;
@@ -164,6 +196,7 @@ class CaptureDecoder implements Decoder {
     o.srcPort = pi.tunnelSrcPort;
     o.dstPort = pi.tunnelDstPort;
     o.payloadLen = Math.max(0, pi.tunnelIpLen - (o.ipVersion === 4 ? 20 : 40) - 8);
+    this.flows.nextSerial = this.packetNo * 2;
     const h = this.flows.packet(o);
     if (h < 0) return undefined;
     if (this.flows.lastIsNew) {
@@ -290,14 +323,7 @@ class CaptureDecoder implements Decoder {
     b.setNum(C.end_ts, r, c.end_ts);
     b.setStr(C.state_reason, r, c.state_reason);
     if (parent !== undefined) b.pushStr(C.tunnel_parents, r, parent);
-    if (c.vlan !== null || c.tunnel !== null || (st !== undefined && st.attrs !== null)) {
-      const extra: Record<string, unknown> = {};
-      if (c.vlan !== null) extra.vlan = c.vlan;
-      if (c.inner_vlan !== null) extra.inner_vlan = c.inner_vlan;
-      if (c.tunnel !== null) extra.tunnel = c.tunnel;
-      if (st !== undefined && st.attrs !== null) extra.app = st.attrs;
-      b.setStr(C.extra, r, JSON.stringify(extra));
-    }
+    b.setStr(C.extra, r, connectionExtra(c, st !== undefined ? st.attrs : null));
   }
 
   private dnsRow(tx: DnsTransaction<DnsFlow>): void {
@@ -348,6 +374,8 @@ export const pcapFormat: DecoderDef = {
   description: 'packet captures (pcap, pcapng) to connections and DNS, as Zeek would log them',
   positionUnit: 'packet',
   sniff: (head) => sniffCapture(head),
+  // Split by flow over decode workers (see flow-shard.ts); rows are the same as one decoder's.
+  shardable: true,
   // Live captures report long connections every 5 minutes (rows with state_reason 'interim').
   create: (ctx) => new CaptureDecoder(ctx, { interimInterval: ctx.live ? 300_000_000 : 0, ...ctx.flow }),
 };

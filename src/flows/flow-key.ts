@@ -213,12 +213,14 @@ export class KeyBuilder {
   }
 }
 
-function words(a: Uint8Array): Uint32Array {
+/** A word view of a PacketInfo address array (16 bytes, 4-byte aligned). */
+export function words(a: Uint8Array): Uint32Array {
   if (a.byteOffset % 4 === 0 && a.length >= 16) return new Uint32Array(a.buffer, a.byteOffset, 4);
   throw new RangeError('PacketInfo address arrays must be 16 bytes, 4-byte aligned');
 }
 
-function mix(h: number, k: number): number {
+/** One MurmurHash3 (x86, 32-bit) mixing step of word `k` into `h`. */
+export function mix(h: number, k: number): number {
   k = Math.imul(k, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
   k = Math.imul(k, 0x1b873593);
@@ -227,7 +229,8 @@ function mix(h: number, k: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-function fmix(h: number): number {
+/** MurmurHash3's finalizer. */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -89,6 +89,12 @@ export class FlowTable {
   lastFromOrig = false;
   /** True when the last packet() call started a new connection (a reused handle's old state is stale). */
   lastIsNew = false;
+  /**
+   * When above 0, the serial number (and so the uid) of the connection the next packet() call
+   * creates, if it creates one; reset by that call. Lets a caller number connections by packet, so
+   * that tables sharing one input between them give the uids a single table would.
+   */
+  nextSerial = 0;
   readonly stats: FlowTableStats = {
     packets: 0,
     ignored: 0,
@@ -213,9 +219,18 @@ export class FlowTable {
         f64[e8 + EF_DATA] += p.payloadLen;
     }
     this.schedule(slot, kind, t);
+    this.nextSerial = 0;
     this.lastFromOrig = side === st.u8[slot * STRIDE + B_ORIG_SIDE];
     this.lastIsNew = isNew;
     return slot;
+  }
+
+  /**
+   * Moves the table's clock to a packet it is not given (one another table owns), emitting what
+   * expired by then, exactly as packet() would have: tables sharing an input stay in step.
+   */
+  clock(tsMicros: number): void {
+    if (tsMicros >= this.nextExpiry) this.advance(tsMicros);
   }
 
   /** Emits every connection whose timeout has passed at capture time `tsMicros`. */
@@ -333,7 +348,7 @@ export class FlowTable {
     st.f64[s8 + F_LAST_TS] = t;
     st.f64[s8 + F_DEADLINE] = Infinity;
     st.f64[s8 + F_NEXT_INTERIM] = this.opts.interimInterval > 0 ? t + this.opts.interimInterval : Infinity;
-    st.f64[s8 + F_SERIAL] = ++this.serials;
+    st.f64[s8 + F_SERIAL] = this.nextSerial > 0 ? this.nextSerial : ++this.serials;
     this.services[slot] = null;
     this.uids[slot] = undefined;
     this.index.insert(slot, kb.hash);

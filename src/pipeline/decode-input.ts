@@ -11,13 +11,14 @@ import type { OpenedInput } from '../sources/file-input.js';
 import type { ColumnBatch } from '../store/column-batch.js';
 import type { InlineDecoder } from './inline-decoder.js';
 import { SkipLog, type SkipCounts } from './skip-log.js';
+import type { ShardedDecoder } from './sharded-decoder.js';
 import type { WorkerDecoder } from './worker-decoder.js';
 
 /** How many bytes of an input are looked at to recognise its format. */
 export const SNIFF_BYTES = 64 * 1024;
 
-/** Either way of running a decoder. */
-export type Driver = InlineDecoder | WorkerDecoder;
+/** The ways of running a decoder. */
+export type Driver = InlineDecoder | WorkerDecoder | ShardedDecoder;
 
 /** An input whose format is known, with the bytes already read to find it out. */
 export interface SniffedInput {

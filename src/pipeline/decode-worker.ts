@@ -40,6 +40,7 @@ port.on('message', (msg: ToWorker) => {
         inputName: msg.inputName,
         live: msg.live,
         flow: msg.flow,
+        shard: msg.shard,
         batch(tname) {
           let b = batches.get(tname);
           if (b !== undefined && b.full) {
@@ -62,8 +63,8 @@ port.on('message', (msg: ToWorker) => {
     }
     case 'chunk':
       decoder!.push(Buffer.from(msg.buf, 0, msg.length));
-      // The chunk's memory goes back to the reader for its next read.
-      port.postMessage({ type: 'ack', buf: msg.buf }, [msg.buf]);
+      // The chunk's memory goes back to the reader for its next read (a shared one is not ours to move).
+      port.postMessage({ type: 'ack', buf: msg.buf }, msg.buf instanceof SharedArrayBuffer ? [] : [msg.buf]);
       break;
     case 'recycle': {
       let list = spare.get(msg.parts.table);

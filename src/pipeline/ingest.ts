@@ -16,7 +16,7 @@ import { isoMicros } from '../model/time.js';
 import { decodeInput, sniffInput, type DecodeOutcome, type Driver } from './decode-input.js';
 import { InlineDecoder } from './inline-decoder.js';
 import type { SkipSummary } from './skip-log.js';
-import { WorkerDecoder } from './worker-decoder.js';
+import { ShardedDecoder } from './sharded-decoder.js';
 
 export type { SkipSummary } from './skip-log.js';
 
@@ -35,6 +35,8 @@ export interface IngestOptions {
   readonly batchRows?: number;
   /** Decode on a worker thread (default true), overlapping decoding with storing. */
   readonly worker?: boolean;
+  /** Worker threads a packet capture is split over by flow (default: defaultDecodeShards()). */
+  readonly decodeWorkers?: number;
   /** Flow-table settings for packet captures (timeouts, interim interval, table size). */
   readonly flow?: FlowSettings;
   /** Called about every 100 ms while reading. */
@@ -88,7 +90,7 @@ export async function ingest(store: Store, args: readonly string[], opts: Ingest
   let driver: Driver | null = null;
   try {
     for (const ref of inputs) {
-      driver ??= opts.worker === false ? new InlineDecoder() : new WorkerDecoder();
+      driver ??= opts.worker === false ? new InlineDecoder() : new ShardedDecoder(opts.decodeWorkers);
       const summary = await ingestOne(store, ref, opts, driver, (done, records) =>
         opts.onProgress?.({ input: ref.kind === 'file' ? ref.path : '-', bytesDone: bytesBefore + done, bytesTotal, records }),
       );

@@ -19,6 +19,7 @@ export class WorkerDecoder {
   private waiters: (() => void)[] = [];
   private onBatch: (b: ColumnBatch) => void = () => undefined;
   private onRecycle: ((buf: ArrayBuffer) => void) | undefined;
+  private onAck: (() => void) | undefined;
   private onDone: ((c: SkipCounts) => void) | null = null;
   private failure: Error | null = null;
   private closing = false;
@@ -48,7 +49,8 @@ export class WorkerDecoder {
         this.fail(err as Error);
       }
     } else if (m.type === 'ack') {
-      this.onRecycle?.(m.buf);
+      if (!(m.buf instanceof SharedArrayBuffer)) this.onRecycle?.(m.buf);
+      this.onAck?.();
       this.inFlight--;
       this.waiters.shift()?.();
     } else {
@@ -70,26 +72,29 @@ export class WorkerDecoder {
   begin(job: DecodeJob): void {
     this.onBatch = job.onBatch;
     this.onRecycle = job.onRecycle;
+    this.onAck = job.onAck;
     const { format, ingestId, sensor, inputName, batchRows } = job;
-    this.post({ type: 'begin', format, ingestId, sensor, inputName, batchRows, live: job.live ?? false, flow: job.flow });
+    this.post({ type: 'begin', format, ingestId, sensor, inputName, batchRows, live: job.live ?? false, flow: job.flow, shard: job.shard });
   }
 
   /**
    * Sends a chunk, waiting first while too many are in flight. An `owned` chunk (starting at offset 0
-   * of its own ArrayBuffer) is transferred, not copied, and comes back through job.onRecycle.
+   * of its own ArrayBuffer) is transferred, not copied, and comes back through job.onRecycle. A chunk
+   * on a SharedArrayBuffer (at offset 0) is shared with the worker as it is.
    */
   async push(chunk: Buffer, owned = false): Promise<void> {
     while (this.inFlight >= MAX_IN_FLIGHT && this.failure === null) await new Promise<void>((r) => this.waiters.push(r));
     if (this.failure) throw this.failure;
-    let buf: ArrayBuffer;
-    if (owned && chunk.byteOffset === 0) buf = chunk.buffer as ArrayBuffer;
+    let buf: ArrayBuffer | SharedArrayBuffer;
+    const shared = chunk.buffer instanceof SharedArrayBuffer && chunk.byteOffset === 0;
+    if (shared || (owned && chunk.byteOffset === 0)) buf = chunk.buffer;
     else {
       const copy = new Uint8Array(chunk.length);
       copy.set(chunk);
       buf = copy.buffer;
     }
     this.inFlight++;
-    this.post({ type: 'chunk', buf, length: chunk.length }, [buf]);
+    this.post({ type: 'chunk', buf, length: chunk.length }, buf instanceof SharedArrayBuffer ? [] : [buf]);
   }
 
   /** Ends the input; resolves with its skip counts once every batch has been handed over. */

@@ -210,6 +210,13 @@ export class DnsTransactions<F> {
   // Zeek's set_session: find the transaction this message belongs to, or open one.
   private pair(flow: F, ts: number, isQuery: boolean, fromOrig: boolean, id: number): Tx<F> {
     let st = this.flows.get(flow);
+    if (st !== undefined && st.last <= ts - this.opts.idleTimeoutMicros) {
+      // Idle past the timeout, whether or not a sweep ran since: the outcome depends on this flow's
+      // messages only, not on when other flows' messages triggered sweeps.
+      this.flows.delete(flow);
+      this.finalize(st);
+      st = undefined;
+    }
     if (st === undefined) {
       if (this.flows.size >= this.opts.maxFlows) this.evictOldest();
       st = new FlowState(flow);
