@@ -206,17 +206,8 @@ export class JsonSpanReader {
    */
   nextKey(): number {
     const b = this.buf;
-    let i = this.pos;
-    if (i >= this.end) return -1;
-    if (b[i] === 0x7d) {
-      this.after = i + 1;
-      return 0;
-    }
-    if (this.first) this.first = false;
-    else {
-      if (b[i] !== 0x2c) return -1;
-      i = this.ws(i + 1);
-    }
+    let i = this.step(0x7d);
+    if (i < 0) return i === -2 ? 0 : -1;
     if (i >= this.end || b[i] !== 0x22) return -1;
     this.keyStart = i;
     i = this.string(i);
@@ -242,6 +233,45 @@ export class JsonSpanReader {
     this.valEnd = at;
     this.pos = this.ws(at);
     this.first = false;
+  }
+
+  /** Starts walking the elements of the array at `i` with `nextItem`; false when no array starts there. */
+  openArray(i: number): boolean {
+    if (i >= this.end || this.buf[i] !== 0x5b) return false;
+    this.pos = this.ws(i + 1);
+    this.first = true;
+    return true;
+  }
+
+  /**
+   * Moves to the next element of the walked array, leaving it (from `valStart`) to the caller as
+   * `nextKey` does: 1 there is one, 0 at the array's end (`after` is then set), -1 invalid.
+   */
+  nextItem(): number {
+    const i = this.step(0x5d);
+    if (i < 0) return i === -2 ? 0 : -1;
+    this.valStart = i;
+    return 1;
+  }
+
+  /**
+   * Steps to the next member or element of the walked container: past the comma, if not the first.
+   * Returns its index, -2 at the container's end (`close`; `after` is then set), -1 when invalid.
+   */
+  private step(close: number): number {
+    const b = this.buf;
+    let i = this.pos;
+    if (i >= this.end) return -1;
+    if (b[i] === close) {
+      this.after = i + 1;
+      return -2;
+    }
+    if (this.first) this.first = false;
+    else {
+      if (b[i] !== 0x2c) return -1;
+      i = this.ws(i + 1);
+    }
+    return i;
   }
 
   /** True when the walked member's key is `name` (plain ASCII, compared without unescaping). */

@@ -20,6 +20,36 @@ export class JsonBytes {
     this.fields = 0;
   }
 
+  /** Starts a new object with the fields of `head` (an unclosed object another JsonBytes wrote). */
+  beginWith(head: JsonBytes): void {
+    this.n = 0;
+    this.reserve(head.n);
+    head.buf.copy(this.buf, 0, 0, head.n);
+    this.n = head.n;
+    this.fields = head.fields;
+  }
+
+  /** Starts a new object with the fields of `head`, the text of an unclosed JSON object (`{"a":1`). */
+  beginWithText(head: string): void {
+    this.begin();
+    this.reserve(head.length * 3);
+    this.n = this.buf.write(head, 0);
+    this.fields = this.n > 1 ? 1 : 0;
+  }
+
+  /** Writes a JS string as a JSON string (directly when it is printable ASCII without quotes or backslashes). */
+  str(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.value(s);
+    }
+    this.reserve(s.length + 2);
+    const b = this.buf;
+    b[this.n++] = 0x22;
+    for (let i = 0; i < s.length; i++) b[this.n++] = s.charCodeAt(i);
+    b[this.n++] = 0x22;
+  }
+
   /** True when no field was written since `begin`. */
   get empty(): boolean {
     return this.fields === 0;
