@@ -113,6 +113,7 @@ export class AzureRecordReader {
     const top = this.top;
     if (!this.pick(r.ws(0), TOP, top) || r.ws(r.after) !== json.length) return false;
     if (r.high && !isUtf8(json)) return false;
+    r.trusted = true;
     if (top[2 * T.Properties] >= 0) return this.nsg();
     if (top[2 * T.FlowRecords] >= 0) return this.vnetRecord();
     return false;

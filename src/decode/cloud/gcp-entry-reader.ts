@@ -95,6 +95,7 @@ export class GcpEntryReader {
     }
     if (r.ws(r.after) !== end || top[2] < 0) return false;
     if (r.high && !isUtf8(buf.subarray(start, end))) return false;
+    r.trusted = true;
     const cs = this.payload[2 * P.Connection];
     if (cs < 0 || !this.pick(cs, KEYS.connection, this.conn, false)) return false;
     return this.write(buf);
@@ -251,7 +252,7 @@ export class GcpEntryReader {
       if (k < 0) continue;
       if (out[2 * k] !== -1) return false;
       if (strings) {
-        if (r.buf[r.valStart] !== 0x22 || r.escaped) return false;
+        if (r.buf[r.valStart] !== 0x22 || this.escapedIn(r.valStart, r.valEnd)) return false;
         if (r.valEnd - r.valStart === 2) {
           out[2 * k] = -2; // seen, empty
           continue;

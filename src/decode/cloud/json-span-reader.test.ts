@@ -66,8 +66,13 @@ test('valid JSON is read to its end, and its compact copy parses to the same val
     const r = new JsonSpanReader();
     r.reset(buf, buf.length);
     const valEnd = r.value(start);
+    const spaced = r.spaced;
     const len = copyCompact(buf, start, valEnd, out, 0);
     assert.deepEqual(JSON.parse(out.toString('utf8', 0, len)), JSON.parse(text), text);
+    // Once the text is known valid, the quick skip finds the same end and the same whitespace.
+    r.trusted = true;
+    assert.equal(r.value(start), valEnd, text);
+    assert.equal(r.spaced, spaced, text);
   }
 });
 

@@ -20,6 +20,10 @@ for (let c = 0x80; c < 0x100; c++) IN_STRING[c] = 1;
 IN_STRING[0x22] = 1;
 IN_STRING[0x5c] = 1;
 
+/** 1 for the bytes a number or literal is made of. */
+const IN_SCALAR = new Uint8Array(256);
+for (const c of '0123456789+-.eEtrufalsn') IN_SCALAR[c.charCodeAt(0)] = 1;
+
 const OBJ = 1;
 const ARR = 2;
 
@@ -33,6 +37,11 @@ export class JsonSpanReader {
   end = 0;
   /** True when the last `string` call met a backslash escape. */
   escaped = false;
+  /**
+   * Set by the caller once the whole text was read and found valid: `value` then only finds where a
+   * value ends, without checking it again (walking into a checked object costs one pass, not two).
+   */
+  trusted = false;
   /** True when a `value` call skipped whitespace inside the value (copies must then drop it). */
   spaced = false;
   // Members of the object being walked: key span (quotes included) and value span.
@@ -52,6 +61,7 @@ export class JsonSpanReader {
     this.buf = buf;
     this.end = end;
     this.high = false;
+    this.trusted = false;
   }
 
   /** Index of the first byte at or after `i` that is not JSON whitespace. */
@@ -120,6 +130,7 @@ export class JsonSpanReader {
 
   /** Reads the value starting at `i` (no leading whitespace); returns the index after it, or -1. */
   value(i: number): number {
+    if (this.trusted) return this.skipChecked(i);
     const b = this.buf;
     const end = this.end;
     const stack = this.stack;
@@ -181,6 +192,37 @@ export class JsonSpanReader {
         i = j + 1;
       }
     }
+  }
+
+  /** The end of the value at `i` of text already found valid (see `trusted`). */
+  private skipChecked(i: number): number {
+    const b = this.buf;
+    let depth = 0;
+    let spaced = false;
+    do {
+      const c = b[i];
+      if (c === 0x22) {
+        i++;
+        for (let d = b[i]; d !== 0x22; d = b[++i]) if (d === 0x5c) i++;
+        i++;
+      } else if (c === 0x7b || c === 0x5b) {
+        depth++;
+        i++;
+      } else if (c === 0x7d || c === 0x5d) {
+        depth--;
+        i++;
+      } else if (c === 0x2c || c === 0x3a) i++;
+      else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        spaced = true;
+        i++;
+      } else {
+        // A number or literal: up to the next delimiter.
+        i++;
+        while (i < this.end && IN_SCALAR[b[i]] === 1) i++;
+      }
+    } while (depth > 0);
+    this.spaced = spaced;
+    return i;
   }
 
   /**
