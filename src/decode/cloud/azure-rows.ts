@@ -11,6 +11,9 @@ import { C, byteFlowKey } from './cloud-columns.js';
 import { JsonBytes } from './json-writer.js';
 
 const SOURCE_TYPE = 'azure-nsg-flow';
+const ALLOW = Buffer.from('allow');
+const DENY = Buffer.from('deny');
+const AZURE = Buffer.from('azure');
 
 /** The cloud columns every tuple of one group shares. */
 export interface TupleGroup {
@@ -27,6 +30,9 @@ export class AzureRowWriter {
   readonly head = new JsonBytes();
   private readonly json = new JsonBytes();
   private readonly key = byteFlowKey();
+  // The last text of each cloud column and its UTF-8 bytes: a blob's groups mostly repeat them.
+  private readonly lastText: (string | null)[] = [null, null, null, null, null];
+  private readonly lastBytes: Buffer[] = [AZURE, AZURE, AZURE, AZURE, AZURE];
 
   constructor(private readonly ctx: DecodeContext) {}
 
@@ -60,13 +66,14 @@ export class AzureRowWriter {
     if (t.bytesOut >= 0) b.setNum(C.orig_ip_bytes, row, t.bytesOut);
     if (t.pktsIn >= 0) b.setNum(C.resp_pkts, row, t.pktsIn);
     if (t.bytesIn >= 0) b.setNum(C.resp_ip_bytes, row, t.bytesIn);
-    b.setStr(C.action, row, t.allowed ? 'allow' : 'deny');
-    b.setStr(C.cloud_provider, row, 'azure');
-    b.setStr(C.cloud_account, row, g.account);
-    b.setStr(C.cloud_region, row, g.region);
-    b.setStr(C.cloud_vpc, row, g.vpc);
-    b.setStr(C.cloud_subnet, row, g.subnet);
-    b.setStr(C.cloud_instance, row, g.instance);
+    const action = t.allowed ? ALLOW : DENY;
+    b.setBytes(C.action, row, action, 0, action.length);
+    b.setBytes(C.cloud_provider, row, AZURE, 0, AZURE.length);
+    this.text(b, C.cloud_account, row, 0, g.account);
+    this.text(b, C.cloud_region, row, 1, g.region);
+    this.text(b, C.cloud_vpc, row, 2, g.vpc);
+    this.text(b, C.cloud_subnet, row, 3, g.subnet);
+    this.text(b, C.cloud_instance, row, 4, g.instance);
     const json = this.json;
     json.beginWith(this.head);
     json.key('direction');
@@ -80,5 +87,16 @@ export class AzureRowWriter {
       json.str(t.encryption);
     }
     json.store(b, C.extra, row);
+  }
+
+  /** Stores `s` in `col` from the bytes kept for slot `k`, encoding it only when it changed. */
+  private text(b: ReturnType<DecodeContext['batch']>, col: number, row: number, k: number, s: string | null): void {
+    if (s === null) return;
+    if (s !== this.lastText[k]) {
+      this.lastText[k] = s;
+      this.lastBytes[k] = Buffer.from(s, 'utf8');
+    }
+    const bytes = this.lastBytes[k];
+    b.setBytes(col, row, bytes, 0, bytes.length);
   }
 }

@@ -24,7 +24,10 @@ export class JsonBytes {
   beginWith(head: JsonBytes): void {
     this.n = 0;
     this.reserve(head.n);
-    head.buf.copy(this.buf, 0, 0, head.n);
+    // Heads are short: a loop is cheaper than a native copy's call.
+    const src = head.buf;
+    const dst = this.buf;
+    for (let i = 0; i < head.n; i++) dst[i] = src[i];
     this.n = head.n;
     this.fields = head.fields;
   }
