@@ -19,7 +19,7 @@ import { isUtf8 } from 'node:buffer';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
-import { C, PROTO_TEXT, parseUint } from './cloud-columns.js';
+import { C, PROTO_TEXT, byteFlowKey, looksLikeIp, parseUint } from './cloud-columns.js';
 import { AwsField, LAYOUT_BY_COUNT, awsFieldByName, isFieldName, type AwsFieldDef } from './aws-vpc-fields.js';
 import { JsonBytes } from './json-writer.js';
 
@@ -59,15 +59,6 @@ function eq(b: Uint8Array, s: number, e: number, text: string): boolean {
   return true;
 }
 
-/** Cheap shape check of an address: hex digits, dots and colons only. */
-function looksLikeIp(b: Uint8Array, s: number, e: number): boolean {
-  if (e - s < 2 || e - s > 45) return false;
-  for (let i = s; i < e; i++) {
-    const c = b[i];
-    if (!((c >= 48 && c <= 58) || c === 46 || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
-  }
-  return true;
-}
 
 /** Decoding of one input: frames lines, tracks the layout, writes one row per flow record. */
 class AwsVpcFlowDecoder {
@@ -77,21 +68,7 @@ class AwsVpcFlowDecoder {
   private readonly ends = new Int32Array(MAX_FIELDS);
   private readonly slot = new Int32Array(ROLES);
   private readonly json = new JsonBytes();
-  private readonly key: FlowKey = {
-    tsMicros: null,
-    uid: null,
-    origH: null,
-    origP: null,
-    respH: null,
-    respP: null,
-    proto: null,
-    communityId: null,
-    addrBuf: null,
-    origHStart: 0,
-    origHEnd: 0,
-    respHStart: 0,
-    respHEnd: 0,
-  };
+  private readonly key: FlowKey = byteFlowKey();
 
   constructor(private readonly ctx: DecodeContext) {
     this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { communityId } from '../../model/community-id.js';
-import { decodeAll } from '../testing.js';
-import { azureNsgFlow } from './azure-nsg-flow.js';
+import { decodeAll, type Collected } from '../testing.js';
+import { prng } from '../../flows/app-detect/app-detect-test-support.js';
+import { CONNECTIONS } from '../../model/fields.js';
+import { ColumnBatch } from '../../store/column-batch.js';
+import type { DecodeContext, DecoderDef } from '../decoder.js';
+import { AzureRecordReader } from './azure-record-reader.js';
+import { AzureRowWriter } from './azure-rows.js';
+import { azureNsgFlow, azureNsgFlowReference } from './azure-nsg-flow.js';
 import { at, expectedDocs, extraOf, fixture, isoMicros } from './cloud-test-support.js';
 import { JsonRecordScanner } from './json-record-scanner.js';
 
@@ -199,4 +205,97 @@ test('sniff claims Azure flow logs only', () => {
   ]) {
     assert.equal(azureNsgFlow.sniff(other), 0);
   }
+});
+
+const reference: DecoderDef = { ...azureNsgFlow, create: azureNsgFlowReference };
+
+/** Asserts the byte-level fast path and the JSON.parse reference give the same rows and skips. */
+function assertSameAsReference(input: Buffer, label: string): Collected {
+  const fast = decodeAll(azureNsgFlow, input, { chunkSize: 777 });
+  const ref = decodeAll(reference, input, { chunkSize: 777 });
+  assert.deepEqual(fast.skips, ref.skips, label);
+  assert.equal(fast.rows.connections.length, ref.rows.connections.length, label);
+  fast.rows.connections.forEach((row, i) => {
+    const { extra: got, ...rest } = row;
+    const { extra: exp, ...want } = ref.rows.connections[i];
+    assert.deepEqual(rest, want, `${label} row ${i}`);
+    assert.deepEqual(JSON.parse(got as string), JSON.parse(exp as string), `${label} row ${i} extra`);
+  });
+  return fast;
+}
+
+test('the fast path reads real NSG and VNet records as JSON.parse does', () => {
+  for (const [name, input] of [
+    ['fixture', fixture('azure_nsg_flowlog_v2.log')],
+    ['nsg blob', Buffer.from(NSG_BLOB)],
+    ['vnet blob', Buffer.from(VNET_BLOB)],
+  ] as const) {
+    assert.ok(assertSameAsReference(input, name).rows.connections.length > 0, name);
+  }
+});
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const ODD: Json[] = [null, '', 0, 2.5, 1e300, 'x', true, [], {}, 'é', 'a\\"b', [7], 'M\u00e9'];
+const ODD_TUPLES = ['1542110377,10.0.0.4,13.67.143.118,44931,443,T,O,A,B,,,,', '1,10.0.0.1,10.0.0.2,1,2,T,I,A', '0001,10.0.0.1,10.0.0.2,00080,2,U,O,D', '1,10.0.0.1,10.0.0.2,1,2,T,I,A,E,1,2,3', '12345678901234567,::1,::2,1,2,T,I,A', '1663146003599,10.0.0.6,192.0.2.180,23956,443,6,O,B,NX,0,0,0,0', '1663146003606,10.0.0.6,192.0.2.180,23956,443,256,O,E,X,3,767,2,1580', '1,10.0.0.1,10.0.0.2,1,2,T,I,A,C,,1,,', '1,10.0.0.1,10.0.0.2,1,2,T,I,A,D,1,1,1,1', '1,10.0.0.1,10.0.0.2,1,2,T,I,A,,,,,', 'é,1,2', ''];
+
+function mutate(v: Json, rnd: () => number, depth: number): Json {
+  if (Array.isArray(v)) {
+    const out = v.map((x) => mutate(x, rnd, depth + 1));
+    if (rnd() < 0.1) out.push(ODD_TUPLES[Math.floor(rnd() * ODD_TUPLES.length)]);
+    return out;
+  }
+  if (typeof v === 'string' && /^\d+,/.test(v) && rnd() < 0.3) return ODD_TUPLES[Math.floor(rnd() * ODD_TUPLES.length)];
+  if (v === null || typeof v !== 'object') return rnd() < 0.04 ? ODD[Math.floor(rnd() * ODD.length)] : v;
+  const out: Record<string, Json> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const r = rnd();
+    if (r < 0.03) continue;
+    if (r < 0.06) out[k] = ODD[Math.floor(rnd() * ODD.length)];
+    else out[k] = mutate(x, rnd, depth + 1);
+  }
+  return out;
+}
+
+test('the fast path itself reads every clean record', () => {
+  const b = new ColumnBatch(CONNECTIONS, 64);
+  const ctx: DecodeContext = { ingestId: 1, sensor: null, inputName: 't', batch: () => b, skip: () => undefined, ignore: () => undefined };
+  const reader = new AzureRecordReader(ctx, new AzureRowWriter(ctx));
+  const records = [...(JSON.parse(NSG_BLOB) as { records: Json[] }).records, ...(JSON.parse(VNET_BLOB) as { records: Json[] }).records];
+  for (const rec of records) assert.equal(reader.record(Buffer.from(JSON.stringify(rec, null, 2)), 0), true);
+  assert.equal(reader.record(fixture('azure_nsg_flowlog_v2.log').subarray(0, fixture('azure_nsg_flowlog_v2.log').indexOf(10)), 0), true);
+  assert.equal(b.length, 10);
+});
+
+test('random and hostile variants of NSG and VNet records: the fast path and JSON.parse agree', () => {
+  const rnd = prng(5);
+  const records = [
+    ...(JSON.parse(NSG_BLOB) as { records: Json[] }).records,
+    ...(JSON.parse(VNET_BLOB) as { records: Json[] }).records,
+    JSON.parse(fixture('azure_nsg_flowlog_v2.log').toString('utf8')) as Json,
+  ];
+  const parts: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    let text = JSON.stringify(mutate(records[Math.floor(rnd() * records.length)], rnd, 0), null, rnd() < 0.3 ? 1 : undefined);
+    const t = rnd();
+    if (t < 0.05) text = text.replace('"rule"', '"r\\u0075le"');
+    else if (t < 0.1) text = text.replace('"mac":', '"mac":"dup","mac":');
+    else if (t < 0.15) text = text.replace(/"(\d+),/, '"\\u0031$1,');
+    else if (t < 0.2) text = text.replace('"resourceId":"', '"resourceId":"\\/');
+    else if (t < 0.3) {
+      const at = Math.floor(rnd() * text.length);
+      const bytes = ['"', '\\', '{', '}', ',', ':', '\u0001', 'x', ']', '['];
+      text = text.slice(0, at) + bytes[Math.floor(rnd() * bytes.length)] + text.slice(at + 1);
+    }
+    parts.push(text);
+  }
+  // Blobs of ten records each, so a record mangled beyond its braces spoils only its own blob.
+  let rows = 0;
+  let skips = 0;
+  for (let i = 0; i < parts.length; i += 10) {
+    const out = assertSameAsReference(Buffer.from(`{"records":[${parts.slice(i, i + 10).join(',\n')}]}`), `variants ${i}`);
+    rows += out.rows.connections.length;
+    skips += out.skips.length;
+  }
+  assert.ok(rows > 3000, `${rows} rows`);
+  assert.ok(skips > 100, `${skips} skips`);
 });

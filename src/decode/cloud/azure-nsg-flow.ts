@@ -9,7 +9,9 @@
  *   VNet record: {time, flowLogVersion, flowLogGUID, macAddress, category, flowLogResourceID,
  *                 targetResourceID, operationName, flowRecords: {flows: [{aclID, flowGroups: [{rule, flowTuples}]}]}}
  *
- * Every tuple (azure-tuples.ts) becomes one connections row: orig = the tuple's source, counters s->d
+ * Records are read from their bytes by azure-record-reader.ts; the few it leaves (unexpected types,
+ * escapes in mapped values, invalid JSON) are read here with JSON.parse. Every tuple (azure-tuples.ts)
+ * becomes one connections row (azure-rows.ts): orig = the tuple's source, counters s->d
  * as orig_pkts/orig_ip_bytes and d->s as resp_pkts/resp_ip_bytes, action allow or deny, direction I/O
  * marking which side is the logged NIC (local_resp for inbound, local_orig for outbound).
  * cloud_account is the subscription of the resource id; cloud_vpc/cloud_subnet the VNet target;
@@ -22,10 +24,10 @@
  * JSON value) and `truncated` (input ending inside the document).
  */
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
-import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { parseResourceId, watcherRegion, type AzureResource } from './azure-resource.js';
 import { emptyTuple, parseTuple, type FlowTuple } from './azure-tuples.js';
-import { C } from './cloud-columns.js';
+import { AzureRecordReader } from './azure-record-reader.js';
+import { AzureRowWriter } from './azure-rows.js';
 import { JsonRecordScanner } from './json-record-scanner.js';
 
 const SOURCE_TYPE = 'azure-nsg-flow';
@@ -61,9 +63,15 @@ class AzureFlowDecoder {
   readonly decoder: Decoder;
   private readonly scanner: JsonRecordScanner;
   private readonly tuple: FlowTuple = emptyTuple();
-  private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
+  private readonly rows: AzureRowWriter;
+  private readonly fast: AzureRecordReader | null;
 
-  constructor(private readonly ctx: DecodeContext) {
+  constructor(
+    private readonly ctx: DecodeContext,
+    fastPath: boolean,
+  ) {
+    this.rows = new AzureRowWriter(ctx);
+    this.fast = fastPath ? new AzureRecordReader(ctx, this.rows) : null;
     this.scanner = new JsonRecordScanner((json, offset) => this.record(json, offset), {
       oversize: (at) => ctx.skip('record_too_large', at),
       garbage: (at) => ctx.skip('garbage', at),
@@ -73,6 +81,7 @@ class AzureFlowDecoder {
   }
 
   private record(json: Buffer, offset: number): void {
+    if (this.fast !== null && this.fast.record(json, offset)) return;
     let rec: unknown;
     try {
       rec = JSON.parse(json.toString('utf8'));
@@ -143,39 +152,11 @@ class AzureFlowDecoder {
   }
 
   private tuples(list: unknown, g: Group, offset: number): void {
-    const ctx = this.ctx;
     const t = this.tuple;
-    const key = this.key;
+    this.rows.head.beginWithText(g.extraHead);
     for (const text of arr(list)) {
-      if (typeof text !== 'string' || !parseTuple(text, g.vnet, t)) {
-        ctx.skip('bad_tuple', offset);
-        continue;
-      }
-      key.tsMicros = t.tsMicros;
-      key.origH = t.src;
-      key.respH = t.dst;
-      key.origP = t.sport;
-      key.respP = t.dport;
-      key.proto = t.proto;
-      const b = ctx.batch('connections');
-      const row = b.addRow();
-      writeFlowKey(b, row, key, SOURCE_TYPE, ctx.sensor, ctx.ingestId);
-      b.setBool(t.inbound ? C.local_resp : C.local_orig, row, true);
-      if (t.pktsOut >= 0) b.setNum(C.orig_pkts, row, t.pktsOut);
-      if (t.bytesOut >= 0) b.setNum(C.orig_ip_bytes, row, t.bytesOut);
-      if (t.pktsIn >= 0) b.setNum(C.resp_pkts, row, t.pktsIn);
-      if (t.bytesIn >= 0) b.setNum(C.resp_ip_bytes, row, t.bytesIn);
-      b.setStr(C.action, row, t.allowed ? 'allow' : 'deny');
-      b.setStr(C.cloud_provider, row, 'azure');
-      b.setStr(C.cloud_account, row, g.account);
-      b.setStr(C.cloud_region, row, g.region);
-      b.setStr(C.cloud_vpc, row, g.vpc);
-      b.setStr(C.cloud_subnet, row, g.subnet);
-      b.setStr(C.cloud_instance, row, g.instance);
-      let extra = g.extraHead + (t.inbound ? ',"direction":"inbound"' : ',"direction":"outbound"');
-      if (t.state !== null) extra += `,"flow_state":"${t.state}"`;
-      if (t.encryption !== null) extra += `,"encryption":${JSON.stringify(t.encryption)}`;
-      b.setStr(C.extra, row, extra + '}');
+      if (typeof text !== 'string' || !parseTuple(text, g.vnet, t)) this.ctx.skip('bad_tuple', offset);
+      else this.rows.write(t, g);
     }
   }
 }
@@ -208,6 +189,11 @@ export const azureNsgFlow: DecoderDef = {
     return /"records"\s*:\s*\[/.test(text) || /"(?:properties|flowRecords)"\s*:\s*\{/.test(text) ? 0.95 : 0.6;
   },
   create(ctx: DecodeContext): Decoder {
-    return new AzureFlowDecoder(ctx).decoder;
+    return new AzureFlowDecoder(ctx, true).decoder;
   },
 };
+
+/** The decoder reading every record with JSON.parse: the reference the byte-level fast path is tested against. */
+export function azureNsgFlowReference(ctx: DecodeContext): Decoder {
+  return new AzureFlowDecoder(ctx, false).decoder;
+}

@@ -3,6 +3,7 @@
  * bytes, so a text decoder adds its leftover fields without creating a string per value.
  */
 import type { ColumnBatch } from '../../store/column-batch.js';
+import { copyCompact } from './json-span-reader.js';
 
 const HEX = '0123456789abcdef';
 
@@ -17,6 +18,39 @@ export class JsonBytes {
     this.buf[0] = 0x7b; // {
     this.n = 1;
     this.fields = 0;
+  }
+
+  /** Starts a new object with the fields of `head` (an unclosed object another JsonBytes wrote). */
+  beginWith(head: JsonBytes): void {
+    this.n = 0;
+    this.reserve(head.n);
+    // Heads are short: a loop is cheaper than a native copy's call.
+    const src = head.buf;
+    const dst = this.buf;
+    for (let i = 0; i < head.n; i++) dst[i] = src[i];
+    this.n = head.n;
+    this.fields = head.fields;
+  }
+
+  /** Starts a new object with the fields of `head`, the text of an unclosed JSON object (`{"a":1`). */
+  beginWithText(head: string): void {
+    this.begin();
+    this.reserve(head.length * 3);
+    this.n = this.buf.write(head, 0);
+    this.fields = this.n > 1 ? 1 : 0;
+  }
+
+  /** Writes a JS string as a JSON string (directly when it is printable ASCII without quotes or backslashes). */
+  str(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.value(s);
+    }
+    this.reserve(s.length + 2);
+    const b = this.buf;
+    b[this.n++] = 0x22;
+    for (let i = 0; i < s.length; i++) b[this.n++] = s.charCodeAt(i);
+    b[this.n++] = 0x22;
   }
 
   /** True when no field was written since `begin`. */
@@ -65,6 +99,26 @@ export class JsonBytes {
     for (let i = start; i < end; i++) this.buf[this.n++] = src[i];
   }
 
+  /**
+   * Copies a member of valid JSON as it is: its key token (quotes included) and its value, without the
+   * whitespace between the value's tokens when `spaced` says there is some.
+   */
+  member(src: Buffer, keyStart: number, keyEnd: number, valStart: number, valEnd: number, spaced: boolean): void {
+    this.reserve(keyEnd - keyStart + valEnd - valStart + 2);
+    const b = this.buf;
+    if (this.fields++ > 0) b[this.n++] = 0x2c;
+    this.copy(src, keyStart, keyEnd);
+    b[this.n++] = 0x3a;
+    if (spaced) this.n = copyCompact(src, valStart, valEnd, b, this.n);
+    else this.copy(src, valStart, valEnd);
+  }
+
+  /** Writes decimal digits (checked by the caller) as a JSON number, without leading zeros. */
+  digits(src: Uint8Array, start: number, end: number): void {
+    while (end - start > 1 && src[start] === 0x30) start++;
+    this.rawBytes(src, start, end);
+  }
+
   /** Writes a JS value with JSON.stringify (for the rare non-byte values). */
   value(v: unknown): void {
     const s = JSON.stringify(v);
@@ -72,12 +126,17 @@ export class JsonBytes {
     this.n += this.buf.write(s, this.n);
   }
 
-  /** Closes the object and stores it in `col` of `row`; stores nothing when it has no field. */
-  store(b: ColumnBatch, col: number, row: number): void {
-    if (this.fields === 0) return;
+  /** Closes the object and stores it in `col` of `row`; stores nothing when it has no field, unless `keepEmpty`. */
+  store(b: ColumnBatch, col: number, row: number, keepEmpty = false): void {
+    if (this.fields === 0 && !keepEmpty) return;
     this.reserve(1);
     this.buf[this.n++] = 0x7d;
     b.setBytes(col, row, this.buf, 0, this.n);
+  }
+
+  private copy(src: Buffer, start: number, end: number): void {
+    if (end - start < 48) for (let i = start; i < end; i++) this.buf[this.n++] = src[i];
+    else this.n += src.copy(this.buf, this.n, start, end);
   }
 
   private reserve(k: number): void {

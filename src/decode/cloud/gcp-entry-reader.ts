@@ -1,0 +1,354 @@
+/**
+ * The fast path of the GCP VPC flow decoder: reads one Cloud Logging entry from its bytes with
+ * json-span-reader.ts, takes the fields the decoder maps, copies the rest of `jsonPayload` to `extra`
+ * as the JSON bytes it already is, and writes the row, with no JS object, string or JSON.stringify per
+ * line. It handles the entries Cloud Logging writes; for anything else (escapes in a mapped field or a
+ * key, duplicate mapped keys, a value of an unexpected type, invalid UTF-8, a bad value, invalid JSON)
+ * it writes nothing and returns false, and the decoder reads the line with JSON.parse, whose result is
+ * the reference this path is tested against.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { DecodeContext } from '../decoder.js';
+import { writeFlowKey, type FlowKey } from '../flow-key.js';
+import { C, PROTO_TEXT, byteFlowKey, looksLikeIp } from './cloud-columns.js';
+import { JsonSpanReader, KeySet } from './json-span-reader.js';
+import { JsonBytes } from './json-writer.js';
+import { rfc3339MicrosBytes } from './rfc3339.js';
+
+const SOURCE_TYPE = 'gcp-vpc-flow';
+
+// Members read, by object; a value's span is kept at [2k, 2k+1] of the object's span array.
+const TOP = ['insertId', 'jsonPayload', 'resource', 'timestamp'] as const;
+const PAYLOAD = ['connection', 'bytes_sent', 'packets_sent', 'start_time', 'end_time', 'reporter', 'rtt_msec', 'src_instance', 'dest_instance', 'src_vpc', 'dest_vpc', '__proto__', 'insert_id'] as const;
+/** Payload members not copied to `extra` (the first five of PAYLOAD). */
+const MAPPED_COUNT = 5;
+const CONNECTION = ['src_ip', 'dest_ip', 'src_port', 'dest_port', 'protocol'] as const;
+const INSTANCE = ['project_id', 'region', 'vm_name', 'zone'] as const;
+const VPC = ['project_id', 'vpc_name', 'subnetwork_name'] as const;
+const RESOURCE = ['labels'] as const;
+const LABELS = ['location', 'project_id', 'subnetwork_name'] as const;
+const KEYS = {
+  top: new KeySet(TOP),
+  payload: new KeySet(PAYLOAD),
+  connection: new KeySet(CONNECTION),
+  instance: new KeySet(INSTANCE),
+  vpc: new KeySet(VPC),
+  resource: new KeySet(RESOURCE),
+  labels: new KeySet(LABELS),
+};
+const ZONE = /^([a-z]+-[a-z]+\d+)-[a-z]$/;
+
+const enum P {
+  Connection,
+  BytesSent,
+  PacketsSent,
+  StartTime,
+  EndTime,
+  Reporter,
+  RttMsec,
+  SrcInstance,
+  DestInstance,
+  SrcVpc,
+  DestVpc,
+  /** From here on, members JSON.parse and our copy would treat differently: left to JSON.parse. */
+  Refused,
+}
+
+/** Reads entries and writes their rows; one per decoder. */
+export class GcpEntryReader {
+  private readonly r = new JsonSpanReader();
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly json = new JsonBytes();
+  private readonly top = new Int32Array(TOP.length * 2);
+  private readonly payload = new Int32Array(PAYLOAD.length * 2);
+  private readonly conn = new Int32Array(CONNECTION.length * 2);
+  private readonly inst = new Int32Array(INSTANCE.length * 2);
+  private readonly vpc = new Int32Array(VPC.length * 2);
+  private readonly res = new Int32Array(RESOURCE.length * 2);
+  private readonly labels = new Int32Array(LABELS.length * 2);
+  private readonly key: FlowKey = byteFlowKey();
+
+  constructor(private readonly ctx: DecodeContext) {}
+
+  /** Decodes the entry in `buf[start, end)` and writes its row; false when the line needs JSON.parse. */
+  line(buf: Buffer, start: number, end: number): boolean {
+    const r = this.r;
+    r.reset(buf, end);
+    this.buf = buf;
+    const top = this.top;
+    top.fill(-1);
+    this.payload.fill(-1);
+    this.json.begin();
+    // The entry: its members of TOP (the payload walked in place), then only whitespace to the end.
+    if (!r.open(r.ws(start))) return false;
+    for (let m = r.nextKey(); m !== 0; m = r.nextKey()) {
+      if (m < 0 || r.keyEscaped) return false;
+      const k = this.which(KEYS.top);
+      if (k === 1) {
+        if (top[2] >= 0 || !this.walkPayload(r.valStart)) return false;
+        r.endValue(r.after);
+      } else if (!r.skipValue()) return false;
+      if (k < 0) continue;
+      if (top[2 * k] >= 0 && k !== 1) return false;
+      top[2 * k] = r.valStart;
+      top[2 * k + 1] = r.valEnd;
+    }
+    if (r.ws(r.after) !== end || top[2] < 0) return false;
+    if (r.high && !isUtf8(buf.subarray(start, end))) return false;
+    r.trusted = true;
+    const cs = this.payload[2 * P.Connection];
+    if (cs < 0 || !this.pick(cs, KEYS.connection, this.conn, false)) return false;
+    return this.write(buf);
+  }
+
+  /** Walks jsonPayload: mapped members kept aside, every other one copied to extra. */
+  private walkPayload(at: number): boolean {
+    const r = this.r;
+    const p = this.payload;
+    const buf = this.buf;
+    if (!r.open(at)) return false;
+    for (let m = r.next(); m !== 0; m = r.next()) {
+      if (m < 0 || r.keyEscaped) return false;
+      const k = this.which(KEYS.payload);
+      if (k >= 0) {
+        if (p[2 * k] >= 0 || k >= P.Refused) return false;
+        p[2 * k] = r.valStart;
+        p[2 * k + 1] = r.valEnd;
+        if (k < MAPPED_COUNT) continue;
+        if (k === P.RttMsec) {
+          if (!this.rtt()) return false;
+          continue;
+        }
+      }
+      this.json.member(buf, r.keyStart, r.keyEnd, r.valStart, r.valEnd, r.spaced);
+    }
+    return true;
+  }
+
+  /** Writes rtt_msec to extra as the decoder does (decimal strings become numbers); false to fall back. */
+  private rtt(): boolean {
+    const r = this.r;
+    const b = r.buf;
+    const s = r.valStart;
+    const e = r.valEnd;
+    if (b[s] === 0x22) {
+      if (this.digitsIn(s + 1, e - 1)) {
+        if (e - s - 2 > 15) return false;
+        this.json.key('rtt_msec');
+        this.json.digits(b, s + 1, e - 1);
+        return true;
+      }
+      // Not a count: kept as it is, like any other member (unless escapes might spell one).
+      if (this.escapedIn(s, e)) return false;
+    } else if ((b[s] >= 0x30 && b[s] <= 0x39) || b[s] === 0x2d) {
+      // Numbers other than plain digits (fractions, exponents, -0) are left to JSON.parse.
+      if (!this.digitsIn(s, e)) return false;
+    }
+    this.json.member(this.buf, r.keyStart, r.keyEnd, s, e, r.spaced);
+    return true;
+  }
+
+  /** Checks the values and writes the row; false (nothing written) when the line needs JSON.parse. */
+  private write(buf: Buffer): boolean {
+    const p = this.payload;
+    const c = this.conn;
+    const sa = this.strAt(c, 0);
+    const da = this.strAt(c, 1);
+    if (sa === -2 || da === -2) return false;
+    if ((sa >= 0 && !looksLikeIp(buf, c[0] + 1, c[1] - 1)) || (da >= 0 && !looksLikeIp(buf, c[2] + 1, c[3] - 1))) return false;
+    const sp = this.uintAt(c, 2, 65535);
+    const dp = this.uintAt(c, 3, 65535);
+    const proto = this.uintAt(c, 4, 255);
+    if (sp === -2 || dp === -2 || proto === -2) return false;
+    const start = this.timeAt(p, P.StartTime);
+    const end = this.timeAt(p, P.EndTime);
+    if (start === -2 || end === -2) return false;
+    let ts = start >= 0 ? start : end;
+    if (ts < 0) {
+      ts = this.timeAt(this.top, 3);
+      if (ts < 0) return false;
+    }
+    const bytes = this.countAt(p, P.BytesSent);
+    const pkts = this.countAt(p, P.PacketsSent);
+    if (bytes === -2 || pkts === -2) return false;
+
+    // The reporting end's instance and VPC, and the resource labels.
+    const rep = this.strAt(p, P.Reporter);
+    if (rep === -2) return false;
+    const side = rep < 0 ? 0 : this.eq(p, P.Reporter, 'SRC') ? 1 : this.eq(p, P.Reporter, 'DEST') ? 2 : 0;
+    const inst = this.inst;
+    const vpc = this.vpc;
+    inst.fill(-1);
+    vpc.fill(-1);
+    if (side !== 0) {
+      const is = p[2 * (side === 1 ? P.SrcInstance : P.DestInstance)];
+      const vs = p[2 * (side === 1 ? P.SrcVpc : P.DestVpc)];
+      if (is >= 0 && !this.pick(is, KEYS.instance, inst, true)) return false;
+      if (vs >= 0 && !this.pick(vs, KEYS.vpc, vpc, true)) return false;
+    }
+    const labels = this.labels;
+    labels.fill(-1);
+    const rs = this.top[4];
+    if (rs >= 0) {
+      if (!this.pick(rs, KEYS.resource, this.res, false)) return false;
+      if (this.res[0] >= 0 && !this.pick(this.res[0], KEYS.labels, labels, true)) return false;
+    }
+    const insertId = this.strAt(this.top, 0);
+    if (insertId === -2) return false;
+
+    const key = this.key;
+    key.tsMicros = ts;
+    key.origP = sp < 0 ? null : sp;
+    key.respP = dp < 0 ? null : dp;
+    key.proto = proto < 0 ? null : PROTO_TEXT[proto];
+    key.addrBuf = buf;
+    key.origHStart = sa < 0 ? 0 : c[0] + 1;
+    key.origHEnd = sa < 0 ? 0 : c[1] - 1;
+    key.respHStart = da < 0 ? 0 : c[2] + 1;
+    key.respHEnd = da < 0 ? 0 : c[3] - 1;
+    const ctx = this.ctx;
+    const b = ctx.batch('connections');
+    const row = b.addRow();
+    writeFlowKey(b, row, key, SOURCE_TYPE, ctx.sensor, ctx.ingestId);
+    key.addrBuf = null;
+    if (end >= 0) b.setNum(C.end_ts, row, end);
+    if (start >= 0 && end >= 0) b.setNum(C.duration, row, (end - start) / 1e6);
+    if (bytes >= 0) b.setNum(C.orig_ip_bytes, row, bytes);
+    if (pkts >= 0) b.setNum(C.orig_pkts, row, pkts);
+    b.setStr(C.action, row, 'allow');
+    b.setStr(C.cloud_provider, row, 'gcp');
+    if (side === 1) b.setBool(C.local_orig, row, true);
+    else if (side === 2) b.setBool(C.local_resp, row, true);
+    // Each column takes the first of its sources that is set (an empty string counts as unset).
+    if (!this.col(b, C.cloud_account, row, inst, 0) && !this.col(b, C.cloud_account, row, vpc, 0)) this.col(b, C.cloud_account, row, labels, 1);
+    if (!this.col(b, C.cloud_region, row, inst, 1)) {
+      const zone = inst[6] >= 0 ? this.text(inst, 3) : labels[0] >= 0 ? this.text(labels, 0) : null;
+      b.setStr(C.cloud_region, row, zone === null ? null : (ZONE.exec(zone)?.[1] ?? null));
+    }
+    this.col(b, C.cloud_vpc, row, vpc, 1);
+    if (!this.col(b, C.cloud_subnet, row, vpc, 2)) this.col(b, C.cloud_subnet, row, labels, 2);
+    this.col(b, C.cloud_instance, row, inst, 2);
+    const json = this.json;
+    if (insertId >= 0) {
+      json.key('insert_id');
+      json.rawBytes(this.buf, this.top[0], this.top[1]);
+    }
+    json.store(b, C.extra, row, true);
+    return true;
+  }
+
+  /**
+   * Walks the object at `at` keeping the spans of the members named in `names` in `out` (-1 for
+   * absent ones). With `strings`, every kept value must be a string without escapes, and an empty one
+   * counts as absent. False when something needs JSON.parse.
+   */
+  private pick(at: number, names: KeySet, out: Int32Array, strings: boolean): boolean {
+    const r = this.r;
+    out.fill(-1);
+    if (!r.open(at)) return false;
+    for (let m = r.next(); m !== 0; m = r.next()) {
+      if (m < 0 || r.keyEscaped) return false;
+      const k = this.which(names);
+      if (k < 0) continue;
+      if (out[2 * k] !== -1) return false;
+      if (strings) {
+        if (r.buf[r.valStart] !== 0x22 || this.escapedIn(r.valStart, r.valEnd)) return false;
+        if (r.valEnd - r.valStart === 2) {
+          out[2 * k] = -2; // seen, empty
+          continue;
+        }
+      }
+      out[2 * k] = r.valStart;
+      out[2 * k + 1] = r.valEnd;
+    }
+    for (let k = 0; k < out.length; k += 2) if (out[k] === -2) out[k] = -1;
+    return true;
+  }
+
+  /** Index in `names` of the current member's key, or -1. */
+  private which(names: KeySet): number {
+    return names.find(this.r.buf, this.r.keyStart, this.r.keyEnd);
+  }
+
+  /** A string member: its span index (>= 0), -1 when absent or empty, -2 when not a plain string. */
+  private strAt(spans: Int32Array, k: number): number {
+    const s = spans[2 * k];
+    if (s < 0) return -1;
+    const e = spans[2 * k + 1];
+    if (this.r.buf[s] !== 0x22 || this.escapedIn(s, e)) return -2;
+    return e - s === 2 ? -1 : k;
+  }
+
+  /** An integer member in 0..max written as plain digits: -1 when absent, -2 otherwise. */
+  private uintAt(spans: Int32Array, k: number, max: number): number {
+    const s = spans[2 * k];
+    if (s < 0) return -1;
+    const e = spans[2 * k + 1];
+    if (e - s > 5 || !this.digitsIn(s, e)) return -2;
+    const v = this.uint(s, e);
+    return v <= max ? v : -2;
+  }
+
+  /** A count written as a decimal string or plain digits: -1 when absent, -2 otherwise. */
+  private countAt(spans: Int32Array, k: number): number {
+    let s = spans[2 * k];
+    if (s < 0) return -1;
+    let e = spans[2 * k + 1];
+    if (this.r.buf[s] === 0x22) {
+      s++;
+      e--;
+    }
+    return e - s <= 15 && this.digitsIn(s, e) ? this.uint(s, e) : -2;
+  }
+
+  /** A time member: microseconds, -1 when absent, -2 when not a plain string or not a time. */
+  private timeAt(spans: Int32Array, k: number): number {
+    const s = spans[2 * k];
+    if (s < 0) return -1;
+    const e = spans[2 * k + 1];
+    const b = this.r.buf;
+    if (b[s] !== 0x22 || this.escapedIn(s, e)) return -2;
+    const v = rfc3339MicrosBytes(b, s + 1, e - 1);
+    return v === null || v < 0 ? -2 : v;
+  }
+
+  private escapedIn(s: number, e: number): boolean {
+    const b = this.r.buf;
+    for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
+    return false;
+  }
+
+  private digitsIn(s: number, e: number): boolean {
+    if (e <= s) return false;
+    const b = this.r.buf;
+    for (let i = s; i < e; i++) if (b[i] < 0x30 || b[i] > 0x39) return false;
+    return true;
+  }
+
+  private uint(s: number, e: number): number {
+    const b = this.r.buf;
+    let v = 0;
+    for (let i = s; i < e; i++) v = v * 10 + b[i] - 48;
+    return v;
+  }
+
+  private eq(spans: Int32Array, k: number, text: string): boolean {
+    const s = spans[2 * k] + 1;
+    if (spans[2 * k + 1] - 1 - s !== text.length) return false;
+    const b = this.r.buf;
+    for (let i = 0; i < text.length; i++) if (b[s + i] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private text(spans: Int32Array, k: number): string {
+    return this.buf.toString('utf8', spans[2 * k] + 1, spans[2 * k + 1] - 1);
+  }
+
+  /** Stores a string member's contents in `col`; false when the member is absent. */
+  private col(b: ReturnType<DecodeContext['batch']>, col: number, row: number, spans: Int32Array, k: number): boolean {
+    const s = spans[2 * k];
+    if (s < 0) return false;
+    b.setBytes(col, row, this.r.buf, s + 1, spans[2 * k + 1] - 1);
+    return true;
+  }
+}
