@@ -55,6 +55,10 @@ export class Collector {
   private readonly startMs = Date.now();
   private scheduled = false;
   private flushing: Promise<void> | null = null;
+  /** Set while decoding waits for the store to take in the rows it was given (keeps memory flat). */
+  private storeWait: Promise<void> | null = null;
+  /** A failed insert: decoding stops, and stop() reports it. */
+  private storeFailure: unknown = null;
   private stopping = false;
   /** Set once every listener has stopped: nothing more is accepted. */
   private closed = false;
@@ -112,6 +116,8 @@ export class Collector {
     await this.tcp?.stop();
     this.closed = true;
     await this.flushing;
+    await this.storeWait;
+    if (this.storeFailure !== null) throw this.storeFailure;
     if (this.queue.length > 0) this.deps.log(`decoding the ${this.queue.length} datagram(s) still queued`);
     this.drain(Infinity);
     this.decoder.finish();
@@ -199,15 +205,35 @@ export class Collector {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.stopping || !this.rows.canDecode) return;
+    if (this.scheduled || this.stopping || !this.rows.canDecode || this.storeWait !== null || this.storeFailure !== null) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       if (this.stopping || !this.rows.canDecode) return;
       this.drain(SLICE);
       if (this.rows.pendingRows >= this.config.flushRows && this.flushing === null) this.flush();
-      if (this.queue.length > 0) this.schedule();
+      if (this.flushing === null) this.waitForStore();
+      else if (this.queue.length > 0) this.schedule();
     });
+  }
+
+  /**
+   * Decodes on once the store has room: rows handed to it queue until DuckDB takes them in, and a
+   * sender faster than the store would otherwise grow that queue without bound. Meanwhile datagrams
+   * wait in the bounded datagram queue, where a flood costs counted drops instead of memory.
+   */
+  private waitForStore(): void {
+    this.storeWait = this.writer.drain().then(
+      () => {
+        this.storeWait = null;
+        if (this.queue.length > 0) this.schedule();
+      },
+      (err: unknown) => {
+        this.storeWait = null;
+        this.storeFailure = err;
+        this.deps.log(`storing rows failed: ${(err as Error).message}`);
+      },
+    );
   }
 
   /** Decodes up to `max` queued datagrams. */
