@@ -90,8 +90,8 @@ export function decodeDataSet(sink: RecordSink, dom: DomainState, tpl: Template,
         case Slot.TcpFlags: rec.tcpFlags = readUint(buf, off, len); break;
         case Slot.SrcPort: rec.srcPort = readUint(buf, off, len); break;
         case Slot.DstPort: rec.dstPort = readUint(buf, off, len); break;
-        case Slot.Src4: case Slot.Src6: rec.srcAddr = addrText(buf, off, len); break;
-        case Slot.Dst4: case Slot.Dst6: rec.dstAddr = addrText(buf, off, len); break;
+        case Slot.Src4: case Slot.Src6: rec.srcAt = off; rec.srcLen = len; break;
+        case Slot.Dst4: case Slot.Dst6: rec.dstAt = off; rec.dstLen = len; break;
         case Slot.NextHop4: case Slot.NextHop6: rec.nextHop = addrText(buf, off, len); break;
         case Slot.InIf: rec.inIf = readUint(buf, off, len); break;
         case Slot.OutIf: rec.outIf = readUint(buf, off, len); break;

@@ -1,8 +1,9 @@
 /**
- * Maps a FlowRecord onto the CONNECTIONS table: the shared key columns (with Community ID) through
- * writeFlowKey, counts into the originator columns (a one-way flow; biflow reverse counts into the
- * responder ones), and everything without a column into `extra` as JSON, raw counts included (written
- * as bytes by FlowExtraJson; `flowExtra` is the same content as an object).
+ * Maps a FlowRecord onto the CONNECTIONS table: the shared key columns (with Community ID) from the
+ * address bytes (writeFlowRowKey; writeFlowKey when a record's addresses are text only), counts into
+ * the originator columns (a one-way flow; biflow reverse counts into the responder ones), and
+ * everything without a column into `extra` as JSON (written as bytes by FlowExtraJson; `flowExtra`
+ * is the same content as an object).
  */
 import { CONNECTIONS, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
@@ -10,6 +11,7 @@ import type { DecodeContext } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { FlowExtraJson } from './flow-extra-json.js';
 import type { FlowRecord } from './flow-record.js';
+import { writeFlowRowKey } from './flow-row-key.js';
 
 const C = columnIndex(CONNECTIONS);
 const extraJson = new FlowExtraJson();
@@ -41,13 +43,17 @@ export function writeFlowRow(batch: ColumnBatch, row: number, rec: FlowRecord, c
       portsMoved = true;
     }
   }
-  key.tsMicros = rec.ts;
-  key.origH = rec.srcAddr;
-  key.respH = rec.dstAddr;
-  key.origP = origP;
-  key.respP = respP;
-  key.proto = rec.proto === null ? null : String(rec.proto);
-  writeFlowKey(batch, row, key, src, ctx.sensor ?? rec.exporter, ctx.ingestId);
+  const sensor = ctx.sensor ?? rec.exporter;
+  if (!rec.addrsAsText) writeFlowRowKey(batch, row, rec, origP, respP, src, sensor, ctx.ingestId);
+  else {
+    key.tsMicros = rec.ts;
+    key.origH = rec.srcAddr;
+    key.respH = rec.dstAddr;
+    key.origP = origP;
+    key.respP = respP;
+    key.proto = rec.proto === null ? null : String(rec.proto);
+    writeFlowKey(batch, row, key, src, sensor, ctx.ingestId);
+  }
   if (rec.end !== null) batch.setNum(C.end_ts, row, rec.end);
   if (rec.ts !== null && rec.end !== null && rec.end >= rec.ts) batch.setNum(C.duration, row, (rec.end - rec.ts) / 1e6);
   if (rec.scaledBytes !== null) batch.setNum(C.orig_ip_bytes, row, rec.scaledBytes);
