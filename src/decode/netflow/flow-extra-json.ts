@@ -71,6 +71,14 @@ export class FlowExtraJson {
   private n = 0;
   private readonly keys = new Map<number, Uint8Array>();
   private readonly digits = new Uint8Array(24);
+  // The head (exporter, version, domain) and the derived names of the last record, as bytes: both
+  // stay the same over a datagram and usually far longer (derived objects are shared, see addNames).
+  private headExporter = '';
+  private headVersion = -1;
+  private headDomain = -1;
+  private head = new Uint8Array(0);
+  private namesOf: object | null = null;
+  private names = new Uint8Array(0);
 
   /**
    * Writes the JSON of `rec` (what `flowExtra(rec, portsMoved)` holds) and returns its length in
@@ -78,13 +86,21 @@ export class FlowExtraJson {
    */
   write(rec: FlowRecord, portsMoved: boolean): number {
     if (hasRepeatedElement(rec)) return -1;
+    if (rec.exporter !== this.headExporter || rec.version !== this.headVersion || rec.domain !== this.headDomain) {
+      this.n = 0;
+      this.raw(K_HEAD);
+      this.str(rec.exporter);
+      this.raw(K_VERSION);
+      this.num(rec.version);
+      this.raw(rec.version === 10 ? K_DOMAIN_IPFIX : rec.version === 9 ? K_DOMAIN_V9 : K_DOMAIN_V5);
+      this.num(rec.domain);
+      this.head = this.buf.slice(0, this.n);
+      this.headExporter = rec.exporter;
+      this.headVersion = rec.version;
+      this.headDomain = rec.domain;
+    }
     this.n = 0;
-    this.raw(K_HEAD);
-    this.str(rec.exporter);
-    this.raw(K_VERSION);
-    this.num(rec.version);
-    this.raw(rec.version === 10 ? K_DOMAIN_IPFIX : rec.version === 9 ? K_DOMAIN_V9 : K_DOMAIN_V5);
-    this.num(rec.domain);
+    this.raw(this.head);
     const sampled = rec.samplingRate !== null && rec.samplingRate > 1;
     if (sampled) {
       this.optNum(K.bytesRaw, rec.bytes);
@@ -143,15 +159,29 @@ export class FlowExtraJson {
     }
     const d = rec.derived;
     if (d !== null) {
-      for (const k in d) {
+      if (d !== this.namesOf) this.cacheNames(d);
+      if (this.names.length > 0) {
         if (!first) this.byte(44);
-        first = false;
-        this.str(k);
-        this.byte(58);
-        this.value(d[k]);
+        this.raw(this.names);
       }
     }
     this.byte(125);
+  }
+
+  /** Renders the derived names (`"k":v,...`) once per object. */
+  private cacheNames(d: Readonly<Record<string, string | number>>): void {
+    const start = this.n;
+    let first = true;
+    for (const k in d) {
+      if (!first) this.byte(44);
+      first = false;
+      this.str(k);
+      this.byte(58);
+      this.value(d[k]);
+    }
+    this.names = this.buf.slice(start, this.n);
+    this.namesOf = d;
+    this.n = start;
   }
 
   private key(pen: number, id: number): Uint8Array {

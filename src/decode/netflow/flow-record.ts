@@ -78,8 +78,8 @@ export class FlowRecord {
   readonly extraId = new Uint16Array(MAX_EXTRAS);
   readonly extraOff = new Int32Array(MAX_EXTRAS);
   readonly extraLen = new Int32Array(MAX_EXTRAS);
-  /** Values derived from exporter state rather than the record (names from options data). */
-  derived: Record<string, string | number> | null = null;
+  /** Values derived from exporter state rather than the record (names from options data); shared between records, never changed. */
+  derived: Readonly<Record<string, string | number>> | null = null;
 
   /** Source address as text (made from the bytes on first read), or null. */
   get srcAddr(): string | null {
