@@ -26,8 +26,15 @@ import { SyslogDispatch } from './syslog-dispatch.js';
 import { collectorSummary, type CollectorSummary } from './summary.js';
 import { readTemplateFile, writeTemplateFile } from './template-file.js';
 
-/** Datagrams decoded per slice before the loop gets to read sockets again. */
+/** Datagrams decoded per slice at most before the event loop runs again. */
 const SLICE = 512;
+/**
+ * Rows decoded per slice at most: one DuckDB vector. The store's insert runs on a DuckDB thread that
+ * takes its rows a vector at a time through a callback on this thread, served only between slices;
+ * slices of 512 datagrams (15,000 flows) left it one vector per slice, so the two took turns instead
+ * of working at once.
+ */
+const SLICE_ROWS = 2048;
 
 /** What the collector needs besides its configuration. */
 export interface CollectorDeps {
@@ -55,11 +62,18 @@ export class Collector {
   private readonly startMs = Date.now();
   private scheduled = false;
   private flushing: Promise<void> | null = null;
+  /** Set while decoding waits for the store to take in the rows it was given (keeps memory flat). */
+  private storeWait: Promise<void> | null = null;
+  /** A failed insert: decoding stops, and stop() reports it. */
+  private storeFailure: unknown = null;
   private stopping = false;
   /** Set once every listener has stopped: nothing more is accepted. */
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
   private lastTemplates = '';
+  /** Datagrams (and their bytes) taken from the receiver thread's share of the queue, not yet acknowledged. */
+  private unackedItems = 0;
+  private unackedBytes = 0;
   private lastCommitAt: string | null = null;
 
   private constructor(
@@ -112,8 +126,10 @@ export class Collector {
     await this.tcp?.stop();
     this.closed = true;
     await this.flushing;
+    await this.storeWait;
+    if (this.storeFailure !== null) throw this.storeFailure;
     if (this.queue.length > 0) this.deps.log(`decoding the ${this.queue.length} datagram(s) still queued`);
-    this.drain(Infinity);
+    this.drain(Infinity, Infinity);
     this.decoder.finish();
     this.rows.flush();
     const t0 = performance.now();
@@ -199,22 +215,43 @@ export class Collector {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.stopping || !this.rows.canDecode) return;
+    if (this.scheduled || this.stopping || !this.rows.canDecode || this.storeWait !== null || this.storeFailure !== null) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       if (this.stopping || !this.rows.canDecode) return;
-      this.drain(SLICE);
+      this.drain(SLICE, SLICE_ROWS);
       if (this.rows.pendingRows >= this.config.flushRows && this.flushing === null) this.flush();
-      if (this.queue.length > 0) this.schedule();
+      if (this.flushing === null) this.waitForStore();
+      else if (this.queue.length > 0) this.schedule();
     });
   }
 
-  /** Decodes up to `max` queued datagrams. */
-  private drain(max: number): void {
-    let items = 0;
-    let bytes = 0;
-    for (let i = 0; i < max; i++) {
+  /**
+   * Decodes on once the store has room: rows handed to it queue until DuckDB takes them in, and a
+   * sender faster than the store would otherwise grow that queue without bound. Meanwhile datagrams
+   * wait in the bounded datagram queue, where a flood costs counted drops instead of memory.
+   */
+  private waitForStore(): void {
+    this.storeWait = this.writer.drain().then(
+      () => {
+        this.storeWait = null;
+        if (this.queue.length > 0) this.schedule();
+      },
+      (err: unknown) => {
+        this.storeWait = null;
+        this.storeFailure = err;
+        this.deps.log(`storing rows failed: ${(err as Error).message}`);
+      },
+    );
+  }
+
+  /** Decodes queued datagrams until `max` of them or `maxRows` rows are done. */
+  private drain(max: number, maxRows: number): void {
+    let items = this.unackedItems;
+    let bytes = this.unackedBytes;
+    const rows0 = this.rows.pendingRows;
+    for (let i = 0; i < max && this.rows.pendingRows - rows0 < maxRows; i++) {
       const d = this.queue.shift();
       if (d === undefined) break;
       this.decoder.decode(d);
@@ -224,7 +261,13 @@ export class Collector {
         bytes += d.buf.length;
       }
     }
-    this.udp?.ack(items, bytes);
+    // One message per 256 datagrams taken (slices are small), and whenever the queue runs dry.
+    if (items >= 256 || this.queue.length === 0 || max === Infinity) {
+      this.udp?.ack(items, bytes);
+      items = bytes = 0;
+    }
+    this.unackedItems = items;
+    this.unackedBytes = bytes;
   }
 
   /** Periodic work: commit when the oldest waiting row is old enough; age out held data sets. */

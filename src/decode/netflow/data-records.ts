@@ -90,8 +90,8 @@ export function decodeDataSet(sink: RecordSink, dom: DomainState, tpl: Template,
         case Slot.TcpFlags: rec.tcpFlags = readUint(buf, off, len); break;
         case Slot.SrcPort: rec.srcPort = readUint(buf, off, len); break;
         case Slot.DstPort: rec.dstPort = readUint(buf, off, len); break;
-        case Slot.Src4: case Slot.Src6: rec.srcAddr = addrText(buf, off, len); break;
-        case Slot.Dst4: case Slot.Dst6: rec.dstAddr = addrText(buf, off, len); break;
+        case Slot.Src4: case Slot.Src6: rec.srcAt = off; rec.srcLen = len; break;
+        case Slot.Dst4: case Slot.Dst6: rec.dstAt = off; rec.dstLen = len; break;
         case Slot.NextHop4: case Slot.NextHop6: rec.nextHop = addrText(buf, off, len); break;
         case Slot.InIf: rec.inIf = readUint(buf, off, len); break;
         case Slot.OutIf: rec.outIf = readUint(buf, off, len); break;
@@ -196,17 +196,32 @@ export function applyRate(rec: FlowRecord, rate: number): void {
   }
 }
 
+// The names of the last flow that had any: most flows of an exporter cross the same interfaces, so
+// their records share one object instead of each making its own.
+let lastNames: Readonly<Record<string, string>> | null = null;
+let lastIn: string | undefined;
+let lastOut: string | undefined;
+let lastInV: string | undefined;
+let lastOutV: string | undefined;
+
 function addNames(rec: FlowRecord, info: DomainState['info'], inVrf: number, outVrf: number): void {
-  const d: Record<string, string> = {};
   const inName = rec.inIf !== null ? info.ifaceNames.get(rec.inIf) : undefined;
   const outName = rec.outIf !== null ? info.ifaceNames.get(rec.outIf) : undefined;
   const inV = inVrf >= 0 ? info.vrfNames.get(inVrf) : undefined;
   const outV = outVrf >= 0 ? info.vrfNames.get(outVrf) : undefined;
-  if (inName !== undefined) d.inIfName = inName;
-  if (outName !== undefined) d.outIfName = outName;
-  if (inV !== undefined) d.ingressVRFname = inV;
-  if (outV !== undefined) d.egressVRFname = outV;
-  rec.derived = d;
+  if (lastNames === null || inName !== lastIn || outName !== lastOut || inV !== lastInV || outV !== lastOutV) {
+    const d: Record<string, string> = {};
+    if (inName !== undefined) d.inIfName = inName;
+    if (outName !== undefined) d.outIfName = outName;
+    if (inV !== undefined) d.ingressVRFname = inV;
+    if (outV !== undefined) d.egressVRFname = outV;
+    lastNames = Object.freeze(d);
+    lastIn = inName;
+    lastOut = outName;
+    lastInV = inV;
+    lastOutV = outV;
+  }
+  rec.derived = lastNames;
 }
 
 // NetFlow v9 options scope field types (RFC 3954 §6.1): they are not information elements.

@@ -5,10 +5,12 @@
  * (`extras()`), so the hot path never builds objects for them.
  */
 import { elementKey, elementType } from './elements.js';
-import { valueOf } from './values.js';
+import { addrText, valueOf } from './values.js';
 
 const MAX_EXTRAS = 512;
-const INTERNAL = new Set(['extraCount', 'extraBuf', 'extraPen', 'extraId', 'extraOff', 'extraLen', 'derived']);
+const INTERNAL = new Set([
+  'extraCount', 'extraBuf', 'extraPen', 'extraId', 'extraOff', 'extraLen', 'derived', 'srcAt', 'srcLen', 'dstAt', 'dstLen', 'srcText', 'dstText',
+]);
 
 /** One flow as exported by a NetFlow v5/v9 or IPFIX exporter, with times in Unix microseconds. */
 export class FlowRecord {
@@ -21,8 +23,17 @@ export class FlowRecord {
   /** Flow start and end, microseconds since the epoch. */
   ts: number | null = null;
   end: number | null = null;
-  srcAddr: string | null = null;
-  dstAddr: string | null = null;
+  /**
+   * Where the source and destination addresses are in `extraBuf` (4 or 16 bytes), -1 when absent.
+   * Decoders set these rather than text: a row writer copies address text and hashes the Community ID
+   * straight from the bytes, and `srcAddr`/`dstAddr` make the text only when read.
+   */
+  srcAt = -1;
+  srcLen = 0;
+  dstAt = -1;
+  dstLen = 0;
+  private srcText: string | null = null;
+  private dstText: string | null = null;
   srcPort: number | null = null;
   dstPort: number | null = null;
   /** IANA protocol number. */
@@ -67,13 +78,41 @@ export class FlowRecord {
   readonly extraId = new Uint16Array(MAX_EXTRAS);
   readonly extraOff = new Int32Array(MAX_EXTRAS);
   readonly extraLen = new Int32Array(MAX_EXTRAS);
-  /** Values derived from exporter state rather than the record (names from options data). */
-  derived: Record<string, string | number> | null = null;
+  /** Values derived from exporter state rather than the record (names from options data); shared between records, never changed. */
+  derived: Readonly<Record<string, string | number>> | null = null;
+
+  /** Source address as text (made from the bytes on first read), or null. */
+  get srcAddr(): string | null {
+    if (this.srcText === null && this.srcAt >= 0) this.srcText = addrText(this.extraBuf, this.srcAt, this.srcLen);
+    return this.srcText;
+  }
+
+  set srcAddr(v: string | null) {
+    this.srcText = v;
+    this.srcAt = -1;
+  }
+
+  /** Destination address as text (made from the bytes on first read), or null. */
+  get dstAddr(): string | null {
+    if (this.dstText === null && this.dstAt >= 0) this.dstText = addrText(this.extraBuf, this.dstAt, this.dstLen);
+    return this.dstText;
+  }
+
+  set dstAddr(v: string | null) {
+    this.dstText = v;
+    this.dstAt = -1;
+  }
+
+  /** True when an address was given as text only (no bytes to write it from). */
+  get addrsAsText(): boolean {
+    return (this.srcAt < 0 && this.srcText !== null) || (this.dstAt < 0 && this.dstText !== null);
+  }
 
   /** Clears every field before the next record. */
   reset(): void {
     this.ts = this.end = null;
-    this.srcAddr = this.dstAddr = this.nextHop = this.natSrcAddr = this.natDstAddr = null;
+    this.srcText = this.dstText = this.nextHop = this.natSrcAddr = this.natDstAddr = null;
+    this.srcAt = this.dstAt = -1;
     this.srcPort = this.dstPort = this.proto = this.bytes = this.packets = null;
     this.samplingRate = this.scaledBytes = this.scaledPackets = this.respBytes = this.respPackets = null;
     this.tcpFlags = this.tos = this.direction = this.inIf = this.outIf = this.srcAs = this.dstAs = null;
@@ -110,6 +149,8 @@ export class FlowRecord {
   snapshot(): FlowSnapshot {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(this) as (keyof this & string)[]) if (!INTERNAL.has(k)) out[k] = this[k];
+    out.srcAddr = this.srcAddr;
+    out.dstAddr = this.dstAddr;
     out.extras = this.extras();
     return out as FlowSnapshot;
   }
@@ -118,7 +159,8 @@ export class FlowRecord {
 /** A copied FlowRecord: its fields plus rendered extras. */
 export type FlowSnapshot = Omit<
   FlowRecord,
-  'extraCount' | 'extraBuf' | 'extraPen' | 'extraId' | 'extraOff' | 'extraLen' | 'derived' | 'reset' | 'addExtra' | 'extras' | 'snapshot'
+  | 'extraCount' | 'extraBuf' | 'extraPen' | 'extraId' | 'extraOff' | 'extraLen' | 'derived' | 'reset' | 'addExtra' | 'extras' | 'snapshot'
+  | 'srcAt' | 'srcLen' | 'dstAt' | 'dstLen' | 'addrsAsText'
 > & { extras: Record<string, string | number | boolean> };
 
 /** Receives one decoded flow; the record is reused after the call returns. */

@@ -1,15 +1,20 @@
 /**
- * Maps a FlowRecord onto the CONNECTIONS table: the shared key columns (with Community ID) through
- * writeFlowKey, counts into the originator columns (a one-way flow; biflow reverse counts into the
- * responder ones), and everything without a column into `extra` as JSON, raw counts included.
+ * Maps a FlowRecord onto the CONNECTIONS table: the shared key columns (with Community ID) from the
+ * address bytes (writeFlowRowKey; writeFlowKey when a record's addresses are text only), counts into
+ * the originator columns (a one-way flow; biflow reverse counts into the responder ones), and
+ * everything without a column into `extra` as JSON (written as bytes by FlowExtraJson; `flowExtra`
+ * is the same content as an object).
  */
 import { CONNECTIONS, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
+import { FlowExtraJson } from './flow-extra-json.js';
 import type { FlowRecord } from './flow-record.js';
+import { writeFlowRowKey } from './flow-row-key.js';
 
 const C = columnIndex(CONNECTIONS);
+const extraJson = new FlowExtraJson();
 const key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
 
 /** Source type of a record's rows: `netflow` for v5/v9, `ipfix` for IPFIX. */
@@ -19,12 +24,14 @@ export function flowSourceType(rec: FlowRecord): 'netflow' | 'ipfix' {
 
 /**
  * Writes `rec` into row `row` of a CONNECTIONS batch. The count columns hold the sampling-corrected
- * counts (equal to the exported ones when unsampled); the exported counts and the rate go to `extra`.
+ * counts (equal to the exported ones when unsampled); when a rate applied, the exported counts and
+ * the scaled ones go to `extra` beside the rate.
  */
 export function writeFlowRow(batch: ColumnBatch, row: number, rec: FlowRecord, ctx: Pick<DecodeContext, 'sensor' | 'ingestId'>): void {
   const src = flowSourceType(rec);
   let origP = rec.srcPort;
   let respP = rec.dstPort;
+  let portsMoved = false;
   const icmp = rec.proto === 1 || rec.proto === 58;
   if (icmp) {
     // Zeek's convention: ICMP type in orig_p, code in resp_p. v5/v9 exporters put type<<8|code in the
@@ -33,39 +40,61 @@ export function writeFlowRow(batch: ColumnBatch, row: number, rec: FlowRecord, c
     if (tc !== null) {
       origP = tc >> 8;
       respP = tc & 255;
+      portsMoved = true;
     }
   }
-  key.tsMicros = rec.ts;
-  key.origH = rec.srcAddr;
-  key.respH = rec.dstAddr;
-  key.origP = origP;
-  key.respP = respP;
-  key.proto = rec.proto === null ? null : String(rec.proto);
-  writeFlowKey(batch, row, key, src, ctx.sensor ?? rec.exporter, ctx.ingestId);
+  const sensor = ctx.sensor ?? rec.exporter;
+  if (!rec.addrsAsText) writeFlowRowKey(batch, row, rec, origP, respP, src, sensor, ctx.ingestId);
+  else {
+    key.tsMicros = rec.ts;
+    key.origH = rec.srcAddr;
+    key.respH = rec.dstAddr;
+    key.origP = origP;
+    key.respP = respP;
+    key.proto = rec.proto === null ? null : String(rec.proto);
+    writeFlowKey(batch, row, key, src, sensor, ctx.ingestId);
+  }
   if (rec.end !== null) batch.setNum(C.end_ts, row, rec.end);
   if (rec.ts !== null && rec.end !== null && rec.end >= rec.ts) batch.setNum(C.duration, row, (rec.end - rec.ts) / 1e6);
   if (rec.scaledBytes !== null) batch.setNum(C.orig_ip_bytes, row, rec.scaledBytes);
   if (rec.scaledPackets !== null) batch.setNum(C.orig_pkts, row, rec.scaledPackets);
-  const rate = rec.samplingRate !== null && rec.samplingRate > 1 ? rec.samplingRate : 1;
+  const rate = sampled(rec) ? rec.samplingRate! : 1;
   if (rec.respBytes !== null) batch.setNum(C.resp_ip_bytes, row, Math.round(rec.respBytes * rate));
   if (rec.respPackets !== null) batch.setNum(C.resp_pkts, row, Math.round(rec.respPackets * rate));
   batch.setStr(C.state_reason, row, src);
-  batch.setStr(C.extra, row, JSON.stringify(flowExtra(rec)));
+  const n = extraJson.write(rec, portsMoved);
+  if (n >= 0) batch.setBytes(C.extra, row, extraJson.buf, 0, n);
+  else batch.setStr(C.extra, row, JSON.stringify(flowExtra(rec, portsMoved)));
 }
 
-/** The `extra` object of a flow row: exporter identity, raw and scaled counts, and every other element. */
-export function flowExtra(rec: FlowRecord): Record<string, unknown> {
+/** True when a sampling rate above 1 applied, so the count columns differ from the exported counts. */
+export function sampled(rec: FlowRecord): boolean {
+  return rec.samplingRate !== null && rec.samplingRate > 1;
+}
+
+/**
+ * The `extra` object of a flow row: exporter identity and every value without a column of its own.
+ * Values a column already holds are left out: exported counts unless a rate scaled the columns, and
+ * the ports unless the columns hold ICMP type and code instead (`portsMoved`).
+ */
+export function flowExtra(rec: FlowRecord, portsMoved: boolean): Record<string, unknown> {
   const x: Record<string, unknown> = { exporter: rec.exporter, version: rec.version };
   x[rec.version === 10 ? 'observation_domain' : rec.version === 9 ? 'source_id' : 'engine'] = rec.domain;
-  put(x, 'bytes_raw', rec.bytes);
-  put(x, 'packets_raw', rec.packets);
+  if (sampled(rec)) {
+    put(x, 'bytes_raw', rec.bytes);
+    put(x, 'packets_raw', rec.packets);
+  }
   put(x, 'sampling_rate', rec.samplingRate);
-  put(x, 'bytes_scaled', rec.scaledBytes);
-  put(x, 'packets_scaled', rec.scaledPackets);
-  put(x, 'resp_bytes_raw', rec.respBytes);
-  put(x, 'resp_packets_raw', rec.respPackets);
-  put(x, 'src_port', rec.srcPort);
-  put(x, 'dst_port', rec.dstPort);
+  if (sampled(rec)) {
+    put(x, 'bytes_scaled', rec.scaledBytes);
+    put(x, 'packets_scaled', rec.scaledPackets);
+    put(x, 'resp_bytes_raw', rec.respBytes);
+    put(x, 'resp_packets_raw', rec.respPackets);
+  }
+  if (portsMoved) {
+    put(x, 'src_port', rec.srcPort);
+    put(x, 'dst_port', rec.dstPort);
+  }
   put(x, 'tcp_flags', rec.tcpFlags);
   put(x, 'tos', rec.tos);
   put(x, 'direction', rec.direction === null ? null : rec.direction === 0 ? 'ingress' : rec.direction === 1 ? 'egress' : rec.direction);

@@ -35,8 +35,10 @@ export function decodeV5(core: DecoderCore, buf: Uint8Array, off: number, len: n
     rec.exporter = exporter;
     rec.domain = domain;
     rec.extraBuf = buf;
-    rec.srcAddr = ipv4Text(buf, p);
-    rec.dstAddr = ipv4Text(buf, p + 4);
+    rec.srcAt = p;
+    rec.srcLen = 4;
+    rec.dstAt = p + 4;
+    rec.dstLen = 4;
     rec.nextHop = ipv4Text(buf, p + 8);
     rec.inIf = u16(buf, p + 12);
     rec.outIf = u16(buf, p + 14);

@@ -118,11 +118,18 @@ export const TEMPLATE_CACHE_DEFAULTS: TemplateCacheLimits = Object.freeze({
 export class TemplateCache {
   private readonly domains = new Map<string, DomainState>();
   private readonly exporters = new Map<string, ExporterInfo>();
+  /** The domain found last: an exporter's datagrams come in runs, and this skips making the key. */
+  private last: DomainState | null = null;
 
   constructor(readonly limits: TemplateCacheLimits = TEMPLATE_CACHE_DEFAULTS) {}
 
   /** The state of (exporter, domain) for protocol `version`, created on first use. */
   domain(version: number, exporter: string, domain: number, nowMicros: number): DomainState {
+    const l = this.last;
+    if (l !== null && l.domain === domain && l.version === version && l.exporter === exporter) {
+      l.lastSeenMicros = nowMicros;
+      return l;
+    }
     const key = `${version}|${exporter}|${domain}`;
     let d = this.domains.get(key);
     if (d === undefined) {
@@ -133,6 +140,7 @@ export class TemplateCache {
       this.domains.set(key, d);
     }
     d.lastSeenMicros = nowMicros;
+    this.last = d;
     return d;
   }
 
@@ -151,5 +159,6 @@ export class TemplateCache {
       }
     }
     this.domains.delete(oldKey);
+    this.last = null;
   }
 }
