@@ -18,10 +18,11 @@ import { cef } from '../decode/firewall/cef.js';
 import { ciscoAsa } from '../decode/firewall/cisco-asa.js';
 import { panos } from '../decode/firewall/panos.js';
 import { fortigate } from '../decode/firewall/fortigate.js';
+import { nfcapd } from '../decode/nfcapd/nfcapd.js';
 
 /** All registered decoders, by name. */
 export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
-  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef, ciscoAsa, panos, fortigate].map((d) => [d.name, d]),
+  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef, ciscoAsa, panos, fortigate, nfcapd].map((d) => [d.name, d]),
 );
 
 /** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */
