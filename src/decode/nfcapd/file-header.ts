@@ -58,5 +58,5 @@ export function readHeaderV2(buf: Uint8Array): NfFileHeader {
 
 /** nfdump's version number as text (0x01070100 is 1.7.1). */
 export function nfdVersionText(v: number): string {
-  return `${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
+  return `${(v >>> 24) & 0xff}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}`;
 }
