@@ -16,7 +16,7 @@ import { le16, le32 } from './addresses.js';
 import { BlockDecompressor, MAX_BLOCK_BYTES } from './block-decompress.js';
 import { BlockStream, type BlockSink } from './block-stream.js';
 import { FileInfo, RECORD } from './exporter-records.js';
-import { COMPRESSION_NAMES, nfdVersionText, nffileLayout, readHeaderV2, type NfFileHeader } from './file-header.js';
+import { BLOCK_HEADER_LEN, COMPRESSION_NAMES, nfdVersionText, nffileLayout, readHeaderV2, type NfFileHeader } from './file-header.js';
 import { CorruptBlockError } from './lz4-block.js';
 import { V3Extras, V3_FLAG_SAMPLED, readV3Record } from './v3-record.js';
 
@@ -48,7 +48,8 @@ class NfcapdDecoder implements Decoder, BlockSink {
     if (s.stage === 'header') {
       if (s.pending > 0) this.ctx.skip('truncated_header', 0, `${this.ctx.inputName}: ${s.pending} bytes, shorter than an nfdump file header`);
     } else if (s.stage === 'blockBody' || (s.stage === 'blockHeader' && s.pending > 0)) {
-      this.ctx.skip('truncated_block', s.unitOffset, `${this.ctx.inputName}: the file ends inside a data block (${s.pending} bytes of it present)`);
+      const at = s.stage === 'blockBody' ? s.unitOffset - BLOCK_HEADER_LEN : s.unitOffset;
+      this.ctx.skip('truncated_block', at, `${this.ctx.inputName}: the file ends inside a data block (${s.pending} bytes of it present)`);
     }
     const st = this.info.statFlows;
     if (st !== null && this.flows + this.flowSkips < st) {
@@ -99,8 +100,9 @@ class NfcapdDecoder implements Decoder, BlockSink {
     return size;
   }
 
-  blockBody(buf: Uint8Array, off: number, len: number, offset: number): void {
+  blockBody(buf: Uint8Array, off: number, len: number, bodyOffset: number): void {
     if (this.blockRecords === 0) return;
+    const offset = bodyOffset - BLOCK_HEADER_LEN;
     let data: Uint8Array = buf;
     let start = off;
     let end = off + len;
@@ -119,8 +121,7 @@ class NfcapdDecoder implements Decoder, BlockSink {
       end = data.length;
     }
     // Positions inside a decompressed block are not file offsets: report the block's offset then.
-    const base = compressed ? -1 : offset + 12 - off;
-    this.walkRecords(data, start, end, base < 0 ? offset : base, compressed);
+    this.walkRecords(data, start, end, compressed ? offset : bodyOffset - off, compressed);
   }
 
   private walkRecords(b: Uint8Array, start: number, end: number, base: number, compressed: boolean): void {
