@@ -39,6 +39,8 @@ export function formatIngestReport(report: IngestReport): string {
   for (const f of report.files) {
     if (f.status === 'failed') {
       lines.push(`failed    ${f.message ?? f.input}`);
+      // When nothing could be read, the first skip of each reason says why (e.g. an nfdump 1.6 file).
+      for (const s of Object.values(f.skipped)) if (s.example) lines.push(`  ${s.example}`);
       continue;
     }
     if (f.status === 'already-ingested') {

@@ -34,6 +34,11 @@ export class BlockStream {
     return this.have;
   }
 
+  /** The bytes gathered so far of a unit the input ended inside (empty when none). */
+  partial(): Uint8Array {
+    return this.gather === null ? new Uint8Array(0) : this.gather.subarray(0, this.have);
+  }
+
   /** Feeds the next chunk. */
   push(chunk: Uint8Array): void {
     let p = 0;

@@ -106,6 +106,12 @@ test('hostile nfcapd: a file cut inside a block keeps the blocks before it', () 
     assert.equal(out.skips[0].position, B2_AT);
     assert.equal(out.rows.connections.length, 10);
   }
+  // Complete records of an uncompressed block cut short are kept.
+  const two = whole.subarray(0, B2_AT + 12 + B2recs[0].length + B2recs[1].length + 5);
+  const kept = decodeAll(nfcapd, two, { chunkSize: 64 });
+  assert.deepEqual(reasons(kept), ['truncated_block']);
+  assert.match(kept.skips[0].detail!, /2 of its 10 records read/);
+  assert.equal(kept.rows.connections.length, 12);
   const header = decodeAll(nfcapd, whole.subarray(0, 30));
   assert.deepEqual(reasons(header), ['truncated_header']);
   assert.equal(header.rows.connections.length, 0);
@@ -116,7 +122,8 @@ test('hostile nfcapd: a block size beyond the file, or beyond any nfdump block, 
   big.writeUInt32LE(1_000_000, 4);
   const out = decodeAll(nfcapd, build(big));
   assert.deepEqual(reasons(out), ['truncated_block']);
-  assert.equal(out.rows.connections.length, 10);
+  // The block's own ten records are complete and kept; what follows was swallowed by the bad size.
+  assert.equal(out.rows.connections.length, 20);
   const huge = block(B2recs);
   huge.writeUInt32LE(0xfffffff0, 4);
   const h = decodeAll(nfcapd, build(huge));

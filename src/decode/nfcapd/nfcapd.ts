@@ -47,15 +47,32 @@ class NfcapdDecoder implements Decoder, BlockSink {
     const s = this.stream;
     if (s.stage === 'header') {
       if (s.pending > 0) this.ctx.skip('truncated_header', 0, `${this.ctx.inputName}: ${s.pending} bytes, shorter than an nfdump file header`);
-    } else if (s.stage === 'blockBody' || (s.stage === 'blockHeader' && s.pending > 0)) {
-      const at = s.stage === 'blockBody' ? s.unitOffset - BLOCK_HEADER_LEN : s.unitOffset;
-      this.ctx.skip('truncated_block', at, `${this.ctx.inputName}: the file ends inside a data block (${s.pending} bytes of it present)`);
+    } else if (s.stage === 'blockBody') {
+      this.truncatedBody(s.partial(), s.unitOffset);
+    } else if (s.stage === 'blockHeader' && s.pending > 0) {
+      this.ctx.skip('truncated_block', s.unitOffset, `${this.ctx.inputName}: the file ends inside a block header`);
     }
     const st = this.info.statFlows;
     if (st !== null && this.flows + this.flowSkips < st) {
       this.ctx.skip('records_missing', s.unitOffset, `the file's statistics count ${st} flows, ${this.flows + this.flowSkips} were found`);
     }
-    if (this.hdr !== null) this.writeFileRow();
+    // A file row only when something was read: a file cut before its first flow stays "nothing read".
+    if (this.hdr !== null && (this.flows > 0 || st !== null)) this.writeFileRow();
+  }
+
+  /**
+   * The input ended inside a block. An uncompressed block's complete records are still good (each
+   * has its own length), so they are kept; a compressed block cannot be decoded in part.
+   */
+  private truncatedBody(part: Uint8Array, bodyOffset: number): void {
+    const at = bodyOffset - BLOCK_HEADER_LEN;
+    const total = this.blockRecords;
+    let read = 0;
+    if (this.hdr!.compression === 0 || (this.blockFlags & 1) !== 0) {
+      read = this.walkRecords(part, 0, part.length, bodyOffset, false, true);
+    }
+    this.flowSkips += total - read;
+    this.ctx.skip('truncated_block', at, `${this.ctx.inputName}: the file ends inside a data block (${part.length} bytes of it present); ${read} of its ${total} records read`);
   }
 
   header(buf: Uint8Array, off: number): boolean {
@@ -124,20 +141,22 @@ class NfcapdDecoder implements Decoder, BlockSink {
     this.walkRecords(data, start, end, compressed ? offset : bodyOffset - off, compressed);
   }
 
-  private walkRecords(b: Uint8Array, start: number, end: number, base: number, compressed: boolean): void {
+  /** Reads the records of a block; `cut` (a truncated block) stops quietly at the first incomplete one. Returns how many were read. */
+  private walkRecords(b: Uint8Array, start: number, end: number, base: number, compressed: boolean, cut = false): number {
     let p = start;
     const total = this.blockRecords;
     for (let i = 0; i < total; i++) {
       const at = compressed ? base : base + p;
+      if (cut && (p + 4 > end || p + le16(b, p + 2) > end)) return i;
       if (p + 4 > end) {
         this.badRecords(at, total - i, `the block ends after ${i} of its ${total} records`);
-        return;
+        return i;
       }
       const type = le16(b, p);
       const size = le16(b, p + 2);
       if (size < 4 || p + size > end) {
         this.badRecords(at, total - i, `record ${i} of ${total} has length ${size}, ${end - p} bytes left in the block`);
-        return;
+        return i;
       }
       this.recordCount++;
       if (type === RECORD.v3) {
@@ -153,6 +172,7 @@ class NfcapdDecoder implements Decoder, BlockSink {
       }
       p += size;
     }
+    return total;
   }
 
   private badRecords(at: number, lost: number, detail: string): void {
