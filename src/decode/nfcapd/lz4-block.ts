@@ -29,7 +29,7 @@ export function lz4DecompressBlock(src: Uint8Array, start: number, end: number, 
     }
     if (ip + lit > end) throw new CorruptBlockError('lz4: literals run past the block');
     if (op + lit > dst.length) dst = grow(dst, op, op + lit, max);
-    dst.set(src.subarray(ip, ip + lit), op);
+    copyBytes(dst, op, src, ip, lit);
     ip += lit;
     op += lit;
     if (ip === end) break; // the last sequence carries literals only
@@ -54,10 +54,17 @@ export function lz4DecompressBlock(src: Uint8Array, start: number, end: number, 
   return { buf: dst, len: op };
 }
 
+/** Copies n bytes; short runs (most literals) byte by byte, which avoids allocating a subarray view. */
+export function copyBytes(dst: Uint8Array, op: number, src: Uint8Array, ip: number, n: number): void {
+  if (n < 32) {
+    for (let i = 0; i < n; i++) dst[op + i] = src[ip + i];
+  } else dst.set(src.subarray(ip, ip + n), op);
+}
+
 /** Copies a back-reference of `len` bytes from `dist` bytes back; overlapping copies repeat the pattern. */
 export function copyMatch(dst: Uint8Array, op: number, dist: number, len: number): void {
   let from = op - dist;
-  if (dist >= len) {
+  if (dist >= len && len >= 32) {
     dst.copyWithin(op, from, from + len);
     return;
   }

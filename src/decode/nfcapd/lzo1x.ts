@@ -5,7 +5,7 @@
  * literals the previous instruction copied). Every read and write is bounds-checked, so a corrupt
  * block throws CorruptBlockError instead of reading past its end.
  */
-import { CorruptBlockError, copyMatch, grow } from './lz4-block.js';
+import { CorruptBlockError, copyBytes, copyMatch, grow } from './lz4-block.js';
 
 /**
  * Decompresses src[start, end) into `out` (grown as needed up to `max` bytes) and returns the output
@@ -23,7 +23,7 @@ export function lzo1xDecompress(src: Uint8Array, start: number, end: number, out
   const literals = (n: number): void => {
     need(n);
     if (op + n > dst.length) dst = grow(dst, op, op + n, max);
-    dst.set(src.subarray(ip, ip + n), op);
+    copyBytes(dst, op, src, ip, n);
     ip += n;
     op += n;
   };
