@@ -8,6 +8,7 @@ import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import type { FlowRecord } from './flow-record.js';
+import { flowExtraJson } from './flow-extra-json.js';
 
 const C = columnIndex(CONNECTIONS);
 const key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
@@ -50,7 +51,7 @@ export function writeFlowRow(batch: ColumnBatch, row: number, rec: FlowRecord, c
   if (rec.respBytes !== null) batch.setNum(C.resp_ip_bytes, row, Math.round(rec.respBytes * rate));
   if (rec.respPackets !== null) batch.setNum(C.resp_pkts, row, Math.round(rec.respPackets * rate));
   batch.setStr(C.state_reason, row, src);
-  batch.setStr(C.extra, row, JSON.stringify(flowExtra(rec)));
+  batch.setStr(C.extra, row, flowExtraJson(rec));
 }
 
 /** The `extra` object of a flow row: exporter identity, raw and scaled counts, and every other element. */
