@@ -92,6 +92,7 @@ Examples:
   nightjar ingest /opt/zeek/logs/2024-03-01/          every log in a directory tree
   nightjar ingest 'logs/**/conn.*.log.gz'              a glob (quoted, expanded by nightjar)
   zcat eve.json.gz | nightjar ingest -                 standard input
+  nightjar ingest /var/cache/nfdump/                   an nfdump archive (nfcapd.* files, any compression)
   nightjar ingest --force conn.log                     replace an earlier ingest of conn.log
 
 Exit status: 0 all inputs read (skipped records are reported as warnings), 1 some inputs could not

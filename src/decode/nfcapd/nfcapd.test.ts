@@ -16,6 +16,7 @@ for (const [file, compression] of [
   ['nfcapd.ipfix.lzo', 'LZO'],
   ['nfcapd.ipfix.lz4', 'LZ4'],
   ['nfcapd.ipfix.bz2', 'BZ2'],
+  ['nfcapd.ipfix.zstd', 'ZSTD'],
 ]) {
   test(`nfcapd ${compression}: every flow equals nfdump's (5-tuple, times, counts, flags, exporter)`, () => {
     const want = expected('nfcapd.ipfix.expected.json').map(fromNfdump);
