@@ -79,6 +79,13 @@ test('hostile nfcapd: a record running past its block skips the rest of the bloc
   assert.equal(out.rows.connections.length, 10 + 9 + 24);
 });
 
+test('hostile nfcapd: fewer flows than the appendix statistics count is reported', () => {
+  const out = decodeAll(nfcapd, Buffer.concat([header, B1, B3, APPENDIX]));
+  assert.deepEqual(reasons(out), ['records_missing']);
+  assert.match(out.skips[0].detail!, /count 44 flows, 34 were found/);
+  assert.equal(out.rows.connections.length, 34);
+});
+
 test('hostile nfcapd: an element length past its record skips that record', () => {
   const recs = B2recs.map((r) => Buffer.from(r));
   recs[5].writeUInt16LE(4000, 12 + 2); // the first element of the sixth flow
