@@ -67,6 +67,16 @@ test('hostile nfcapd: a record length of 0 skips the rest of its block only', ()
   assert.equal(out.rows.connections.length, 10 + 3 + 24);
 });
 
+test('hostile nfcapd: an empty block that claims records is counted', () => {
+  const empty = Buffer.alloc(12);
+  empty.writeUInt32LE(10, 0);
+  empty.writeUInt16LE(3, 8);
+  const out = decodeAll(nfcapd, build(empty));
+  assert.deepEqual(reasons(out), ['bad_record_length']);
+  assert.equal(out.skips[0].position, B2_AT);
+  assert.equal(out.rows.connections.length, 34);
+});
+
 test('hostile nfcapd: a record running past its block skips the rest of the block', () => {
   const recs = B2recs.map((r) => Buffer.from(r));
   const b2 = block(recs);

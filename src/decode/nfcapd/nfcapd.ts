@@ -113,6 +113,8 @@ class NfcapdDecoder implements Decoder, BlockSink {
     if (type !== 3 && type !== 2) {
       this.ctx.ignore(`nfcapd:block_type_${type}`);
       this.blockRecords = 0;
+    } else if (size === 0 && this.blockRecords > 0) {
+      this.badRecords(offset, this.blockRecords, `an empty block claims ${this.blockRecords} records`);
     }
     return size;
   }
