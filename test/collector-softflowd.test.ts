@@ -4,53 +4,19 @@
 // packets). Skips when softflowd, softflowctl, nfcapd or nfdump is missing (CI installs them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePorts, outputMatch } from '../src/collector/collector-test-support.js';
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js';
 import { sql } from '../src/store/sql.js';
+import { exited, missingTools, sleep, softflowd } from './softflowd-support.js';
 
 const BIN = path.join(process.cwd(), 'bin/nightjar.js');
 const FIX = path.join(process.cwd(), 'test/fixtures/collector');
-const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-const tools = ['softflowd', 'softflowctl', 'nfcapd', 'nfdump'].filter((t) => !has(t));
+const tools = missingTools(['softflowd', 'softflowctl', 'nfcapd', 'nfdump']);
 const CAPTURES = ['zeek_smtp.pcap', 'sv_ethernet_eve_dns_flow_netflow.pcap', 'sv_community_id_ipv6.pcap'];
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function exited(child: ChildProcess, ms: number): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${child.spawnfile} did not exit within ${ms} ms`)), ms);
-    child.once('exit', (code) => {
-      clearTimeout(t);
-      resolve(code);
-    });
-  });
-}
-
-/**
- * Runs softflowd on a capture, exporting to 127.0.0.1:port. softflowd 1.1.0 reading a file waits on its
- * control socket before its first read, so it is nudged with `softflowctl statistics` until it has read
- * the whole capture, exported every flow and exited on its own.
- */
-async function softflowd(dir: string, pcap: string, port: number, version: number): Promise<void> {
-  const ctl = path.join(dir, 'sf.ctl');
-  const child = spawn('softflowd', ['-r', pcap, '-n', `127.0.0.1:${port}`, '-v', String(version), ...(version === 5 ? [] : ['-6']), '-d', '-m', '1000000', '-c', ctl, '-p', path.join(dir, 'sf.pid')], {
-    stdio: 'ignore',
-  });
-  try {
-    for (let i = 0; i < 100 && child.exitCode === null; i++) {
-      await sleep(100);
-      spawnSync('softflowctl', ['-c', ctl, 'statistics'], { stdio: 'ignore', timeout: 2000 });
-    }
-    assert.equal(await exited(child, 1000), 0, `softflowd on ${pcap}`);
-  } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-}
 
 /** One flow as `src|sport|dst|dport|proto|bytes|packets`, ICMP type and code as nfdump writes them. */
 function flowKey(sa: string, sp: number, da: string, dp: number, proto: string, bytes: number, pkts: number): string {

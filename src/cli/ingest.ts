@@ -52,6 +52,8 @@ export function formatIngestReport(report: IngestReport): string {
   for (const f of report.files) {
     if (f.status === 'failed') {
       lines.push(`failed    ${f.message ?? f.input}`);
+      // When nothing could be read, the first skip of each reason says why (e.g. an nfdump 1.6 file).
+      for (const s of Object.values(f.skipped)) if (s.example) lines.push(`  ${s.example}`);
       continue;
     }
     if (f.status === 'already-ingested') {
@@ -104,6 +106,7 @@ Examples:
   nightjar ingest /opt/zeek/logs/2024-03-01/          every log in a directory tree
   nightjar ingest 'logs/**/conn.*.log.gz'              a glob (quoted, expanded by nightjar)
   zcat eve.json.gz | nightjar ingest -                 standard input
+  nightjar ingest /var/cache/nfdump/                   an nfdump archive (nfcapd.* files, any compression)
   nightjar ingest --force conn.log                     replace an earlier ingest of conn.log
   nightjar ingest --decode-workers 2 big.pcap          decode a capture on two cores
 

@@ -20,10 +20,11 @@ import { panos } from '../decode/firewall/panos.js';
 import { fortigate } from '../decode/firewall/fortigate.js';
 import { mikrotik } from '../decode/firewall/mikrotik.js';
 import { leef } from '../decode/firewall/leef.js';
+import { nfcapd } from '../decode/nfcapd/nfcapd.js';
 
 /** All registered decoders, by name. */
 export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
-  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef, ciscoAsa, panos, fortigate, mikrotik, leef].map((d) => [d.name, d]),
+  [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef, ciscoAsa, panos, fortigate, mikrotik, leef, nfcapd].map((d) => [d.name, d]),
 );
 
 /** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */
