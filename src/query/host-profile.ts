@@ -11,7 +11,8 @@ import type { Asset, Subnet } from '../enrich/site-model.js';
 import { NightjarError } from '../model/errors.js';
 import { EVENT_TABLES } from '../model/fields.js';
 import { ident, join, raw, sql, type SqlFragment } from '../store/sql.js';
-import type { Row, Store } from '../store/store.js';
+import type { Dialect } from '../store/dialect.js';
+import type { Row, Store, Value } from '../store/store.js';
 import type { TimeRange } from './time-range.js';
 
 /** A peer of the host, with where it sits. */
@@ -119,9 +120,6 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
   if (range.until !== undefined) time.push(sql`ts < ${d.timestampFromMicros(range.until)}`);
   const inRange = time.length ? join(time, ' AND ') : raw('TRUE');
   const mine = sql`(orig_h = ${a} OR resp_h = ${a}) AND ${inRange}`;
-  const conns = sql`${mine} AND state_reason IS DISTINCT FROM 'interim'`;
-  const sent = sql`CASE WHEN orig_h = ${a} THEN coalesce(orig_ip_bytes, orig_bytes, 0) ELSE coalesce(resp_ip_bytes, resp_bytes, 0) END`;
-  const received = sql`CASE WHEN orig_h = ${a} THEN coalesce(resp_ip_bytes, resp_bytes, 0) ELSE coalesce(orig_ip_bytes, orig_bytes, 0) END`;
 
   const seen = await store.all(
     sql`SELECT min(first) AS first, max(last) AS last FROM (${join(
@@ -129,22 +127,13 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
       ' UNION ALL ',
     )}) AS s`,
   );
-  const totals = (await store.all(
-    sql`SELECT count(*) FILTER (WHERE orig_h = ${a}) AS as_client, count(*) FILTER (WHERE resp_h = ${a}) AS as_server,
-        coalesce(sum(${sent}), 0)::UBIGINT AS bytes_sent, coalesce(sum(${received}), 0)::UBIGINT AS bytes_received
-      FROM connections WHERE ${conns}`,
-  ))[0];
+  const first = str(seen[0]?.first);
+  const last = str(seen[0]?.last);
+  const grid = volumeGrid(range, first, last, opts.buckets ?? 48);
+  const c = (await store.all(connectionPartsSql(d, a, inRange, limit, grid)))[0] ?? {};
+  const totals = (c.totals ?? {}) as Row;
   const dnsQueries = (await store.all(sql`SELECT count(*) AS n FROM dns WHERE orig_h = ${a} AND ${inRange}`))[0];
-
-  const peerRows = await store.all(
-    sql`SELECT p.peer, p.connections, p.bytes, p.services, g.country, g.asn, g.as_org FROM (
-        SELECT CASE WHEN orig_h = ${a} THEN resp_h ELSE orig_h END AS peer, count(*) AS connections,
-          sum(${sent} + ${received})::UBIGINT AS bytes, string_agg(DISTINCT service, ',') AS services
-        FROM connections WHERE ${conns} GROUP BY 1) AS p
-      LEFT JOIN ip_info AS g ON g.address = p.peer
-      WHERE p.peer IS NOT NULL ORDER BY p.bytes DESC, p.connections DESC, p.peer LIMIT ${limit}`,
-  );
-  const peers: HostPeer[] = peerRows.map((r) => {
+  const peers: HostPeer[] = rowsOf(c.peers).map((r) => {
     const peer = String(r.peer);
     return {
       address: peer,
@@ -158,33 +147,27 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
       services: str(r.services),
     };
   });
+  const services = (v: Value | undefined): HostService[] =>
+    rowsOf(v).map((r) => ({ service: String(r.service), port: r.port === null ? null : num(r.port), proto: str(r.proto), connections: num(r.connections), bytes: num(r.bytes), hosts: num(r.hosts) }));
 
-  const services = async (side: 'orig_h' | 'resp_h', other: 'orig_h' | 'resp_h'): Promise<HostService[]> => {
-    const rows = await store.all(
-      sql`SELECT coalesce(service, '(unknown)') AS service, resp_p AS port, proto, count(*) AS connections,
-          sum(coalesce(orig_ip_bytes, orig_bytes, 0) + coalesce(resp_ip_bytes, resp_bytes, 0))::UBIGINT AS bytes,
-          count(DISTINCT ${ident(other)}) AS hosts
-        FROM connections WHERE ${ident(side)} = ${a} AND ${inRange} AND state_reason IS DISTINCT FROM 'interim'
-        GROUP BY 1, 2, 3 ORDER BY connections DESC, bytes DESC, port LIMIT ${limit}`,
-    );
-    return rows.map((r) => ({ service: String(r.service), port: r.port === null ? null : num(r.port), proto: str(r.proto), connections: num(r.connections), bytes: num(r.bytes), hosts: num(r.hosts) }));
-  };
-
+  // A PTR query's name starts with the address's digits (IPv4) or nibbles; the digits and dots before
+  // the first hex letter have no case, so comparing that prefix first lets the engine skip most rows
+  // without lower-casing every stored name.
+  const rev = reverseName(a);
+  const plain = /^[0-9.]*/.exec(rev)![0];
   const dnsNames = await store.all(
     sql`SELECT lower(rtrim(query, '.')) AS name, count(*) AS answers, max(ts) AS last_seen FROM dns
       WHERE list_contains(answers, ${a}) AND ${inRange} GROUP BY 1 ORDER BY answers DESC, name LIMIT ${limit}`,
   );
   const ptr = await store.all(
     sql`SELECT DISTINCT lower(rtrim(name, '.')) AS name FROM (SELECT unnest(answers) AS name FROM dns
-      WHERE lower(rtrim(query, '.')) = ${reverseName(a)} AND ${inRange}) AS p ORDER BY 1 LIMIT ${limit}`,
+      WHERE starts_with(query, ${plain}) AND lower(rtrim(query, '.')) = ${rev} AND ${inRange}) AS p ORDER BY 1 LIMIT ${limit}`,
   );
   const geoRow = (await store.all(sql`SELECT country, asn, as_org FROM ip_info WHERE address = ${a} LIMIT 1`))[0] as Row | undefined;
   const geo: GeoAnswer = geoRow
     ? { country: str(geoRow.country), asn: geoRow.asn === null ? null : num(geoRow.asn), as_org: str(geoRow.as_org) }
     : (opts.geo?.lookup(a) ?? { country: null, asn: null, as_org: null });
 
-  const first = str(seen[0]?.first);
-  const last = str(seen[0]?.last);
   const asset = site.assetOf(a);
   return {
     address: a,
@@ -202,32 +185,86 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
     last_seen: last,
     totals: { as_client: num(totals.as_client), as_server: num(totals.as_server), bytes_sent: num(totals.bytes_sent), bytes_received: num(totals.bytes_received), dns_queries: num(dnsQueries.n) },
     peers,
-    services_used: await services('orig_h', 'resp_h'),
-    services_offered: await services('resp_h', 'orig_h'),
-    volume: await volume(store, conns, range, first, last, opts.buckets ?? 48),
+    services_used: services(c.used),
+    services_offered: services(c.offered),
+    volume: volumeOf(grid, rowsOf(c.volume)),
   };
 }
 
-/** Connections and bytes per interval, empty intervals included, at a step giving at most `most` of them. */
-async function volume(store: Store, conns: SqlFragment, range: TimeRange, first: string | null, last: string | null, most: number): Promise<HostProfile['volume']> {
-  if (first === null || last === null) return { interval_seconds: 3600, buckets: [] };
+/** The volume series' intervals: `step` seconds from `start` (microseconds) up to `to`; null when the host was never seen. */
+interface VolumeGrid {
+  step: number;
+  start: number;
+  to: number;
+}
+
+/** Intervals of the volume series, at a step giving at most `most` of them over the range or the host's span. */
+function volumeGrid(range: TimeRange, first: string | null, last: string | null, most: number): VolumeGrid | null {
+  if (first === null || last === null) return null;
   const from = range.since ?? Date.parse(first) * 1000;
   const to = range.until ?? Date.parse(last) * 1000 + 1;
   const span = Math.max(1, (to - from) / 1e6);
   const step = STEPS.find((s) => span / s <= most) ?? Math.ceil(span / most / 86400) * 86400;
   const stepUs = step * 1e6;
-  const start = Math.floor(from / stepUs) * stepUs;
   // Buckets are counted from `start` here rather than by the engine's own bucketing, whose origin varies.
-  const rows = await store.all(
-    sql`SELECT CAST(floor((${store.dialect.epochMicros(raw('ts'))} - ${start}) / ${stepUs}) AS BIGINT) AS i, count(*) AS connections,
-        sum(coalesce(orig_ip_bytes, orig_bytes, 0) + coalesce(resp_ip_bytes, resp_bytes, 0))::UBIGINT AS bytes
-      FROM connections WHERE ${conns} GROUP BY 1 ORDER BY 1`,
-  );
+  return { step, start: Math.floor(from / stepUs) * stepUs, to };
+}
+
+/** Connections and bytes per interval, empty intervals included. */
+function volumeOf(grid: VolumeGrid | null, rows: Row[]): HostProfile['volume'] {
+  if (grid === null) return { interval_seconds: 3600, buckets: [] };
+  const stepUs = grid.step * 1e6;
   const byIndex = new Map(rows.map((r) => [num(r.i), r]));
   const buckets: VolumeBucket[] = [];
-  for (let i = 0; start + i * stepUs < to; i++) {
+  for (let i = 0; grid.start + i * stepUs < grid.to; i++) {
     const r = byIndex.get(i);
-    buckets.push({ start: new Date((start + i * stepUs) / 1000).toISOString(), connections: num(r?.connections), bytes: num(r?.bytes) });
+    buckets.push({ start: new Date((grid.start + i * stepUs) / 1000).toISOString(), connections: num(r?.connections), bytes: num(r?.bytes) });
   }
-  return { interval_seconds: step, buckets };
+  return { interval_seconds: grid.step, buckets };
+}
+
+/** A list-of-structs value as rows. */
+function rowsOf(v: Value | undefined): Row[] {
+  return Array.isArray(v) ? (v as Row[]) : [];
+}
+
+/**
+ * One statement for everything the profile takes from connections: the host's rows are found once
+ * (a scan of two text columns, the costly part on a large store) and the totals, peers, services
+ * used and offered and the volume series are aggregated from them, each as one value of one row.
+ * Six separate statements scanned the table six times (3.2 CPU-seconds on 10 M connections).
+ */
+function connectionPartsSql(d: Dialect, a: string, inRange: SqlFragment, limit: number, grid: VolumeGrid | null): SqlFragment {
+  const volume = grid
+    ? sql`(SELECT list({'i': i, 'connections': connections, 'bytes': bytes} ORDER BY i) FROM (
+          SELECT CAST(floor((${d.epochMicros(raw('ts'))} - ${grid.start}) / ${grid.step * 1e6}) AS BIGINT) AS i, count(*) AS connections, sum(ob + rb)::UBIGINT AS bytes
+          FROM fin GROUP BY 1))`
+    : raw('NULL');
+  const services = (side: SqlFragment, other: SqlFragment) =>
+    sql`(SELECT list({'service': service, 'port': port, 'proto': proto, 'connections': connections, 'bytes': bytes, 'hosts': hosts}
+          ORDER BY connections DESC, bytes DESC, port) FROM (
+          SELECT coalesce(service, '(unknown)') AS service, resp_p AS port, proto, count(*) AS connections, sum(ob + rb)::UBIGINT AS bytes,
+            count(DISTINCT ${other}) AS hosts
+          FROM fin WHERE ${side} GROUP BY 1, 2, 3 ORDER BY connections DESC, bytes DESC, port LIMIT ${limit}))`;
+  return sql`WITH mine AS MATERIALIZED (
+      SELECT ts, orig_h, resp_h, resp_p, proto, service, state_reason, orig_h = ${a} AS out, resp_h = ${a} AS inn,
+        coalesce(orig_ip_bytes, orig_bytes, 0) AS ob, coalesce(resp_ip_bytes, resp_bytes, 0) AS rb
+      FROM connections WHERE (orig_h = ${a} OR resp_h = ${a}) AND ${inRange}
+    ), fin AS (
+      SELECT *, CASE WHEN out THEN ob ELSE rb END AS sent, CASE WHEN out THEN rb ELSE ob END AS received
+      FROM mine WHERE state_reason IS DISTINCT FROM 'interim'
+    )
+    SELECT
+      (SELECT {'as_client': count(*) FILTER (WHERE out), 'as_server': count(*) FILTER (WHERE inn),
+               'bytes_sent': coalesce(sum(sent), 0)::UBIGINT, 'bytes_received': coalesce(sum(received), 0)::UBIGINT} FROM fin) AS totals,
+      (SELECT list({'peer': p.peer, 'connections': p.connections, 'bytes': p.bytes, 'services': p.services,
+                    'country': g.country, 'asn': g.asn, 'as_org': g.as_org} ORDER BY p.bytes DESC, p.connections DESC, p.peer)
+        FROM (SELECT * FROM (
+            SELECT CASE WHEN out THEN resp_h ELSE orig_h END AS peer, count(*) AS connections,
+              sum(sent + received)::UBIGINT AS bytes, string_agg(DISTINCT service, ',' ORDER BY service) AS services
+            FROM fin GROUP BY 1) WHERE peer IS NOT NULL ORDER BY bytes DESC, connections DESC, peer LIMIT ${limit}) AS p
+        LEFT JOIN ip_info AS g ON g.address = p.peer) AS peers,
+      ${services(raw('out'), raw('resp_h'))} AS used,
+      ${services(raw('inn'), raw('orig_h'))} AS offered,
+      ${volume} AS volume`;
 }
