@@ -10,18 +10,20 @@ const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 // Every query result's timestamps pass through here (hundreds of thousands per large result), so the
-// common case avoids a Date per value: the date part is cached per day (results are mostly close in
-// time) and the time of day is built from integer arithmetic. Measured: 0.65 to 0.10 CPU-µs a value.
-let cachedDay = Number.NaN;
-let cachedPrefix = '';
+// common case avoids a Date per value: the date part is cached per day (a result spans few days)
+// and the time of day is built from integer arithmetic. Measured: 0.65 to 0.10-0.17 CPU-µs a value.
+const prefixes = new Map<number, string>();
 
 function dayPrefix(day: number): string {
-  if (day !== cachedDay) {
+  let p = prefixes.get(day);
+  if (p === undefined) {
+    // Bounded: a result spanning more days than this just rebuilds the cache.
+    if (prefixes.size >= 4096) prefixes.clear();
     const iso = new Date(day * 86_400_000).toISOString();
-    cachedPrefix = iso.slice(0, iso.indexOf('T') + 1);
-    cachedDay = day;
+    p = iso.slice(0, iso.indexOf('T') + 1);
+    prefixes.set(day, p);
   }
-  return cachedPrefix;
+  return p;
 }
 
 /** Microseconds since the epoch as `2023-01-05T18:51:06.913123Z`, or null when out of Date's range. */
