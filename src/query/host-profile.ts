@@ -13,6 +13,7 @@ import { EVENT_TABLES } from '../model/fields.js';
 import { ident, join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Row, Store, Value } from '../store/store.js';
+import { isoMicros } from '../model/time.js';
 import type { TimeRange } from './time-range.js';
 
 /** A peer of the host, with where it sits. */
@@ -121,16 +122,23 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
   const inRange = time.length ? join(time, ' AND ') : raw('TRUE');
   const mine = sql`(orig_h = ${a} OR resp_h = ${a}) AND ${inRange}`;
 
-  const seen = await store.all(
-    sql`SELECT min(first) AS first, max(last) AS last FROM (${join(
-      EVENT_TABLES.map((t) => sql`SELECT min(ts) AS first, max(ts) AS last FROM ${ident(t.name)} WHERE ${mine}`),
+  // The host's connections are scanned once (connectionPartsSql), which also gives their first and
+  // last times; the other tables are scanned here. The volume series is aggregated in that same scan
+  // at a step fine enough to be regrouped exactly once the whole span is known.
+  const most = opts.buckets ?? 48;
+  const c = (await store.all(connectionPartsSql(d, a, inRange, limit, range, most)))[0] ?? {};
+  const others = EVENT_TABLES.filter((t) => t.name !== 'connections');
+  const seen = (await store.all(
+    sql`SELECT ${d.epochMicros(raw('min(first)'))} AS first, ${d.epochMicros(raw('max(last)'))} AS last FROM (${join(
+      others.map((t) => sql`SELECT min(ts) AS first, max(ts) AS last FROM ${ident(t.name)} WHERE ${mine}`),
       ' UNION ALL ',
     )}) AS s`,
-  );
-  const first = str(seen[0]?.first);
-  const last = str(seen[0]?.last);
-  const grid = volumeGrid(range, first, last, opts.buckets ?? 48);
-  const c = (await store.all(connectionPartsSql(d, a, inRange, limit, grid)))[0] ?? {};
+  ))[0];
+  const firstUs = minOf(seen?.first, c.first_us);
+  const lastUs = maxOf(seen?.last, c.last_us);
+  const first = firstUs === null ? null : isoMicros(firstUs);
+  const last = lastUs === null ? null : isoMicros(lastUs);
+  const grid = volumeGrid(range, firstUs, lastUs, most);
   const totals = (c.totals ?? {}) as Row;
   const dnsQueries = (await store.all(sql`SELECT count(*) AS n FROM dns WHERE orig_h = ${a} AND ${inRange}`))[0];
   const peers: HostPeer[] = rowsOf(c.peers).map((r) => {
@@ -187,7 +195,7 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
     peers,
     services_used: services(c.used),
     services_offered: services(c.offered),
-    volume: volumeOf(grid, rowsOf(c.volume)),
+    volume: await volumeOf(store, grid, c, mine),
   };
 }
 
@@ -199,10 +207,10 @@ interface VolumeGrid {
 }
 
 /** Intervals of the volume series, at a step giving at most `most` of them over the range or the host's span. */
-function volumeGrid(range: TimeRange, first: string | null, last: string | null, most: number): VolumeGrid | null {
+function volumeGrid(range: TimeRange, first: number | null, last: number | null, most: number): VolumeGrid | null {
   if (first === null || last === null) return null;
-  const from = range.since ?? Date.parse(first) * 1000;
-  const to = range.until ?? Date.parse(last) * 1000 + 1;
+  const from = range.since ?? first;
+  const to = range.until ?? last + 1;
   const span = Math.max(1, (to - from) / 1e6);
   const step = STEPS.find((s) => span / s <= most) ?? Math.ceil(span / most / 86400) * 86400;
   const stepUs = step * 1e6;
@@ -210,17 +218,49 @@ function volumeGrid(range: TimeRange, first: string | null, last: string | null,
   return { step, start: Math.floor(from / stepUs) * stepUs, to };
 }
 
-/** Connections and bytes per interval, empty intervals included. */
-function volumeOf(grid: VolumeGrid | null, rows: Row[]): HostProfile['volume'] {
+/**
+ * Connections and bytes per interval, empty intervals included: the scan's fine intervals regrouped
+ * (every step divides the larger ones, and the host's whole span is at least its connections' span,
+ * so the fine step divides the final one); a statement of its own should that ever not hold.
+ */
+async function volumeOf(store: Store, grid: VolumeGrid | null, c: Row, mine: SqlFragment): Promise<HostProfile['volume']> {
   if (grid === null) return { interval_seconds: 3600, buckets: [] };
   const stepUs = grid.step * 1e6;
-  const byIndex = new Map(rows.map((r) => [num(r.i), r]));
+  const fineUs = num(c.fine) * 1e6;
+  const counts = new Map<number, { connections: number; bytes: number }>();
+  let rows: Row[];
+  if (fineUs > 0 && stepUs % fineUs === 0 && grid.start % fineUs === 0) {
+    rows = rowsOf(c.volume).map((r) => ({ ...r, i: Math.floor((num(r.i) * fineUs - grid.start) / stepUs) }));
+  } else {
+    rows = await store.all(
+      sql`SELECT CAST(floor((${store.dialect.epochMicros(raw('ts'))} - ${grid.start}) / ${stepUs}) AS BIGINT) AS i, count(*) AS connections,
+          sum(coalesce(orig_ip_bytes, orig_bytes, 0) + coalesce(resp_ip_bytes, resp_bytes, 0))::UBIGINT AS bytes
+        FROM connections WHERE ${mine} AND state_reason IS DISTINCT FROM 'interim' GROUP BY 1`,
+    );
+  }
+  for (const r of rows) {
+    const k = num(r.i);
+    const v = counts.get(k) ?? { connections: 0, bytes: 0 };
+    v.connections += num(r.connections);
+    v.bytes += num(r.bytes);
+    counts.set(k, v);
+  }
   const buckets: VolumeBucket[] = [];
   for (let i = 0; grid.start + i * stepUs < grid.to; i++) {
-    const r = byIndex.get(i);
-    buckets.push({ start: new Date((grid.start + i * stepUs) / 1000).toISOString(), connections: num(r?.connections), bytes: num(r?.bytes) });
+    const v = counts.get(i);
+    buckets.push({ start: new Date((grid.start + i * stepUs) / 1000).toISOString(), connections: v?.connections ?? 0, bytes: v?.bytes ?? 0 });
   }
   return { interval_seconds: grid.step, buckets };
+}
+
+function minOf(x: Value | undefined, y: Value | undefined): number | null {
+  const v = [x, y].filter((z) => z !== null && z !== undefined).map(Number);
+  return v.length ? Math.min(...v) : null;
+}
+
+function maxOf(x: Value | undefined, y: Value | undefined): number | null {
+  const v = [x, y].filter((z) => z !== null && z !== undefined).map(Number);
+  return v.length ? Math.max(...v) : null;
 }
 
 /** A list-of-structs value as rows. */
@@ -234,12 +274,18 @@ function rowsOf(v: Value | undefined): Row[] {
  * used and offered and the volume series are aggregated from them, each as one value of one row.
  * Six separate statements scanned the table six times (3.2 CPU-seconds on 10 M connections).
  */
-function connectionPartsSql(d: Dialect, a: string, inRange: SqlFragment, limit: number, grid: VolumeGrid | null): SqlFragment {
-  const volume = grid
-    ? sql`(SELECT list({'i': i, 'connections': connections, 'bytes': bytes} ORDER BY i) FROM (
-          SELECT CAST(floor((${d.epochMicros(raw('ts'))} - ${grid.start}) / ${grid.step * 1e6}) AS BIGINT) AS i, count(*) AS connections, sum(ob + rb)::UBIGINT AS bytes
-          FROM fin GROUP BY 1))`
-    : raw('NULL');
+function connectionPartsSql(d: Dialect, a: string, inRange: SqlFragment, limit: number, range: TimeRange, most: number): SqlFragment {
+  // The finest step the volume series could take: chosen as volumeGrid chooses, from the span of the
+  // connections alone (at most the host's whole span), and never above a day, which divides every
+  // larger step.
+  const span = sql`greatest(1, (coalesce(${range.until ?? null}::BIGINT, ${d.epochMicros(raw('max(ts)'))} + 1) - coalesce(${range.since ?? null}::BIGINT, ${d.epochMicros(raw('min(ts)'))})) / 1e6)`;
+  const fine = sql`(SELECT CASE ${join(
+    STEPS.filter((x) => x < 86400).map((x) => sql`WHEN ${span} / ${x} <= ${most} THEN ${x}`),
+    ' ',
+  )} ELSE 86400 END FROM mine HAVING count(*) > 0)`;
+  const volume = sql`(SELECT list({'i': i, 'connections': connections, 'bytes': bytes} ORDER BY i) FROM (
+      SELECT CAST(floor(${d.epochMicros(raw('ts'))} / (CAST((SELECT fine FROM step) AS BIGINT) * 1000000)) AS BIGINT) AS i, count(*) AS connections, sum(ob + rb)::UBIGINT AS bytes
+      FROM fin GROUP BY 1))`;
   const services = (side: SqlFragment, other: SqlFragment) =>
     sql`(SELECT list({'service': service, 'port': port, 'proto': proto, 'connections': connections, 'bytes': bytes, 'hosts': hosts}
           ORDER BY connections DESC, bytes DESC, port) FROM (
@@ -253,8 +299,10 @@ function connectionPartsSql(d: Dialect, a: string, inRange: SqlFragment, limit: 
     ), fin AS (
       SELECT *, CASE WHEN out THEN ob ELSE rb END AS sent, CASE WHEN out THEN rb ELSE ob END AS received
       FROM mine WHERE state_reason IS DISTINCT FROM 'interim'
-    )
+    ), step AS (SELECT ${fine} AS fine)
     SELECT
+      (SELECT ${d.epochMicros(raw('min(ts)'))} FROM mine) AS first_us, (SELECT ${d.epochMicros(raw('max(ts)'))} FROM mine) AS last_us,
+      (SELECT fine FROM step) AS fine,
       (SELECT {'as_client': count(*) FILTER (WHERE out), 'as_server': count(*) FILTER (WHERE inn),
                'bytes_sent': coalesce(sum(sent), 0)::UBIGINT, 'bytes_received': coalesce(sum(received), 0)::UBIGINT} FROM fin) AS totals,
       (SELECT list({'peer': p.peer, 'connections': p.connections, 'bytes': p.bytes, 'services': p.services,
