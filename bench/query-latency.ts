@@ -58,6 +58,8 @@ async function findHostProfile(): Promise<ProfileFn | undefined> {
 const QUESTIONS: Question[] = [
   { name: 'top talkers, everything', run: async (s) => (await top(s, 'talkers', 'bytes', {}, 10)).length },
   { name: 'conversations of 10.1.7.0/24', run: (s) => drain(conversations(s, { text: 'net 10.1.7.0/24' }, 'bytes')) },
+  // What `nightjar conversations` prints as a table: a screenful (machine formats stream every pair).
+  { name: 'conversations of 10.1.7.0/24 (a screenful: 35)', run: (s) => drain(conversations(s, { text: 'net 10.1.7.0/24' }, 'bytes', 35)) },
   {
     name: 'dns: net 10.1.0.0/16 and port 53 and query: *.example.com (newest 1000)',
     run: (s) => drain(queryRecords(s, 'dns', { text: 'net 10.1.0.0/16 and port 53 and query: *.example.com' }, 1000)),

@@ -5,6 +5,7 @@
  */
 import { enrichTablesDdl } from '../enrich/enrich-tables.js';
 import { EVENT_TABLES } from '../model/fields.js';
+import { hostRollupMigration } from './host-rollup.js';
 import type { Dialect } from './dialect.js';
 
 /** One schema change: DDL statements produced for a dialect. */
@@ -85,4 +86,5 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 4, name: 'passive DNS answers, threat-intelligence indicators and feeds', statements: enrichTablesDdl },
+  { version: 5, name: 'per-day connection summary by host (src/store/host-rollup.ts), filled from stored connections', statements: hostRollupMigration },
 ];

@@ -6,6 +6,7 @@
 import { enrichmentHooks } from '../enrich/hooks.js';
 import { NightjarError } from '../model/errors.js';
 import { openDuckDBStore } from './duckdb/duckdb-store.js';
+import { hostRollupHook } from './host-rollup.js';
 import type { Store } from './store.js';
 
 /** The default database file name. */
@@ -36,5 +37,6 @@ export async function openStore(location: string): Promise<Store> {
     ingestMemoryLimit: memorySetting('NIGHTJAR_INGEST_MEMORY_LIMIT', '256MB'),
   });
   for (const hook of enrichmentHooks(location, store.dialect)) store.addIngestHook(hook);
+  store.addIngestHook(hostRollupHook(store.dialect));
   return store;
 }
