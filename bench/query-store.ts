@@ -110,7 +110,7 @@ export async function queryBenchStore(dir: string, size: QueryStoreSize, log: (s
     // The per-day host summary, derived by the same hook every ingest runs, for the one ingest id here.
     t0 = performance.now();
     const hook = hostRollupHook(store.dialect);
-    await store.transaction((tx) => hook.beforeCommit(tx, 1));
+    await store.transaction((tx) => hook.beforeCommit(tx, 1, null));
     log(`built the host summary in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   } finally {
     await store.close();

@@ -91,14 +91,24 @@ export function hostRollupMigration(d: Dialect): string[] {
 /**
  * The ingest hook keeping the summary in step with `connections`. Each run re-derives the ingest's
  * rows (delete, then one INSERT ... SELECT), which makes it idempotent across a live ingest's
- * checkpoints; a live ingest pays a pass over its own rows at each checkpoint for that.
+ * checkpoints; at a checkpoint only the buckets from the hook's `since` on are redone.
  */
 export function hostRollupHook(d: Dialect): IngestHook {
   return {
     name: 'connection summary by host and day',
-    async beforeCommit(tx: TxContext, ingestId: number): Promise<void> {
-      await forget(tx, ingestId);
-      await tx.run(deriveFrom(d, sql`ingest_id = ${ingestId}`));
+    async beforeCommit(tx: TxContext, ingestId: number, since: number | null): Promise<void> {
+      if (since === null) {
+        await forget(tx, ingestId);
+        await tx.run(deriveFrom(d, sql`ingest_id = ${ingestId}`));
+        await tx.run(sql`INSERT INTO ${COVERAGE} VALUES (${ingestId})`);
+        return;
+      }
+      if (!Number.isFinite(since)) return;
+      // Rows appended since the last checkpoint all have ts >= since: their buckets are redone whole.
+      const from = Math.floor(since / HOST_ROLLUP_BUCKET_US) * HOST_ROLLUP_BUCKET_US;
+      await tx.run(sql`DELETE FROM ${TABLE} WHERE ingest_id = ${ingestId} AND bucket >= ${d.timestampFromMicros(from)}`);
+      await tx.run(deriveFrom(d, sql`ingest_id = ${ingestId} AND ts >= ${d.timestampFromMicros(from)}`));
+      await tx.run(sql`DELETE FROM ${COVERAGE} WHERE ingest_id = ${ingestId}`);
       await tx.run(sql`INSERT INTO ${COVERAGE} VALUES (${ingestId})`);
     },
     async onReplace(tx: TxContext, oldIngestId: number): Promise<void> {
