@@ -31,7 +31,7 @@ import { lineFramer } from '../line-framer.js';
 import { decisionOf } from './decision-words.js';
 import { compileJavaDate, parseJavaDate, type JavaDatePattern } from './java-date.js';
 import { ENVELOPE_BAD_TIME, headLines, newEnvelope, parseSyslogEnvelope, sniffScore } from './syslog-envelope.js';
-import { readTextLine, writeMessage, type LineCursor } from './text-line.js';
+import { readByteLine } from './text-line.js';
 
 const F = columnIndex(FIREWALL);
 const SOURCE = 'leef';
@@ -102,12 +102,11 @@ const scratch = new Uint8Array(16);
 class LeefDecoder {
   readonly decoder: Decoder;
   private readonly env = newEnvelope();
-  private readonly cur: LineCursor = { bytes: null, start: 0 };
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   private readonly formats = new Map<string, JavaDatePattern | null>();
 
   constructor(private readonly ctx: DecodeContext) {
-    this.decoder = lineFramer((buf, start, end, lineNo) => readTextLine(buf, start, end, lineNo, this.cur, ctx, (line, trimmed, n) => this.record(line, trimmed, n)), {
+    this.decoder = lineFramer((buf, start, end, lineNo) => readByteLine(buf, start, end, lineNo, ctx, (b, s, e, n) => this.record(b, s, e, n)), {
       onOversize: (lineNo) => ctx.skip('line_too_long', lineNo),
     });
   }
@@ -131,7 +130,9 @@ class LeefDecoder {
     return f === null ? null : parseJavaDate(f, t);
   }
 
-  private record(line: string, s: string, lineNo: number): void {
+  /** One line, its bytes valid UTF-8 without blanks at either end (low volume: read as a string). */
+  private record(buf: Buffer, start: number, end: number, lineNo: number): void {
+    const s = buf.toString('utf8', start, end);
     const ctx = this.ctx;
     const env = this.env;
     const envelope = parseSyslogEnvelope(s, env);
@@ -207,7 +208,7 @@ class LeefDecoder {
     const natDst = a.get('dstPostNAT')?.trim();
     if (natDst) b.setStr(F.nat_resp_h, row, natDst);
     if (ports[3] !== undefined) b.setNum(F.nat_resp_p, row, ports[3] as number);
-    writeMessage(b, F.message, row, this.cur, line);
+    b.setBytes(F.message, row, buf, start, end);
     const extra: Record<string, string> = { leef_version: version, vendor, product, product_version: productVersion, event_id: eventId };
     for (const [key, v] of a) if (!COLUMN_KEYS.has(key) && !(key in extra)) extra[key] = v;
     if (protoNum === undefined && protoText !== undefined) extra.proto = a.get('proto')!;

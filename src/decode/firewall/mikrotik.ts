@@ -30,7 +30,7 @@ import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
 import { decisionIn } from './decision-words.js';
 import { ENVELOPE_BAD_TIME, headLines, newEnvelope, parseSyslogEnvelope, sniffScore } from './syslog-envelope.js';
-import { readTextLine, writeMessage, type LineCursor } from './text-line.js';
+import { readByteLine } from './text-line.js';
 
 const W = columnIndex(FIREWALL);
 const SOURCE = 'mikrotik';
@@ -93,16 +93,17 @@ function iface(v: string): string | null {
 class MikrotikDecoder {
   readonly decoder: Decoder;
   private readonly env = newEnvelope();
-  private readonly cur: LineCursor = { bytes: null, start: 0 };
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
 
   constructor(private readonly ctx: DecodeContext) {
-    this.decoder = lineFramer((buf, start, end, lineNo) => readTextLine(buf, start, end, lineNo, this.cur, ctx, (line, trimmed, n) => this.record(line, trimmed, n)), {
+    this.decoder = lineFramer((buf, start, end, lineNo) => readByteLine(buf, start, end, lineNo, ctx, (b, s, e, n) => this.record(b, s, e, n)), {
       onOversize: (lineNo) => ctx.skip('line_too_long', lineNo),
     });
   }
 
-  private record(line: string, s: string, lineNo: number): void {
+  /** One line, its bytes valid UTF-8 without blanks at either end (low volume: read as a string). */
+  private record(buf: Buffer, start: number, end: number, lineNo: number): void {
+    const s = buf.toString('utf8', start, end);
     const ctx = this.ctx;
     const env = this.env;
     const envelope = parseSyslogEnvelope(s, env);
@@ -166,7 +167,7 @@ class MikrotikDecoder {
         if (nat.dst.p !== null) b.setNum(W.nat_resp_p, row, nat.dst.p);
       }
     }
-    writeMessage(b, W.message, row, this.cur, line);
+    b.setBytes(W.message, row, buf, start, end);
     const extra: Record<string, string> = {};
     if (topics !== null) extra.topics = topics;
     extra.chain = chain;
