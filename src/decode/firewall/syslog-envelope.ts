@@ -166,7 +166,33 @@ function clockAt(s: string, i: number, y: number, mo: number, d: number, offMin:
     }
   }
   tm.end = i;
-  return (Date.UTC(y, mo, d, h, mi, se) - off * 60_000) * 1000 + frac;
+  return (dayStart(y, mo, d) + ((h * 60 + mi) * 60 + se) * 1000 - off * 60_000) * 1000 + frac;
+}
+
+/** The last day asked for and its start, since consecutive lines almost always fall on the same day. */
+const lastDay = { key: -1, ms: 0 };
+
+/** Milliseconds since the epoch at 00:00 UTC of a valid date. */
+function dayStart(y: number, mo: number, d: number): number {
+  const key = (y * 16 + mo) * 32 + d;
+  if (key !== lastDay.key) {
+    lastDay.key = key;
+    lastDay.ms = Date.UTC(y, mo, d);
+  }
+  return lastDay.ms;
+}
+
+/** The current year at a UTC offset, kept with the span it holds for (checked with two comparisons a line). */
+const thisYear = { from: 0, to: -1, off: 0, year: 0 };
+
+function currentYear(now: number, off: number): number {
+  if (now >= thisYear.from && now < thisYear.to && off === thisYear.off) return thisYear.year;
+  const y = new Date(now + off * 60_000).getUTCFullYear();
+  thisYear.year = y;
+  thisYear.off = off;
+  thisYear.from = Date.UTC(y, 0, 1) - off * 60_000;
+  thisYear.to = Date.UTC(y + 1, 0, 1) - off * 60_000;
+  return y;
 }
 
 /** Reads an RFC 3164 stamp `Mmm dd [yyyy ]hh:mm:ss[.frac]` at `i`; the year is inferred when absent. */
@@ -187,7 +213,7 @@ function parse3164(s: string, i: number, opts: EnvelopeOptions): number | null {
     return clockAt(s, i + 5, y, mo, d, off, false);
   }
   const now = (opts.now ?? Date.now)();
-  const y = new Date(now + off * 60_000).getUTCFullYear();
+  const y = currentYear(now, off);
   // Feb 29 exists only in some years: a stamp that fits no day of this year belongs to an earlier one.
   const t = d <= daysIn(y, mo) ? clockAt(s, i, y, mo, d, off, false) : null;
   if (t !== null && t <= (now + DAY_MS) * 1000) return t;

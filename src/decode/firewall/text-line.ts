@@ -6,6 +6,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { DecodeContext } from '../decoder.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
+import { latin1 } from '../zeek/zeek-values.js';
+import { ENVELOPE_NONE, parseSyslogEnvelope, type EnvelopeOptions, type SyslogEnvelope } from './syslog-envelope.js';
 
 /** Where the current line's bytes are, so `message` can be copied without re-encoding. */
 export interface LineCursor {
@@ -51,13 +53,28 @@ export function writeMessage(b: ColumnBatch, col: number, row: number, cur: Line
 export type ByteRecordFn = (buf: Buffer, start: number, end: number, lineNo: number) => void;
 
 /**
- * Runs `record` for one line as bytes, without blanks at either end; a line that is not valid UTF-8
- * is re-encoded (invalid sequences replaced) first; a thrown error becomes a `decoder_error` skip.
+ * Runs `record` for one line as bytes, without blanks at either end (or with them, when `keepBlanks`,
+ * for decoders whose `message` keeps the line as written); a blank line is skipped; a line that is not
+ * valid UTF-8 is re-encoded (invalid sequences replaced) first; a thrown error becomes a `decoder_error` skip.
  */
-export function readByteLine(buf: Buffer, start: number, end: number, lineNo: number, ctx: DecodeContext, record: ByteRecordFn): void {
-  while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
-  while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
-  if (start === end) return;
+export function readByteLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  lineNo: number,
+  ctx: DecodeContext,
+  record: ByteRecordFn,
+  keepBlanks = false,
+): void {
+  let s = start;
+  let e = end;
+  while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
+  while (e > s && (buf[e - 1] === 32 || buf[e - 1] === 9)) e--;
+  if (s === e) return;
+  if (!keepBlanks) {
+    start = s;
+    end = e;
+  }
   let ascii = true;
   for (let i = start; i < end && ascii; i++) ascii = buf[i] < 128;
   if (!ascii && !isUtf8(buf.subarray(start, end))) {
@@ -82,4 +99,31 @@ export function parseUint(v: string, max: number): number {
     n = n * 10 + c;
   }
   return n > max ? -1 : n;
+}
+
+/** A string read as latin1 (one character per byte) with its bytes re-read as UTF-8 when any is not ASCII. */
+function utf8Of(s: string | null): string | null {
+  if (s === null) return null;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return Buffer.from(s, 'latin1').toString('utf8');
+  return s;
+}
+
+/**
+ * Parses the syslog envelope of the line `buf[start..end)` into `env`, with `env.msgStart` and
+ * `env.appStart` as offsets into `buf`. The line is read as latin1, so string offsets are byte offsets
+ * whatever the line holds; the few strings the envelope keeps are re-read as UTF-8 when they are not ASCII.
+ */
+export function parseEnvelopeBytes(buf: Buffer, start: number, end: number, env: SyslogEnvelope, opts: EnvelopeOptions): number {
+  const r = parseSyslogEnvelope(latin1(buf, start, end), env, opts);
+  env.host = utf8Of(env.host);
+  env.app = utf8Of(env.app);
+  env.pid = utf8Of(env.pid);
+  env.msgid = utf8Of(env.msgid);
+  env.structuredData = utf8Of(env.structuredData);
+  let m = start + env.msgStart;
+  // A UTF-8 byte order mark at the start of an RFC 5424 message (the string parser knows it as U+FEFF).
+  if (r !== ENVELOPE_NONE && buf[m] === 0xef && buf[m + 1] === 0xbb && buf[m + 2] === 0xbf && m + 3 <= end) m += 3;
+  env.msgStart = m;
+  if (env.appStart >= 0) env.appStart += start;
+  return r;
 }
