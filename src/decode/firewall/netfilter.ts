@@ -22,6 +22,7 @@ import { parseEnvelopeBytes, readByteLine, type ByteRecordFn } from './text-line
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpBytesInto } from '../../model/ip.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
+import { closeExtra, jsonPair, jsonPairStr, openExtra, openKey } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
@@ -182,34 +183,6 @@ function indexOfByte(b: Uint8Array, c: number, from: number, to: number): number
   return -1;
 }
 
-/** Starts a member of the object being written: the separating comma when needed, then the key's quote. */
-function openKey(w: ByteWriter): void {
-  if (w.len > 1) w.byte(44);
-  w.byte(34);
-}
-
-/** Writes `"key":"` (the key ASCII) with the separating comma when needed. */
-function jsonKey(w: ByteWriter, key: string): void {
-  openKey(w);
-  w.ascii(key);
-  w.ascii('":"');
-}
-
-/** Writes `"key":"value"` with the key and value taken from the line, escaped. */
-function jsonPair(w: ByteWriter, key: string, b: Uint8Array, s: number, e: number): void {
-  jsonKey(w, key);
-  w.jsonEscaped(b, s, e);
-  w.byte(34);
-}
-
-/** Writes `"key":"value"` for a JS string value. */
-function jsonPairStr(w: ByteWriter, key: string, v: string): void {
-  jsonKey(w, key);
-  const enc = Buffer.from(JSON.stringify(v));
-  w.bytes(enc, 1, enc.length - 1);
-  w.byte(34);
-}
-
 const addrScratch = new Uint8Array(16);
 
 /** Decoding of one input. */
@@ -316,11 +289,10 @@ class NetfilterDecoder {
     const ipFlags = this.ipFlags;
     const tcpFlags = this.tcpFlags;
     const other = this.other;
-    w.reset();
+    openExtra(w);
     ipFlags.reset();
     tcpFlags.reset();
     other.reset();
-    w.byte(123);
     if (env.kernelTime !== null) jsonPairStr(w, 'kernel_time', env.kernelTime);
     else if (ktStart >= 0) jsonPair(w, 'kernel_time', b, ktStart, ktEnd);
     if (pre.ruleset !== null) jsonPairStr(w, 'ruleset', pre.ruleset);
@@ -397,7 +369,7 @@ class NetfilterDecoder {
     if (ipFlags.len > 0) jsonPair(w, 'ip_flags', ipFlags.buf, 0, ipFlags.len);
     if (tcpFlags.len > 0) jsonPair(w, 'tcp_flags', tcpFlags.buf, 0, tcpFlags.len);
     if (other.len > 0) jsonPair(w, 'flags', other.buf, 0, other.len);
-    w.byte(125);
+    closeExtra(w);
 
     const isIcmp = proto === 'ICMP' || proto === 'ICMPv6' || proto === 'ICMPV6';
     const key = this.key;
