@@ -24,7 +24,7 @@ import { parseEnvelopeBytes, readByteLine, type ByteRecordFn } from './text-line
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpBytesInto } from '../../model/ip.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
-import { closeExtra, jsonKeyBytes, jsonPairStr, keyBytes, openExtra } from './json-extra.js';
+import { closeExtra, jsonKeyBytes, jsonPair, keyBytes, openExtra } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
@@ -254,7 +254,7 @@ class FilterlogDecoder {
       w.jsonEscaped(b, fs[restStart], fe[count - 1]);
       w.byte(34);
     }
-    if (env.structuredData !== null) jsonPairStr(w, 'syslog_sd', env.structuredData);
+    if (env.structuredData !== null) jsonPair(w, 'syslog_sd', b, env.sdStart, env.sdEnd);
     closeExtra(w);
 
     const key = this.key;

@@ -30,6 +30,9 @@ export interface SyslogEnvelope {
   msgid: string | null;
   /** RFC 5424 structured data as written (`[id k="v"]...`), null when absent or `-`. */
   structuredData: string | null;
+  /** Where the structured data is in the line (meaningful only when `structuredData` is set). */
+  sdStart: number;
+  sdEnd: number;
   /** Kernel uptime stamp (`50028442.088484`) after a kernel tag, null when absent. */
   kernelTime: string | null;
   /** Offset of the tag (`kernel:`, `filterlog[123]:`), -1 when there is none. */
@@ -55,7 +58,7 @@ export const ENVELOPE_BAD_TIME = 2;
 
 /** A fresh envelope to parse into (reused line after line). */
 export function newEnvelope(): SyslogEnvelope {
-  return { pri: -1, tsMicros: null, host: null, app: null, pid: null, msgid: null, structuredData: null, kernelTime: null, appStart: -1, msgStart: 0 };
+  return { pri: -1, tsMicros: null, host: null, app: null, pid: null, msgid: null, structuredData: null, sdStart: 0, sdEnd: 0, kernelTime: null, appStart: -1, msgStart: 0 };
 }
 
 const DAY_MS = 86_400_000;
@@ -299,6 +302,11 @@ function hostAndTag(s: string, i: number, env: SyslogEnvelope): number {
   return i;
 }
 
+/** The RFC 5424 header field `s[i..e)`, null for the nil value `-`. */
+function nilOr(s: string, i: number, e: number): string | null {
+  return e - i === 1 && s.charCodeAt(i) === 45 ? null : s.slice(i, e);
+}
+
 /** Reads an RFC 5424 header after `<PRI>1 ` at `i`. */
 function parse5424(s: string, i: number, env: SyslogEnvelope, opts: EnvelopeOptions): number {
   const tsEnd = tokenEnd(s, i);
@@ -307,23 +315,19 @@ function parse5424(s: string, i: number, env: SyslogEnvelope, opts: EnvelopeOpti
     if (t === null || tm.end !== tsEnd) return ENVELOPE_BAD_TIME;
     env.tsMicros = t;
   }
-  const fields: (string | null)[] = [];
   i = tsEnd + 1;
-  let appAt = -1;
-  for (let k = 0; k < 3; k++) {
-    const e = tokenEnd(s, i);
-    const v = s.slice(i, e);
-    if (k === 1) appAt = i;
-    fields.push(v === '-' ? null : v);
-    i = e + 1;
-  }
-  env.host = fields[0];
-  env.app = fields[1];
-  env.pid = fields[2];
-  env.appStart = env.app === null ? -1 : appAt;
-  const e = tokenEnd(s, i);
-  const msgid = s.slice(i, e);
-  env.msgid = msgid === '-' ? null : msgid;
+  let e = tokenEnd(s, i);
+  env.host = nilOr(s, i, e);
+  i = e + 1;
+  e = tokenEnd(s, i);
+  env.app = nilOr(s, i, e);
+  env.appStart = env.app === null ? -1 : i;
+  i = e + 1;
+  e = tokenEnd(s, i);
+  env.pid = nilOr(s, i, e);
+  i = e + 1;
+  e = tokenEnd(s, i);
+  env.msgid = nilOr(s, i, e);
   i = e + 1;
   if (s.charCodeAt(i) === 45) i++;
   else if (s.charCodeAt(i) === 91) {
@@ -339,7 +343,9 @@ function parse5424(s: string, i: number, env: SyslogEnvelope, opts: EnvelopeOpti
       }
       i++;
     }
-    env.structuredData = s.slice(sdStart, Math.min(i, s.length));
+    env.sdStart = sdStart;
+    env.sdEnd = Math.min(i, s.length);
+    env.structuredData = s.slice(sdStart, env.sdEnd);
   }
   if (s.charCodeAt(i) === 32) i++;
   if (s.charCodeAt(i) === 0xfeff) i++;

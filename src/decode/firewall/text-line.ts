@@ -119,7 +119,11 @@ export function parseEnvelopeBytes(buf: Buffer, start: number, end: number, env:
   env.app = utf8Of(env.app);
   env.pid = utf8Of(env.pid);
   env.msgid = utf8Of(env.msgid);
-  env.structuredData = utf8Of(env.structuredData);
+  if (env.structuredData !== null) {
+    env.structuredData = utf8Of(env.structuredData);
+    env.sdStart += start;
+    env.sdEnd += start;
+  }
   let m = start + env.msgStart;
   // A UTF-8 byte order mark at the start of an RFC 5424 message (the string parser knows it as U+FEFF).
   if (r !== ENVELOPE_NONE && buf[m] === 0xef && buf[m + 1] === 0xbb && buf[m + 2] === 0xbf && m + 3 <= end) m += 3;
