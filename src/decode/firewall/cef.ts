@@ -22,6 +22,9 @@
 import { readTextLine, writeMessage, type LineCursor, type LineRecordFn } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
+import type { ColumnBatch } from '../../store/column-batch.js';
+import { ByteWriter } from '../zeek/byte-writer.js';
+import { closeExtra, jsonPairStrings, openExtra } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
@@ -181,12 +184,77 @@ function cefTime(v: string, opts: EnvelopeOptions): number | null {
 
 const addrScratch = new Uint8Array(16);
 
+/** True for an address given but not readable. */
+function badAddress(a: string | null): boolean {
+  return a !== null && a.length > 0 && parseIpInto(a, addrScratch, 0) === 0;
+}
+
+/** Whether a key ends with `time`, in any case (UNIFIutcTime, deviceCustomTime...). */
+function endsWithTime(k: string): boolean {
+  const n = k.length;
+  return n >= 4 && (k.charCodeAt(n - 4) | 32) === 116 && (k.charCodeAt(n - 3) | 32) === 105 && (k.charCodeAt(n - 2) | 32) === 109 && (k.charCodeAt(n - 1) | 32) === 101;
+}
+
+/** Whether a value starts with four digits and a dash (an ISO 8601 date). */
+function startsWithYear(v: string): boolean {
+  for (let i = 0; i < 4; i++) {
+    const c = v.charCodeAt(i);
+    if (!(c >= 48 && c <= 57)) return false;
+  }
+  return v.charCodeAt(4) === 45;
+}
+
+/**
+ * The `extra` members of one line, in order, written as JSON bytes. A key given twice keeps its first
+ * place and its last value, as an object would; lines with such keys (or keys a JS object orders or
+ * treats differently: integer-like ones, `__proto__`) go through an object and JSON.stringify instead.
+ */
+class ExtraPairs {
+  private readonly keys: string[] = [];
+  private readonly values: string[] = [];
+  private plain = true;
+  private readonly w = new ByteWriter(1024);
+
+  clear(): void {
+    this.keys.length = 0;
+    this.values.length = 0;
+    this.plain = true;
+  }
+
+  put(k: string, v: string): void {
+    if (this.plain) {
+      const c = k.charCodeAt(0);
+      if ((c >= 48 && c <= 57) || k === '__proto__' || this.keys.includes(k)) this.plain = false;
+    }
+    this.keys.push(k);
+    this.values.push(v);
+  }
+
+  write(b: ColumnBatch, col: number, row: number): void {
+    const keys = this.keys;
+    const values = this.values;
+    if (!this.plain) {
+      const o: Record<string, string> = {};
+      for (let i = 0; i < keys.length; i++) o[keys[i]] = values[i];
+      b.setStr(col, row, JSON.stringify(o));
+      return;
+    }
+    const w = this.w;
+    openExtra(w);
+    for (let i = 0; i < keys.length; i++) jsonPairStrings(w, keys[i], values[i]);
+    closeExtra(w);
+    b.setBytes(col, row, w.buf, 0, w.len);
+  }
+}
+
 /** Decoding of one input. */
 class CefDecoder {
   private readonly env = newEnvelope();
   private readonly header: string[] = [];
   private readonly keys: string[] = [];
   private readonly values: string[] = [];
+  private readonly labels = new Map<string, string>();
+  private readonly extra = new ExtraPairs();
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   readonly decoder: Decoder;
   private readonly cur: LineCursor = { bytes: null, start: 0 };
@@ -219,7 +287,8 @@ class CefDecoder {
     const values = this.values;
     parseExtension(s.slice(extAt), keys, values);
 
-    const labels = new Map<string, string>();
+    const labels = this.labels;
+    labels.clear();
     for (let i = 0; i < keys.length; i++) if (keys[i].endsWith('Label')) labels.set(keys[i].slice(0, -5), values[i]);
     let src: string | null = null;
     let dst: string | null = null;
@@ -239,13 +308,13 @@ class CefDecoder {
     let natDst: string | null = null;
     let natSpt = -1;
     let natDpt = -1;
-    const extra: Record<string, string> = {
-      cef_version: hd[0],
-      device_vendor: hd[1],
-      device_product: hd[2],
-      device_version: hd[3],
-      severity: hd[6],
-    };
+    const extra = this.extra;
+    extra.clear();
+    extra.put('cef_version', hd[0]);
+    extra.put('device_vendor', hd[1]);
+    extra.put('device_product', hd[2]);
+    extra.put('device_version', hd[3]);
+    extra.put('severity', hd[6]);
     for (let i = 0; i < keys.length; i++) {
       const raw = keys[i];
       const k = LONG[raw] ?? raw;
@@ -268,7 +337,7 @@ class CefDecoder {
           break;
         case 'act':
           act = actionOf(v);
-          if (act === null) extra.act = v;
+          if (act === null) extra.put('act', v);
           break;
         case 'deviceInboundInterface':
           inIface = v;
@@ -281,7 +350,7 @@ class CefDecoder {
           const n = Number(v);
           if (!Number.isFinite(n) || n < 0) return ctx.skip('bad_field', lineNo, k);
           bytes = (bytes < 0 ? 0 : bytes) + n;
-          extra[raw] = v;
+          extra.put(raw, v);
           break;
         }
         case 'rt':
@@ -310,14 +379,14 @@ class CefDecoder {
           break;
         default: {
           if (raw.endsWith('Label') && labels.has(raw.slice(0, -5))) break;
-          if (vendorTime === null && /time$/i.test(raw) && /^\d{4}-/.test(v)) vendorTime = parseIsoTimestamp(v, 0, this.opts.utcOffsetMinutes ?? 0);
-          extra[labels.get(raw) ?? raw] = v;
+          if (vendorTime === null && endsWithTime(raw) && startsWithYear(v)) vendorTime = parseIsoTimestamp(v, 0, this.opts.utcOffsetMinutes ?? 0);
+          extra.put(labels.get(raw) ?? raw, v);
         }
       }
     }
     const ts = rt ?? start ?? env.tsMicros ?? vendorTime;
     if (ts === null) return ctx.skip('no_time', lineNo);
-    for (const a of [src, dst, natSrc, natDst]) if (a !== null && a.length > 0 && parseIpInto(a, addrScratch, 0) === 0) return ctx.skip('bad_address', lineNo);
+    if (badAddress(src) || badAddress(dst) || badAddress(natSrc) || badAddress(natDst)) return ctx.skip('bad_address', lineNo);
 
     const key = this.key;
     key.tsMicros = ts;
@@ -341,7 +410,7 @@ class CefDecoder {
     if (natDpt >= 0) b.setNum(F.nat_resp_p, row, natDpt);
     if (start !== null && endT !== null && endT >= start) b.setNum(F.duration, row, (endT - start) / 1e6);
     writeMessage(b, F.message, row, this.cur, line);
-    b.setStr(F.extra, row, JSON.stringify(extra));
+    extra.write(b, F.extra, row);
   }
 }
 

@@ -54,9 +54,31 @@ export function jsonPairStr(w: ByteWriter, key: string, v: string): void {
   jsonStrValue(w, v);
 }
 
-/** Writes a JS string as the inside of a JSON string and the closing quote. */
+/** Writes a JS string as the inside of a JSON string and the closing quote (ASCII copied as it is). */
 export function jsonStrValue(w: ByteWriter, v: string): void {
-  const enc = Buffer.from(JSON.stringify(v));
-  w.bytes(enc, 1, enc.length - 1);
+  const n = v.length;
+  w.ensure(n + 1);
+  const o = w.buf;
+  let p = w.len;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || c >= 128) {
+      // Something to escape or encode: JSON.stringify does it exactly.
+      const enc = Buffer.from(JSON.stringify(v));
+      w.bytes(enc, 1, enc.length - 1);
+      w.byte(34);
+      return;
+    }
+    o[p++] = c;
+  }
+  w.len = p;
   w.byte(34);
+}
+
+/** Writes `"key":"value"` for a JS string key and value (both escaped as needed). */
+export function jsonPairStrings(w: ByteWriter, key: string, v: string): void {
+  openKey(w);
+  jsonStrValue(w, key);
+  w.ascii(':"');
+  jsonStrValue(w, v);
 }
