@@ -3,7 +3,7 @@
  * UTF-8, trailing blanks trimmed for parsing while `message` keeps the whole line (copied as bytes
  * when the line is ASCII), and any exception turned into a counted `decoder_error` skip.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { DecodeContext } from '../decoder.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import { latin1 } from '../zeek/zeek-values.js';
@@ -76,7 +76,9 @@ export function readByteLine(
     end = e;
   }
   let ascii = true;
-  for (let i = start; i < end && ascii; i++) ascii = buf[i] < 128;
+  // Long lines are checked natively (one view object costs less than a byte loop over them).
+  if (end - start > 64) ascii = isAscii(buf.subarray(start, end));
+  else for (let i = start; i < end && ascii; i++) ascii = buf[i] < 128;
   if (!ascii && !isUtf8(buf.subarray(start, end))) {
     buf = Buffer.from(buf.toString('utf8', start, end));
     start = 0;
@@ -102,9 +104,9 @@ export function parseUint(v: string, max: number): number {
 }
 
 /** A string read as latin1 (one character per byte) with its bytes re-read as UTF-8 when any is not ASCII. */
-function utf8Of(s: string | null): string | null {
-  if (s === null) return null;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return Buffer.from(s, 'latin1').toString('utf8');
+export function utf8Of<T extends string | null>(s: T): T {
+  if (s === null) return s;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return Buffer.from(s, 'latin1').toString('utf8') as T;
   return s;
 }
 
@@ -114,7 +116,13 @@ function utf8Of(s: string | null): string | null {
  * whatever the line holds; the few strings the envelope keeps are re-read as UTF-8 when they are not ASCII.
  */
 export function parseEnvelopeBytes(buf: Buffer, start: number, end: number, env: SyslogEnvelope, opts: EnvelopeOptions): number {
-  const r = parseSyslogEnvelope(latin1(buf, start, end), env, opts);
+  return parseEnvelopeLatin1(latin1(buf, start, end), buf, start, env, opts);
+}
+
+/** As parseEnvelopeBytes, for a caller that already holds the line read as latin1 (`line`, from `start`). */
+export function parseEnvelopeLatin1(line: string, buf: Buffer, start: number, env: SyslogEnvelope, opts: EnvelopeOptions): number {
+  const end = start + line.length;
+  const r = parseSyslogEnvelope(line, env, opts);
   env.host = utf8Of(env.host);
   env.app = utf8Of(env.app);
   env.pid = utf8Of(env.pid);
