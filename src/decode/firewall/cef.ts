@@ -197,15 +197,6 @@ function endsWithTime(k: string): boolean {
   return n >= 4 && (k.charCodeAt(n - 4) | 32) === 116 && (k.charCodeAt(n - 3) | 32) === 105 && (k.charCodeAt(n - 2) | 32) === 109 && (k.charCodeAt(n - 1) | 32) === 101;
 }
 
-/** Whether a value starts with four digits and a dash (an ISO 8601 date). */
-function startsWithYear(v: string): boolean {
-  for (let i = 0; i < 4; i++) {
-    const c = v.charCodeAt(i);
-    if (!(c >= 48 && c <= 57)) return false;
-  }
-  return v.charCodeAt(4) === 45;
-}
-
 /**
  * The `extra` members of one line, in order, written as JSON bytes; a value is a string or an
  * extension pair's index (copied from the line's bytes). A key given twice keeps its first place and
