@@ -429,11 +429,3 @@ export function sniffScore(lines: readonly string[], looksLike: (line: string) =
   if (n === lines.length) return 0.95;
   return n * 2 >= lines.length ? 0.6 : 0;
 }
-
-/** True when `s` can be put between JSON quotes as it is (no quote, backslash or control character). */
-export function jsonSafe(s: string): boolean {
-  return !NEEDS_ESCAPE.test(s);
-}
-
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\]/;
