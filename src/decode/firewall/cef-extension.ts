@@ -7,6 +7,7 @@
 import type { ByteWriter } from '../zeek/byte-writer.js';
 import { latin1 } from '../zeek/zeek-values.js';
 import { ByteInterner } from './byte-intern.js';
+import { uintField } from './byte-fields.js';
 
 function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
@@ -145,18 +146,9 @@ export class ExtensionPairs {
 
   /** Value i's bytes as a decimal number, -1 when they are not plain digits (or more than `digits`). */
   digits(i: number, digits: number): number {
-    const b = this.buf;
-    const s = this.valStart[i];
-    const e = this.valEnd[i];
-    if (e <= s || e - s > digits) return -1;
-    let n = 0;
-    for (let j = s; j < e; j++) {
-      const c = b[j] - 48;
-      if (c < 0 || c > 9) return -1;
-      n = n * 10 + c;
-    }
-    return n;
+    return uintField(this.buf, this.valStart[i], this.valEnd[i], digits, Number.MAX_SAFE_INTEGER);
   }
+
 
   /** Whether value i starts with four digits and a dash (an ISO 8601 date). */
   startsWithYear(i: number): boolean {

@@ -22,6 +22,7 @@ import { parseEnvelopeBytes, readByteLine, type ByteRecordFn } from './text-line
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpBytesInto } from '../../model/ip.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
+import { uintField } from './byte-fields.js';
 import { closeExtra, jsonPair, jsonPairStr, openExtra, openKey } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
@@ -147,21 +148,8 @@ const TCP_FLAGS = new Set(['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR
 /** The transport names netfilter writes, as shared strings (no string per line). */
 const PROTOS = new Map(['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ICMPV6', 'ESP', 'AH', 'GRE', 'SCTP', '2', '47', '50', '51'].map((p) => [code(p), p]));
 
-/** A decimal field of at most `digits` digits, or -1. */
-function decimal(b: Uint8Array, s: number, e: number, digits: number): number {
-  if (e <= s || e - s > digits) return -1;
-  let n = 0;
-  for (let i = s; i < e; i++) {
-    const c = b[i] - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
 function port(b: Uint8Array, s: number, e: number): number {
-  const n = decimal(b, s, e, 5);
-  return n > 65535 ? -1 : n;
+  return uintField(b, s, e, 5, 65535);
 }
 
 /** Index of the first `IN=` of `b[from..to)` read backwards (as String.lastIndexOf would), or -1. */
@@ -358,7 +346,7 @@ class NetfilterDecoder {
         jsonPair(w, 'code', b, vs, te);
       } else if (k === K_LEN) {
         if (afterProto) jsonPair(w, 'l4_len', b, vs, te);
-        else if ((ipLen = decimal(b, vs, te, 15)) < 0) return ctx.skip('bad_field', lineNo, 'LEN');
+        else if ((ipLen = uintField(b, vs, te, 15, Number.MAX_SAFE_INTEGER)) < 0) return ctx.skip('bad_field', lineNo, 'LEN');
       } else if (k === K_ID) jsonPair(w, afterProto ? 'icmp_id' : 'id', b, vs, te);
       else if (k === K_SEQ) jsonPair(w, afterProto ? 'icmp_seq' : 'seq', b, vs, te);
       else this.otherKey(b, i, eq, te);

@@ -24,6 +24,7 @@ import { parseEnvelopeBytes, readByteLine, type ByteRecordFn } from './text-line
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpBytesInto } from '../../model/ip.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
+import { bytesAre, uintField } from './byte-fields.js';
 import { closeExtra, jsonKeyBytes, jsonPair, keyBytes, openExtra } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
@@ -102,29 +103,10 @@ const PROTO_DATA = keyBytes('proto_data');
 /** Protocol numbers as the strings `writeFlowKey` is given, made once. */
 const PROTO_TEXT = Array.from({ length: 256 }, (_, i) => String(i));
 
-/** A decimal field of `b[s..e)` no greater than `max`, or -1. */
-function num(b: Uint8Array, s: number, e: number, max: number): number {
-  if (e <= s || e - s > 10) return -1;
-  let n = 0;
-  for (let i = s; i < e; i++) {
-    const c = b[i] - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n > max ? -1 : n;
-}
-
-/** Whether `b[s..e)` is the ASCII text `t`. */
-function is(b: Uint8Array, s: number, e: number, t: string): boolean {
-  if (e - s !== t.length) return false;
-  for (let i = 0; i < t.length; i++) if (b[s + i] !== t.charCodeAt(i)) return false;
-  return true;
-}
-
 function actionOf(b: Uint8Array, s: number, e: number): string | null {
-  if (is(b, s, e, 'pass')) return 'allow';
-  if (is(b, s, e, 'block')) return 'deny';
-  if (is(b, s, e, 'reject')) return 'reject';
+  if (bytesAre(b, s, e, 'pass')) return 'allow';
+  if (bytesAre(b, s, e, 'block')) return 'deny';
+  if (bytesAre(b, s, e, 'reject')) return 'reject';
   return null;
 }
 
@@ -199,12 +181,12 @@ class FilterlogDecoder {
     const count = this.split(b, env.msgStart, n);
     const fs = this.fs;
     const fe = this.fe;
-    const inbound = count >= 9 && is(b, fs[7], fe[7], 'in');
-    if (count < 9 || (!inbound && !is(b, fs[7], fe[7], 'out'))) return ctx.skip('no_match', lineNo);
+    const inbound = count >= 9 && bytesAre(b, fs[7], fe[7], 'in');
+    if (count < 9 || (!inbound && !bytesAre(b, fs[7], fe[7], 'out'))) return ctx.skip('no_match', lineNo);
     if (r === ENVELOPE_BAD_TIME) return ctx.skip('bad_time', lineNo);
     if (env.tsMicros === null) return ctx.skip('no_time', lineNo);
-    const v6 = is(b, fs[8], fe[8], '6');
-    if (!v6 && !is(b, fs[8], fe[8], '4')) return ctx.skip('bad_field', lineNo, 'ip_version');
+    const v6 = bytesAre(b, fs[8], fe[8], '6');
+    if (!v6 && !bytesAre(b, fs[8], fe[8], '4')) return ctx.skip('bad_field', lineNo, 'ip_version');
     const ipKeys = v6 ? V6_KEYS : V4_KEYS;
     const base = 9 + ipKeys.length;
     if (count < base) return ctx.skip('truncated', lineNo);
@@ -215,9 +197,9 @@ class FilterlogDecoder {
     }
     const protoId = v6 ? 13 : 15;
     const protoText = v6 ? 12 : 16;
-    const pnum = num(b, fs[protoId], fe[protoId], 255);
+    const pnum = uintField(b, fs[protoId], fe[protoId], 10, 255);
     const lenAt = v6 ? 14 : 17;
-    const length = num(b, fs[lenAt], fe[lenAt], 0xffffffff);
+    const length = uintField(b, fs[lenAt], fe[lenAt], 10, 0xffffffff);
 
     let rest: readonly Uint8Array[] = NO_KEYS;
     let restMapped: readonly boolean[] = NONE_MAPPED;
@@ -227,8 +209,8 @@ class FilterlogDecoder {
       rest = pnum === 6 ? TCP_KEYS : UDP_KEYS;
       restMapped = pnum === 6 ? TCP_MAPPED : UDP_MAPPED;
       if (count < base + 2) return ctx.skip('truncated', lineNo);
-      const sp = num(b, fs[base], fe[base], 65535);
-      const dp = num(b, fs[base + 1], fe[base + 1], 65535);
+      const sp = uintField(b, fs[base], fe[base], 10, 65535);
+      const dp = uintField(b, fs[base + 1], fe[base + 1], 10, 65535);
       if (sp < 0 || dp < 0) return ctx.skip('bad_field', lineNo, 'port');
       origP = sp;
       respP = dp;

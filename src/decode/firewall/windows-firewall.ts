@@ -22,6 +22,7 @@ import { lineFramer } from '../line-framer.js';
 import { headLines, parseIsoTimestamp, sniffScore } from './syslog-envelope.js';
 import { readByteLine, type ByteRecordFn } from './text-line.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
+import { bytesAre, uintField } from './byte-fields.js';
 import { latin1 } from '../zeek/zeek-values.js';
 import { closeExtra, jsonKeyBytes, openExtra } from './json-extra.js';
 
@@ -76,25 +77,6 @@ function layout(fields: string): Layout {
   };
   for (const i of [l.date, l.time, l.action, l.protocol, l.src, l.dst, l.sport, l.dport, l.size]) if (i >= 0) l.mapped[i] = 1;
   return l;
-}
-
-/** A decimal field of `b[s..e)` no greater than `max`, or -1. */
-function num(b: Uint8Array, s: number, e: number, max: number): number {
-  if (e <= s || e - s > 10) return -1;
-  let n = 0;
-  for (let i = s; i < e; i++) {
-    const c = b[i] - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n > max ? -1 : n;
-}
-
-/** Whether `b[s..e)` is the ASCII text `t`. */
-function is(b: Uint8Array, s: number, e: number, t: string): boolean {
-  if (e - s !== t.length) return false;
-  for (let i = 0; i < t.length; i++) if (b[s + i] !== t.charCodeAt(i)) return false;
-  return true;
 }
 
 const PROTOS = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ICMPV6'];
@@ -184,18 +166,18 @@ class WindowsFirewallDecoder {
     if (!this.none(b, l.protocol)) {
       const ps = fs[l.protocol];
       const pe = fe[l.protocol];
-      proto = PROTOS.find((p) => is(b, ps, pe, p)) ?? b.toString('utf8', ps, pe);
+      proto = PROTOS.find((p) => bytesAre(b, ps, pe, p)) ?? b.toString('utf8', ps, pe);
     }
     const icmp = proto === 'ICMP' || proto === 'ICMPv6' || proto === 'ICMPV6';
     const pa = icmp ? l.icmptype : l.sport;
     const pb = icmp ? l.icmpcode : l.dport;
-    const origP = this.none(b, pa) ? null : num(b, fs[pa], fe[pa], 65535);
-    const respP = this.none(b, pb) ? null : num(b, fs[pb], fe[pb], 65535);
+    const origP = this.none(b, pa) ? null : uintField(b, fs[pa], fe[pa], 10, 65535);
+    const respP = this.none(b, pb) ? null : uintField(b, fs[pb], fe[pb], 10, 65535);
     if (origP === -1 || respP === -1) return ctx.skip('bad_field', lineNo, 'port');
-    const size = this.none(b, l.size) ? null : num(b, fs[l.size], fe[l.size], 0xffffffff);
+    const size = this.none(b, l.size) ? null : uintField(b, fs[l.size], fe[l.size], 10, 0xffffffff);
     if (size === -1) return ctx.skip('bad_field', lineNo, 'size');
     let action: string | null = null;
-    if (!this.none(b, l.action)) action = is(b, fs[l.action], fe[l.action], 'ALLOW') ? 'allow' : is(b, fs[l.action], fe[l.action], 'DROP') ? 'drop' : null;
+    if (!this.none(b, l.action)) action = bytesAre(b, fs[l.action], fe[l.action], 'ALLOW') ? 'allow' : bytesAre(b, fs[l.action], fe[l.action], 'DROP') ? 'drop' : null;
 
     const w = this.w;
     openExtra(w);
