@@ -19,9 +19,14 @@
  * Skips: `no_match` (no CEF header), `truncated` (fewer than 8 header fields), `bad_address`,
  * `bad_field` (a port or byte count that is not a number), `bad_time`, `no_time`.
  */
-import { readTextLine, writeMessage, type LineCursor, type LineRecordFn } from './text-line.js';
+import { parseEnvelopeLatin1, readByteLine, utf8Of, type ByteRecordFn } from './text-line.js';
+import { ExtensionPairs } from './cef-extension.js';
+import { latin1 } from '../zeek/zeek-values.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
+import type { ColumnBatch } from '../../store/column-batch.js';
+import { ByteWriter } from '../zeek/byte-writer.js';
+import { closeExtra, jsonPairStrings, jsonStrValue, openExtra, openKey } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
@@ -55,6 +60,53 @@ const LONG: Readonly<Record<string, string>> = {
   deviceHostName: 'dvchost',
 };
 
+/** What a key is to this decoder: one of the K_* codes, or K_OTHER (kept in extra). */
+const K_OTHER = 0;
+const K_SRC = 1;
+const K_DST = 2;
+const K_SPT = 3;
+const K_DPT = 4;
+const K_PROTO = 5;
+const K_ACT = 6;
+const K_DEVICEINBOUNDINTERFACE = 7;
+const K_DEVICEOUTBOUNDINTERFACE = 8;
+const K_IN = 9;
+const K_OUT = 10;
+const K_RT = 11;
+const K_START = 12;
+const K_END = 13;
+const K_DVCHOST = 14;
+const K_SOURCETRANSLATEDADDRESS = 15;
+const K_DESTINATIONTRANSLATEDADDRESS = 16;
+const K_SOURCETRANSLATEDPORT = 17;
+const K_DESTINATIONTRANSLATEDPORT = 18;
+const KINDS: ReadonlyMap<string, number> = new Map([
+  ['src', K_SRC],
+  ['dst', K_DST],
+  ['spt', K_SPT],
+  ['dpt', K_DPT],
+  ['proto', K_PROTO],
+  ['act', K_ACT],
+  ['deviceInboundInterface', K_DEVICEINBOUNDINTERFACE],
+  ['deviceOutboundInterface', K_DEVICEOUTBOUNDINTERFACE],
+  ['in', K_IN],
+  ['out', K_OUT],
+  ['rt', K_RT],
+  ['start', K_START],
+  ['end', K_END],
+  ['dvchost', K_DVCHOST],
+  ['sourceTranslatedAddress', K_SOURCETRANSLATEDADDRESS],
+  ['destinationTranslatedAddress', K_DESTINATIONTRANSLATEDADDRESS],
+  ['sourceTranslatedPort', K_SOURCETRANSLATEDPORT],
+  ['destinationTranslatedPort', K_DESTINATIONTRANSLATEDPORT],
+]);
+
+/** The kind of a key, long names included. */
+function kindOf(raw: string): number {
+  const short = Object.hasOwn(LONG, raw) ? LONG[raw] : raw;
+  return KINDS.get(short) ?? K_OTHER;
+}
+
 function actionOf(a: string): string | null {
   switch (a.toLowerCase()) {
     case 'allow':
@@ -82,64 +134,17 @@ function actionOf(a: string): string | null {
   }
 }
 
-function isKeyChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
-}
-
-function unescapeValue(v: string): string {
-  if (v.indexOf('\\') < 0) return v;
-  let out = '';
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i];
-    if (c === '\\' && i + 1 < v.length) {
-      const n = v[++i];
-      out += n === 'n' ? '\n' : n === 'r' ? '\r' : n;
-    } else out += c;
-  }
-  return out;
-}
-
-/** Next `=` at or after `i` that is not escaped by a backslash. */
-function nextEquals(s: string, i: number): number {
-  for (;;) {
-    const eq = s.indexOf('=', i);
-    if (eq < 0) return -1;
-    let bs = 0;
-    for (let k = eq - 1; k >= 0 && s.charCodeAt(k) === 92; k--) bs++;
-    if (bs % 2 === 0) return eq;
-    i = eq + 1;
-  }
-}
-
 /** Splits a CEF extension into keys and (unescaped) values. */
 export function parseExtension(ext: string, keys: string[], values: string[]): void {
+  const pairs = new ExtensionPairs();
+  const b = Buffer.from(ext);
+  pairs.scan(b, 0, b.length);
   keys.length = 0;
   values.length = 0;
-  let i = 0;
-  while (ext.charCodeAt(i) === 32) i++;
-  let eq = nextEquals(ext, i);
-  if (eq < 0) return;
-  let key = ext.slice(i, eq);
-  let valStart = eq + 1;
-  let from = valStart;
-  for (;;) {
-    const next = nextEquals(ext, from);
-    if (next < 0) break;
-    const sp = ext.lastIndexOf(' ', next);
-    let ok = sp >= valStart && sp + 1 < next;
-    for (let k = sp + 1; ok && k < next; k++) ok = isKeyChar(ext.charCodeAt(k));
-    if (!ok) {
-      from = next + 1; // a bare `=` inside a value
-      continue;
-    }
-    keys.push(key);
-    values.push(unescapeValue(ext.slice(valStart, sp).trimEnd()));
-    key = ext.slice(sp + 1, next);
-    valStart = from = next + 1;
-    eq = next;
+  for (let i = 0; i < pairs.count; i++) {
+    keys.push(pairs.key(i));
+    values.push(pairs.value(i));
   }
-  keys.push(key);
-  values.push(unescapeValue(ext.slice(valStart).trimEnd()));
 }
 
 /** Splits the 7 header fields from `start`; returns the extension's offset, or -1 when there are fewer. */
@@ -181,46 +186,141 @@ function cefTime(v: string, opts: EnvelopeOptions): number | null {
 
 const addrScratch = new Uint8Array(16);
 
+/** True for an address given but not readable. */
+function badAddress(a: string | null): boolean {
+  return a !== null && a.length > 0 && parseIpInto(a, addrScratch, 0) === 0;
+}
+
+/** Whether a key ends with `time`, in any case (UNIFIutcTime, deviceCustomTime...). */
+function endsWithTime(k: string): boolean {
+  const n = k.length;
+  return n >= 4 && (k.charCodeAt(n - 4) | 32) === 116 && (k.charCodeAt(n - 3) | 32) === 105 && (k.charCodeAt(n - 2) | 32) === 109 && (k.charCodeAt(n - 1) | 32) === 101;
+}
+
+/**
+ * The `extra` members of one line, in order, written as JSON bytes; a value is a string or an
+ * extension pair's index (copied from the line's bytes). A key given twice keeps its first place and
+ * its last value, as an object would; lines with such keys (or keys a JS object orders or treats
+ * differently: integer-like ones, `__proto__`) go through an object and JSON.stringify instead.
+ */
+class ExtraPairs {
+  private readonly keys: string[] = [];
+  private readonly values: (string | null)[] = [];
+  private pair = new Int32Array(64);
+  private plain = true;
+  private readonly w = new ByteWriter(1024);
+
+  constructor(private readonly ext: ExtensionPairs) {}
+
+  clear(): void {
+    this.keys.length = 0;
+    this.values.length = 0;
+    this.plain = true;
+  }
+
+  private key(k: string): void {
+    if (this.plain) {
+      const c = k.charCodeAt(0);
+      if ((c >= 48 && c <= 57) || k === '__proto__' || this.keys.includes(k)) this.plain = false;
+    }
+    this.keys.push(k);
+  }
+
+  /** Adds a member with a string value. */
+  put(k: string, v: string): void {
+    this.key(k);
+    this.values.push(v);
+  }
+
+  /** Adds a member whose value is extension pair `i`. */
+  putPair(k: string, i: number): void {
+    this.key(k);
+    const n = this.values.length;
+    if (n >= this.pair.length) {
+      const g = new Int32Array(this.pair.length * 2);
+      g.set(this.pair);
+      this.pair = g;
+    }
+    this.pair[n] = i;
+    this.values.push(null);
+  }
+
+  write(b: ColumnBatch, col: number, row: number): void {
+    const keys = this.keys;
+    const values = this.values;
+    if (!this.plain) {
+      const o: Record<string, string> = {};
+      for (let i = 0; i < keys.length; i++) o[keys[i]] = values[i] ?? this.ext.value(this.pair[i]);
+      b.setStr(col, row, JSON.stringify(o));
+      return;
+    }
+    const w = this.w;
+    openExtra(w);
+    for (let i = 0; i < keys.length; i++) {
+      const v = values[i];
+      if (v !== null) jsonPairStrings(w, keys[i], v);
+      else {
+        openKey(w);
+        jsonStrValue(w, keys[i]);
+        w.ascii(':"');
+        this.ext.writeJson(w, this.pair[i]);
+      }
+    }
+    closeExtra(w);
+    b.setBytes(col, row, w.buf, 0, w.len);
+  }
+}
+
 /** Decoding of one input. */
 class CefDecoder {
   private readonly env = newEnvelope();
   private readonly header: string[] = [];
-  private readonly keys: string[] = [];
-  private readonly values: string[] = [];
+  private readonly pairs = new ExtensionPairs();
+  private readonly labels = new Map<string, string>();
+  /** Kinds of the keys seen so far, by their id in `pairs.keys` (-1: not worked out yet). */
+  private readonly kinds = new Int8Array(4096).fill(-1);
+  private kindsOf = 0;
+  private readonly extra = new ExtraPairs(this.pairs);
+  private lastVendor = '';
+  private lastProduct = '';
+  private lastSensor = '';
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   readonly decoder: Decoder;
-  private readonly cur: LineCursor = { bytes: null, start: 0 };
-  private readonly onRecord: LineRecordFn = (line, s, lineNo) => this.record(line, s, lineNo);
+  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
 
   constructor(
     private readonly ctx: DecodeContext,
     private readonly opts: EnvelopeOptions,
   ) {
-    this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
+    this.decoder = lineFramer((buf, start, end, lineNo) => readByteLine(buf, start, end, lineNo, ctx, this.onRecord, true), {
       onOversize: (lineNo) => ctx.skip('line_too_long', lineNo),
     });
   }
 
-  private line(buf: Buffer, start: number, end: number, lineNo: number): void {
-    readTextLine(buf, start, end, lineNo, this.cur, this.ctx, this.onRecord);
-  }
-
-  private record(line: string, s: string, lineNo: number): void {
+  private record(buf: Buffer, lineStart: number, lineEnd: number, lineNo: number): void {
     const ctx = this.ctx;
     const env = this.env;
-    const r = parseSyslogEnvelope(s, env, this.opts);
-    const h = headerStart(s, env.appStart >= 0 ? env.appStart : env.msgStart);
+    let n = lineEnd;
+    while (buf[n - 1] === 32 || buf[n - 1] === 9) n--;
+    // The envelope and header are read from the line as latin1 (offsets are byte offsets).
+    const s = latin1(buf, lineStart, n);
+    const r = parseEnvelopeLatin1(s, buf, lineStart, env, this.opts);
+    const h = headerStart(s, env.appStart >= 0 ? env.appStart - lineStart : env.msgStart - lineStart);
     if (h < 0) return ctx.skip('no_match', lineNo);
     const hd = this.header;
     const extAt = parseHeader(s, h, hd);
     if (extAt < 0) return ctx.skip('truncated', lineNo);
     if (r === ENVELOPE_BAD_TIME) return ctx.skip('bad_time', lineNo);
-    const keys = this.keys;
-    const values = this.values;
-    parseExtension(s.slice(extAt), keys, values);
+    for (let i = 0; i < hd.length; i++) hd[i] = utf8Of(hd[i]);
+    const p = this.pairs;
+    p.scan(buf, lineStart + extAt, n);
 
-    const labels = new Map<string, string>();
-    for (let i = 0; i < keys.length; i++) if (keys[i].endsWith('Label')) labels.set(keys[i].slice(0, -5), values[i]);
+    const labels = this.labels;
+    labels.clear();
+    for (let i = 0; i < p.count; i++) {
+      const k = p.key(i);
+      if (k.endsWith('Label')) labels.set(k.slice(0, -5), p.value(i));
+    }
     let src: string | null = null;
     let dst: string | null = null;
     let spt = -1;
@@ -239,85 +339,98 @@ class CefDecoder {
     let natDst: string | null = null;
     let natSpt = -1;
     let natDpt = -1;
-    const extra: Record<string, string> = {
-      cef_version: hd[0],
-      device_vendor: hd[1],
-      device_product: hd[2],
-      device_version: hd[3],
-      severity: hd[6],
-    };
-    for (let i = 0; i < keys.length; i++) {
-      const raw = keys[i];
-      const k = LONG[raw] ?? raw;
-      const v = values[i];
-      switch (k) {
-        case 'src':
-          src = v;
+    const extra = this.extra;
+    extra.clear();
+    extra.put('cef_version', hd[0]);
+    extra.put('device_vendor', hd[1]);
+    extra.put('device_product', hd[2]);
+    extra.put('device_version', hd[3]);
+    extra.put('severity', hd[6]);
+    for (let i = 0; i < p.count; i++) {
+      const id = p.keyId(i);
+      const raw = id >= 0 ? p.keys.strings[id] : p.key(i);
+      if (p.keys.generation !== this.kindsOf) {
+        this.kinds.fill(-1);
+        this.kindsOf = p.keys.generation;
+      }
+      let kind = id >= 0 ? this.kinds[id] : -1;
+      if (kind < 0) {
+        kind = kindOf(raw);
+        if (id >= 0) this.kinds[id] = kind;
+      }
+      switch (kind) {
+        case K_SRC:
+          src = p.value(i);
           break;
-        case 'dst':
-          dst = v;
+        case K_DST:
+          dst = p.value(i);
           break;
-        case 'spt':
-          if ((spt = port(v)) < 0) return ctx.skip('bad_field', lineNo, 'spt');
+        case K_SPT:
+          if ((spt = this.port(i)) < 0) return ctx.skip('bad_field', lineNo, 'spt');
           break;
-        case 'dpt':
-          if ((dpt = port(v)) < 0) return ctx.skip('bad_field', lineNo, 'dpt');
+        case K_DPT:
+          if ((dpt = this.port(i)) < 0) return ctx.skip('bad_field', lineNo, 'dpt');
           break;
-        case 'proto':
-          proto = v;
+        case K_PROTO:
+          proto = p.value(i);
           break;
-        case 'act':
+        case K_ACT: {
+          const v = p.value(i);
           act = actionOf(v);
-          if (act === null) extra.act = v;
-          break;
-        case 'deviceInboundInterface':
-          inIface = v;
-          break;
-        case 'deviceOutboundInterface':
-          outIface = v;
-          break;
-        case 'in':
-        case 'out': {
-          const n = Number(v);
-          if (!Number.isFinite(n) || n < 0) return ctx.skip('bad_field', lineNo, k);
-          bytes = (bytes < 0 ? 0 : bytes) + n;
-          extra[raw] = v;
+          if (act === null) extra.put('act', v);
           break;
         }
-        case 'rt':
-          if ((rt = cefTime(v, this.opts)) === null) return ctx.skip('bad_time', lineNo, 'rt');
+        case K_DEVICEINBOUNDINTERFACE:
+          inIface = p.value(i);
           break;
-        case 'start':
-          if ((start = cefTime(v, this.opts)) === null) return ctx.skip('bad_time', lineNo, 'start');
+        case K_DEVICEOUTBOUNDINTERFACE:
+          outIface = p.value(i);
           break;
-        case 'end':
-          if ((endT = cefTime(v, this.opts)) === null) return ctx.skip('bad_time', lineNo, 'end');
+        case K_IN:
+        case K_OUT: {
+          let c = p.digits(i, 15);
+          if (c < 0) {
+            c = Number(p.value(i));
+            if (!Number.isFinite(c) || c < 0) return ctx.skip('bad_field', lineNo, kind === K_IN ? 'in' : 'out');
+          }
+          bytes = (bytes < 0 ? 0 : bytes) + c;
+          extra.putPair(raw, i);
           break;
-        case 'dvchost':
-          dvchost = v;
+        }
+        case K_RT:
+          if ((rt = cefTime(p.value(i), this.opts)) === null) return ctx.skip('bad_time', lineNo, 'rt');
           break;
-        case 'sourceTranslatedAddress':
-          natSrc = v;
+        case K_START:
+          if ((start = cefTime(p.value(i), this.opts)) === null) return ctx.skip('bad_time', lineNo, 'start');
           break;
-        case 'destinationTranslatedAddress':
-          natDst = v;
+        case K_END:
+          if ((endT = cefTime(p.value(i), this.opts)) === null) return ctx.skip('bad_time', lineNo, 'end');
           break;
-        case 'sourceTranslatedPort':
-          natSpt = port(v);
+        case K_DVCHOST:
+          dvchost = p.value(i);
           break;
-        case 'destinationTranslatedPort':
-          natDpt = port(v);
+        case K_SOURCETRANSLATEDADDRESS:
+          natSrc = p.value(i);
+          break;
+        case K_DESTINATIONTRANSLATEDADDRESS:
+          natDst = p.value(i);
+          break;
+        case K_SOURCETRANSLATEDPORT:
+          natSpt = this.port(i);
+          break;
+        case K_DESTINATIONTRANSLATEDPORT:
+          natDpt = this.port(i);
           break;
         default: {
-          if (raw.endsWith('Label') && labels.has(raw.slice(0, -5))) break;
-          if (vendorTime === null && /time$/i.test(raw) && /^\d{4}-/.test(v)) vendorTime = parseIsoTimestamp(v, 0, this.opts.utcOffsetMinutes ?? 0);
-          extra[labels.get(raw) ?? raw] = v;
+          if (labels.size > 0 && raw.endsWith('Label') && labels.has(raw.slice(0, -5))) break;
+          if (vendorTime === null && endsWithTime(raw) && p.startsWithYear(i)) vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
+          extra.putPair(labels.size > 0 ? (labels.get(raw) ?? raw) : raw, i);
         }
       }
     }
     const ts = rt ?? start ?? env.tsMicros ?? vendorTime;
     if (ts === null) return ctx.skip('no_time', lineNo);
-    for (const a of [src, dst, natSrc, natDst]) if (a !== null && a.length > 0 && parseIpInto(a, addrScratch, 0) === 0) return ctx.skip('bad_address', lineNo);
+    if (badAddress(src) || badAddress(dst) || badAddress(natSrc) || badAddress(natDst)) return ctx.skip('bad_address', lineNo);
 
     const key = this.key;
     key.tsMicros = ts;
@@ -328,7 +441,7 @@ class CefDecoder {
     key.proto = proto;
     const b = ctx.batch('firewall');
     const row = b.addRow();
-    writeFlowKey(b, row, key, NAME, ctx.sensor ?? dvchost ?? env.host ?? `${hd[1]}/${hd[2]}`, ctx.ingestId);
+    writeFlowKey(b, row, key, NAME, ctx.sensor ?? dvchost ?? env.host ?? this.vendorProduct(hd[1], hd[2]), ctx.ingestId);
     b.setStr(F.action, row, act);
     b.setStr(F.rule, row, hd[5].length > 0 ? hd[5] : null);
     b.setStr(F.rule_id, row, hd[4].length > 0 ? hd[4] : null);
@@ -340,8 +453,26 @@ class CefDecoder {
     b.setStr(F.nat_resp_h, row, natDst);
     if (natDpt >= 0) b.setNum(F.nat_resp_p, row, natDpt);
     if (start !== null && endT !== null && endT >= start) b.setNum(F.duration, row, (endT - start) / 1e6);
-    writeMessage(b, F.message, row, this.cur, line);
-    b.setStr(F.extra, row, JSON.stringify(extra));
+    b.setBytes(F.message, row, buf, lineStart, lineEnd);
+    extra.write(b, F.extra, row);
+  }
+
+  /** Pair i as a port: plain digits read from the bytes, anything else as Number() reads it; -1 when not a port. */
+  private port(i: number): number {
+    const p = this.pairs;
+    const d = p.digits(i, 5);
+    if (d >= 0) return d <= 65535 ? d : -1;
+    return port(p.value(i));
+  }
+
+  /** `vendor/product`, the sensor of last resort, made once per distinct pair. */
+  private vendorProduct(vendor: string, product: string): string {
+    if (vendor !== this.lastVendor || product !== this.lastProduct) {
+      this.lastVendor = vendor;
+      this.lastProduct = product;
+      this.lastSensor = `${vendor}/${product}`;
+    }
+    return this.lastSensor;
   }
 }
 

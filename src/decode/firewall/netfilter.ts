@@ -18,9 +18,12 @@
  * (a port or LEN that is not a number), `bad_time` (an impossible stamp), `no_time` (no wall-clock
  * stamp at all, as in bare dmesg output).
  */
-import { readTextLine, writeMessage, type LineCursor, type LineRecordFn } from './text-line.js';
+import { parseEnvelopeBytes, readByteLine, type ByteRecordFn } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
-import { parseIpInto } from '../../model/ip.js';
+import { parseIpBytesInto } from '../../model/ip.js';
+import { ByteWriter } from '../zeek/byte-writer.js';
+import { uintField } from './byte-fields.js';
+import { closeExtra, jsonPair, jsonPairStr, openExtra, openKey } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
@@ -28,9 +31,7 @@ import {
   ENVELOPE_BAD_TIME,
   ENVELOPE_NONE,
   headLines,
-  jsonSafe,
   newEnvelope,
-  parseSyslogEnvelope,
   sniffScore,
   type EnvelopeOptions,
 } from './syslog-envelope.js';
@@ -117,34 +118,57 @@ function readPrefix(raw: string): PrefixInfo {
   return p;
 }
 
-function port(v: string): number {
-  if (v.length === 0 || v.length > 5) return -1;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
+/** Text of up to 6 bytes packed into a number (distinct for distinct texts), -1 when longer. */
+function keyCode(b: Uint8Array, s: number, e: number): number {
+  if (e - s > 6) return -1;
+  let k = 1;
+  for (let i = s; i < e; i++) k = k * 256 + b[i];
+  return k;
+}
+
+function code(t: string): number {
+  return keyCode(Buffer.from(t, 'latin1'), 0, t.length);
+}
+
+const K_IN = code('IN');
+const K_OUT = code('OUT');
+const K_SRC = code('SRC');
+const K_DST = code('DST');
+const K_PROTO = code('PROTO');
+const K_SPT = code('SPT');
+const K_DPT = code('DPT');
+const K_TYPE = code('TYPE');
+const K_CODE = code('CODE');
+const K_LEN = code('LEN');
+const K_ID = code('ID');
+const K_SEQ = code('SEQ');
+const IP_FLAGS = new Set([code('DF'), code('MF'), code('CE')]);
+const TCP_FLAGS = new Set(['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'].map(code));
+
+/** The transport names netfilter writes, as shared strings (no string per line). */
+const PROTOS = new Map(['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ICMPV6', 'ESP', 'AH', 'GRE', 'SCTP', '2', '47', '50', '51'].map((p) => [code(p), p]));
+
+function port(b: Uint8Array, s: number, e: number): number {
+  return uintField(b, s, e, 5, 65535);
+}
+
+/** Index of the first `IN=` of `b[from..to)` read backwards (as String.lastIndexOf would), or -1. */
+function lastIn(b: Uint8Array, from: number, to: number): number {
+  for (let i = to - 3; i >= from; i--) if (b[i] === 73 && b[i + 1] === 78 && b[i + 2] === 61) return i;
+  return -1;
+}
+
+/** Index of the first ` OUT=` in `b[from..to)`, or -1. */
+function firstOut(b: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 5 <= to; i++) {
+    if (b[i] === 32 && b[i + 1] === 79 && b[i + 2] === 85 && b[i + 3] === 84 && b[i + 4] === 61) return i;
   }
-  return n > 65535 ? -1 : n;
+  return -1;
 }
 
-function uint(v: string): number {
-  if (v.length === 0 || v.length > 15) return -1;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
-function isIpFlag(t: string): boolean {
-  return t === 'DF' || t === 'MF' || t === 'CE';
-}
-
-function isTcpFlag(t: string): boolean {
-  return t === 'SYN' || t === 'ACK' || t === 'FIN' || t === 'RST' || t === 'PSH' || t === 'URG' || t === 'ECE' || t === 'CWR';
+function indexOfByte(b: Uint8Array, c: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (b[i] === c) return i;
+  return -1;
 }
 
 const addrScratch = new Uint8Array(16);
@@ -153,60 +177,95 @@ const addrScratch = new Uint8Array(16);
 class NetfilterDecoder {
   private readonly env = newEnvelope();
   private readonly prefixes = new Map<string, PrefixInfo>();
+  private lastPrefix = Buffer.alloc(256);
+  private lastPrefixLen = -1;
+  private lastInfo: PrefixInfo | null = null;
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
+  private readonly w = new ByteWriter(1024);
+  /** `"key":"` as written for the short keys seen so far, by their packed text. */
+  private readonly keys = new Map<number, Uint8Array>();
+  private readonly ipFlags = new ByteWriter(64);
+  private readonly tcpFlags = new ByteWriter(64);
+  private readonly other = new ByteWriter(64);
   readonly decoder: Decoder;
-  private readonly cur: LineCursor = { bytes: null, start: 0 };
-  private readonly onRecord: LineRecordFn = (line, s, lineNo) => this.record(line, s, lineNo);
+  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
 
   constructor(
     private readonly ctx: DecodeContext,
     private readonly opts: EnvelopeOptions,
   ) {
-    this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
+    this.decoder = lineFramer((buf, start, end, lineNo) => readByteLine(buf, start, end, lineNo, ctx, this.onRecord, true), {
       onOversize: (lineNo) => ctx.skip('line_too_long', lineNo),
     });
   }
 
-  private prefix(raw: string): PrefixInfo {
+  /** The prefix `b[s..e)` read, from the last line's when it is the same bytes, else from a cache. */
+  private prefix(b: Buffer, s: number, e: number): PrefixInfo {
+    const n = e - s;
+    const last = this.lastPrefix;
+    if (n === this.lastPrefixLen && this.lastInfo !== null) {
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = last[i] === b[s + i];
+      if (same) return this.lastInfo;
+    }
+    const raw = b.toString('utf8', s, e);
     let p = this.prefixes.get(raw);
     if (p === undefined) {
       p = readPrefix(raw);
       if (this.prefixes.size >= 4096) this.prefixes.clear();
       this.prefixes.set(raw, p);
     }
+    if (n <= last.length) {
+      b.copy(last, 0, s, e);
+      this.lastPrefixLen = n;
+      this.lastInfo = p;
+    }
     return p;
   }
 
-  private line(buf: Buffer, start: number, end: number, lineNo: number): void {
-    readTextLine(buf, start, end, lineNo, this.cur, this.ctx, this.onRecord);
-  }
-
-  private record(line: string, s: string, lineNo: number): void {
+  private record(b: Buffer, start: number, end: number, lineNo: number): void {
     const ctx = this.ctx;
+    let n = end;
+    while (b[n - 1] === 32 || b[n - 1] === 9) n--;
     const env = this.env;
-    const r = parseSyslogEnvelope(s, env, this.opts);
+    const r = parseEnvelopeBytes(b, start, n, env, this.opts);
     let msgStart = env.msgStart;
     // `Mmm dd hh:mm:ss DENY: IN=...`: no host, and the prefix reads like a syslog tag.
     if (env.host === null && env.app !== null && env.app !== 'kernel') msgStart = env.appStart;
-    let kernelTime = env.kernelTime;
-    if (r === ENVELOPE_NONE && s.charCodeAt(0) === 91) {
-      const close = s.indexOf(']');
-      if (close > 0 && /^\[\s*\d+\.\d+\]$/.test(s.slice(0, close + 1))) {
-        kernelTime = s.slice(1, close).trim();
-        msgStart = close + 1;
+    let ktStart = -1;
+    let ktEnd = -1;
+    if (r === ENVELOPE_NONE && b[start] === 91) {
+      // A bare kernel line: `[ 1234.567890] IN=...`.
+      const close = indexOfByte(b, 93, start, n);
+      let i = start + 1;
+      while (i < close && b[i] === 32) i++;
+      const d0 = i;
+      while (i < close && b[i] >= 48 && b[i] <= 57) i++;
+      if (i > d0 && b[i] === 46) {
+        const f0 = ++i;
+        while (i < close && b[i] >= 48 && b[i] <= 57) i++;
+        if (i > f0 && i === close) {
+          ktStart = d0;
+          ktEnd = close;
+          msgStart = close + 1;
+        }
       }
     }
-    const outAt = s.indexOf(' OUT=', msgStart);
-    const inAt = outAt < 0 ? -1 : s.lastIndexOf('IN=', outAt);
-    if (inAt < msgStart || s.indexOf(' ', inAt) !== outAt) return ctx.skip('no_match', lineNo);
+    const outAt = firstOut(b, msgStart, n);
+    const inAt = outAt < 0 ? -1 : lastIn(b, 0, outAt);
+    if (inAt < msgStart || indexOfByte(b, 32, inAt, n) !== outAt) return ctx.skip('no_match', lineNo);
     if (r === ENVELOPE_BAD_TIME) return ctx.skip('bad_time', lineNo);
     if (env.tsMicros === null) return ctx.skip('no_time', lineNo);
-    const pre = this.prefix(s.slice(msgStart, inAt));
+    const pre = this.prefix(b, msgStart, inAt);
 
-    let inIface: string | null = null;
-    let outIface: string | null = null;
-    let src: string | null = null;
-    let dst: string | null = null;
+    let inS = -1;
+    let inE = -1;
+    let outS = -1;
+    let outE = -1;
+    let srcS = -1;
+    let srcE = -1;
+    let dstS = -1;
+    let dstE = -1;
     let proto: string | null = null;
     let sport = -1;
     let dport = -1;
@@ -214,121 +273,157 @@ class NetfilterDecoder {
     let icmpCode = -1;
     let ipLen = -1;
     let afterProto = false;
-    let ipFlags = '';
-    let tcpFlags = '';
-    let other = '';
-    const safe = jsonSafe(s);
-    let extra = '';
-    const put = (k: string, v: string): void => {
-      extra += (extra.length === 0 ? '"' : ',"') + k + '":' + (safe ? '"' + v + '"' : JSON.stringify(v));
-    };
-    if (kernelTime !== null) put('kernel_time', kernelTime);
-    if (pre.ruleset !== null) put('ruleset', pre.ruleset);
-    if (pre.descr !== null) put('descr', pre.descr);
+    const w = this.w;
+    const ipFlags = this.ipFlags;
+    const tcpFlags = this.tcpFlags;
+    const other = this.other;
+    openExtra(w);
+    ipFlags.reset();
+    tcpFlags.reset();
+    other.reset();
+    if (env.kernelTime !== null) jsonPairStr(w, 'kernel_time', env.kernelTime);
+    else if (ktStart >= 0) jsonPair(w, 'kernel_time', b, ktStart, ktEnd);
+    if (pre.ruleset !== null) jsonPairStr(w, 'ruleset', pre.ruleset);
+    if (pre.descr !== null) jsonPairStr(w, 'descr', pre.descr);
 
-    const n = s.length;
     let i = inAt;
     while (i < n) {
-      while (s.charCodeAt(i) === 32) i++;
+      while (b[i] === 32) i++;
       if (i >= n) break;
-      if (s.charCodeAt(i) === 91) {
-        const close = s.indexOf(']', i);
+      if (b[i] === 91) {
+        const close = indexOfByte(b, 93, i, n);
         const e = close < 0 ? n : close;
-        put('inner', s.slice(i + 1, e).trim());
+        let s = i + 1;
+        let t = e;
+        while (s < t && (b[s] === 32 || b[s] === 9)) s++;
+        while (t > s && (b[t - 1] === 32 || b[t - 1] === 9)) t--;
+        jsonPair(w, 'inner', b, s, t);
         i = e + 1;
         continue;
       }
-      let te = s.indexOf(' ', i);
+      let te = indexOfByte(b, 32, i, n);
       if (te < 0) te = n;
-      const eq = s.indexOf('=', i);
-      if (eq < 0 || eq > te) {
-        const t = s.slice(i, te);
-        if (isIpFlag(t)) ipFlags += ipFlags.length === 0 ? t : ' ' + t;
-        else if (isTcpFlag(t)) tcpFlags += tcpFlags.length === 0 ? t : ' ' + t;
-        else other += other.length === 0 ? t : ' ' + t;
+      const eq = indexOfByte(b, 61, i, te);
+      if (eq < 0) {
+        const k = keyCode(b, i, te);
+        const list = IP_FLAGS.has(k) ? ipFlags : TCP_FLAGS.has(k) ? tcpFlags : other;
+        if (list.len > 0) list.byte(32);
+        list.bytes(b, i, te);
         i = te + 1;
         continue;
       }
-      if (s.charCodeAt(eq + 1) === 34) {
-        const q = s.indexOf('"', eq + 2);
-        if (q > 0) te = s.indexOf(' ', q) < 0 ? n : s.indexOf(' ', q);
+      if (b[eq + 1] === 34) {
+        const q = indexOfByte(b, 34, eq + 2, n);
+        if (q > 0) {
+          te = indexOfByte(b, 32, q, n);
+          if (te < 0) te = n;
+        }
       }
-      const k = s.slice(i, eq);
-      const v = s.slice(eq + 1, te);
+      const vs = eq + 1;
+      const k = keyCode(b, i, eq);
+      if (k === K_IN) {
+        if (te > vs) [inS, inE] = [vs, te];
+      } else if (k === K_OUT) {
+        if (te > vs) [outS, outE] = [vs, te];
+      } else if (k === K_SRC) {
+        srcS = vs;
+        srcE = te;
+      } else if (k === K_DST) {
+        dstS = vs;
+        dstE = te;
+      } else if (k === K_PROTO) {
+        proto = PROTOS.get(keyCode(b, vs, te)) ?? b.toString('utf8', vs, te);
+        afterProto = true;
+      } else if (k === K_SPT) {
+        if ((sport = port(b, vs, te)) < 0) return ctx.skip('bad_field', lineNo, 'SPT');
+      } else if (k === K_DPT) {
+        if ((dport = port(b, vs, te)) < 0) return ctx.skip('bad_field', lineNo, 'DPT');
+      } else if (k === K_TYPE) {
+        icmpType = port(b, vs, te);
+        jsonPair(w, 'type', b, vs, te);
+      } else if (k === K_CODE) {
+        icmpCode = port(b, vs, te);
+        jsonPair(w, 'code', b, vs, te);
+      } else if (k === K_LEN) {
+        if (afterProto) jsonPair(w, 'l4_len', b, vs, te);
+        else if ((ipLen = uintField(b, vs, te, 15, Number.MAX_SAFE_INTEGER)) < 0) return ctx.skip('bad_field', lineNo, 'LEN');
+      } else if (k === K_ID) jsonPair(w, afterProto ? 'icmp_id' : 'id', b, vs, te);
+      else if (k === K_SEQ) jsonPair(w, afterProto ? 'icmp_seq' : 'seq', b, vs, te);
+      else this.otherKey(b, i, eq, te);
       i = te + 1;
-      switch (k) {
-        case 'IN':
-          if (v.length > 0) inIface = v;
-          break;
-        case 'OUT':
-          if (v.length > 0) outIface = v;
-          break;
-        case 'SRC':
-          src = v;
-          break;
-        case 'DST':
-          dst = v;
-          break;
-        case 'PROTO':
-          proto = v;
-          afterProto = true;
-          break;
-        case 'SPT':
-          if ((sport = port(v)) < 0) return ctx.skip('bad_field', lineNo, 'SPT');
-          break;
-        case 'DPT':
-          if ((dport = port(v)) < 0) return ctx.skip('bad_field', lineNo, 'DPT');
-          break;
-        case 'TYPE':
-          icmpType = port(v);
-          put('type', v);
-          break;
-        case 'CODE':
-          icmpCode = port(v);
-          put('code', v);
-          break;
-        case 'LEN':
-          if (afterProto) put('l4_len', v);
-          else if ((ipLen = uint(v)) < 0) return ctx.skip('bad_field', lineNo, 'LEN');
-          break;
-        case 'ID':
-          put(afterProto ? 'icmp_id' : 'id', v);
-          break;
-        case 'SEQ':
-          put(afterProto ? 'icmp_seq' : 'seq', v);
-          break;
-        default:
-          put(k.toLowerCase(), v);
-      }
     }
-    if (src === null || dst === null) return ctx.skip('truncated', lineNo);
-    if (parseIpInto(src, addrScratch, 0) === 0 || parseIpInto(dst, addrScratch, 0) === 0) return ctx.skip('bad_address', lineNo);
-    if (ipFlags.length > 0) put('ip_flags', ipFlags);
-    if (tcpFlags.length > 0) put('tcp_flags', tcpFlags);
-    if (other.length > 0) put('flags', other);
+    if (srcS < 0 || dstS < 0) return ctx.skip('truncated', lineNo);
+    if (parseIpBytesInto(b, srcS, srcE, addrScratch, 0) === 0 || parseIpBytesInto(b, dstS, dstE, addrScratch, 0) === 0) return ctx.skip('bad_address', lineNo);
+    if (ipFlags.len > 0) jsonPair(w, 'ip_flags', ipFlags.buf, 0, ipFlags.len);
+    if (tcpFlags.len > 0) jsonPair(w, 'tcp_flags', tcpFlags.buf, 0, tcpFlags.len);
+    if (other.len > 0) jsonPair(w, 'flags', other.buf, 0, other.len);
+    closeExtra(w);
 
     const isIcmp = proto === 'ICMP' || proto === 'ICMPv6' || proto === 'ICMPV6';
     const key = this.key;
     key.tsMicros = env.tsMicros;
-    key.origH = src;
-    key.respH = dst;
+    key.addrBuf = b;
+    key.origHStart = srcS;
+    key.origHEnd = srcE;
+    key.respHStart = dstS;
+    key.respHEnd = dstE;
     key.origP = isIcmp ? (icmpType >= 0 ? icmpType : null) : sport >= 0 ? sport : null;
     key.respP = isIcmp ? (icmpCode >= 0 ? icmpCode : null) : dport >= 0 ? dport : null;
     key.proto = proto;
-    const b = ctx.batch('firewall');
-    const row = b.addRow();
-    writeFlowKey(b, row, key, NAME, ctx.sensor ?? env.host, ctx.ingestId);
-    b.setStr(F.action, row, pre.action);
-    b.setStr(F.rule, row, pre.rule);
-    b.setStr(F.rule_id, row, pre.ruleId);
-    b.setStr(F.in_iface, row, inIface);
-    b.setStr(F.out_iface, row, outIface);
-    b.setStr(F.in_zone, row, pre.inZone);
-    b.setStr(F.out_zone, row, pre.outZone);
-    if (ipLen >= 0) b.setNum(F.bytes, row, ipLen);
-    b.setNum(F.packets, row, 1);
-    writeMessage(b, F.message, row, this.cur, line);
-    b.setStr(F.extra, row, '{' + extra + '}');
+    const bt = ctx.batch('firewall');
+    const row = bt.addRow();
+    writeFlowKey(bt, row, key, NAME, ctx.sensor ?? env.host, ctx.ingestId);
+    bt.setStr(F.action, row, pre.action);
+    bt.setStr(F.rule, row, pre.rule);
+    bt.setStr(F.rule_id, row, pre.ruleId);
+    if (inS >= 0) bt.setBytes(F.in_iface, row, b, inS, inE);
+    if (outS >= 0) bt.setBytes(F.out_iface, row, b, outS, outE);
+    bt.setStr(F.in_zone, row, pre.inZone);
+    bt.setStr(F.out_zone, row, pre.outZone);
+    if (ipLen >= 0) bt.setNum(F.bytes, row, ipLen);
+    bt.setNum(F.packets, row, 1);
+    bt.setBytes(F.message, row, b, start, end);
+    bt.setBytes(F.extra, row, w.buf, 0, w.len);
+  }
+
+  /** Any other `KEY=value`: the key lower-cased (ASCII letters as bytes; other text as JS lower-cases it). */
+  private otherKey(b: Buffer, ks: number, ke: number, te: number): void {
+    const w = this.w;
+    const kc = keyCode(b, ks, ke);
+    const known = kc >= 0 ? this.keys.get(kc) : undefined;
+    if (known !== undefined) {
+      if (w.len > 1) w.byte(44);
+      w.bytes(known, 0, known.length);
+    } else {
+      const at = w.len;
+      this.newKey(b, ks, ke);
+      if (kc >= 0 && this.keys.size < 1024) this.keys.set(kc, w.buf.slice(at > 1 ? at + 1 : at, w.len));
+    }
+    w.jsonEscaped(b, ke + 1, te);
+    w.byte(34);
+  }
+
+  /** Writes `"key":"` for a key not seen before. */
+  private newKey(b: Buffer, ks: number, ke: number): void {
+    const w = this.w;
+    let ascii = true;
+    for (let j = ks; j < ke && ascii; j++) ascii = b[j] < 128 && b[j] !== 34 && b[j] !== 92 && b[j] >= 32;
+    openKey(w);
+    if (!ascii) {
+      const enc = Buffer.from(JSON.stringify(b.toString('utf8', ks, ke).toLowerCase()));
+      w.bytes(enc, 1, enc.length - 1);
+      w.ascii('":"');
+    } else {
+      w.ensure(ke - ks);
+      const o = w.buf;
+      let p = w.len;
+      for (let j = ks; j < ke; j++) {
+        const c = b[j];
+        o[p++] = c >= 65 && c <= 90 ? c + 32 : c;
+      }
+      w.len = p;
+      w.ascii('":"');
+    }
   }
 }
 

@@ -10,7 +10,7 @@ export class CsvFields {
   end = new Int32Array(256);
   quoted = new Uint8Array(256);
   count = 0;
-  /** True when some unquoted field holds a byte JSON must escape (a backslash or a control byte). */
+  /** True when some unquoted field holds a byte JSON must escape (a quote, a backslash or a control byte). */
   escapes = false;
 
   /** Splits `buf[from .. to)`; returns false when a quoted field is not closed. */
@@ -47,7 +47,7 @@ export class CsvFields {
       for (; j < to; j++) {
         const c = buf[j];
         if (c === 44) break;
-        if (c < 32 || c === 92) esc = true;
+        if (c < 32 || c === 92 || c === 34) esc = true;
       }
       this.start[n] = i;
       this.end[n] = j;

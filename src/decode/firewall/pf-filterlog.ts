@@ -20,16 +20,18 @@
  * Skips: `no_match` (not filterlog CSV), `truncated` (fewer fields than the IP version needs),
  * `bad_field` (unknown IP version, a bad port), `bad_address`, `bad_time`, `no_time`.
  */
-import { readTextLine, writeMessage, type LineCursor, type LineRecordFn, parseUint } from './text-line.js';
+import { parseEnvelopeBytes, readByteLine, type ByteRecordFn } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
-import { parseIpInto } from '../../model/ip.js';
+import { parseIpBytesInto } from '../../model/ip.js';
+import { ByteWriter } from '../zeek/byte-writer.js';
+import { bytesAre, uintField } from './byte-fields.js';
+import { closeExtra, jsonKeyBytes, jsonPair, keyBytes, openExtra } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
 import {
   ENVELOPE_BAD_TIME,
   headLines,
-  jsonSafe,
   newEnvelope,
   parseSyslogEnvelope,
   sniffScore,
@@ -38,19 +40,6 @@ import {
 
 const F = columnIndex(FIREWALL);
 const NAME = 'pf-filterlog';
-
-function actionOf(a: string): string | null {
-  switch (a) {
-    case 'pass':
-      return 'allow';
-    case 'block':
-      return 'deny';
-    case 'reject':
-      return 'reject';
-    default:
-      return null;
-  }
-}
 
 /** ICMP type and code for pf's type names (code -1 when the name leaves it open). */
 const ICMP_TYPES: Readonly<Record<string, readonly [number, number]>> = {
@@ -91,8 +80,35 @@ const V6 = ['class', 'flow_label', 'hop_limit', 'proto', 'proto_id', 'length', '
 /** Fields that have columns of their own (not repeated in extra). */
 const MAPPED = new Set(['rule', 'interface', 'action', 'proto_id', 'src', 'dst', 'src_port', 'dst_port']);
 
-/** A decimal field, or -1 (see parseUint). */
-const num = parseUint;
+const keyTable = (names: readonly string[]): Uint8Array[] => names.map(keyBytes);
+const HEAD_KEYS = keyTable(HEAD);
+const V4_KEYS = keyTable(V4);
+const V6_KEYS = keyTable(V6);
+const TCP_KEYS = keyTable(TCP_FIELDS);
+const UDP_KEYS = keyTable(UDP_FIELDS);
+const CARP_KEYS = keyTable(CARP_FIELDS);
+const ICMP_KEYS: Readonly<Record<string, Uint8Array[]>> = Object.fromEntries(
+  Object.entries(ICMP_FIELDS).map(([t, names]) => [t, keyTable(['icmp_type', ...names])]),
+);
+const ICMP_OTHER_KEYS = keyTable(['icmp_type', 'icmp_descr']);
+const NO_KEYS: Uint8Array[] = [];
+const HEAD_MAPPED = HEAD.map((k) => MAPPED.has(k));
+const V4_MAPPED = V4.map((k) => MAPPED.has(k));
+const V6_MAPPED = V6.map((k) => MAPPED.has(k));
+const TCP_MAPPED = TCP_FIELDS.map((k) => MAPPED.has(k));
+const UDP_MAPPED = UDP_FIELDS.map((k) => MAPPED.has(k));
+const NONE_MAPPED = new Array<boolean>(16).fill(false);
+const PROTO_DATA = keyBytes('proto_data');
+
+/** Protocol numbers as the strings `writeFlowKey` is given, made once. */
+const PROTO_TEXT = Array.from({ length: 256 }, (_, i) => String(i));
+
+function actionOf(b: Uint8Array, s: number, e: number): string | null {
+  if (bytesAre(b, s, e, 'pass')) return 'allow';
+  if (bytesAre(b, s, e, 'block')) return 'deny';
+  if (bytesAre(b, s, e, 'reject')) return 'reject';
+  return null;
+}
 
 const addrScratch = new Uint8Array(16);
 
@@ -101,97 +117,156 @@ class FilterlogDecoder {
   private readonly env = newEnvelope();
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   readonly decoder: Decoder;
-  private readonly cur: LineCursor = { bytes: null, start: 0 };
-  private readonly onRecord: LineRecordFn = (line, s, lineNo) => this.record(line, s, lineNo);
+  private readonly w = new ByteWriter(1024);
+  /** Start and end of each CSV field of the current line. */
+  private fs = new Int32Array(64);
+  private fe = new Int32Array(64);
+  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
 
   constructor(
     private readonly ctx: DecodeContext,
     private readonly opts: EnvelopeOptions,
   ) {
-    this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
+    this.decoder = lineFramer((buf, start, end, lineNo) => readByteLine(buf, start, end, lineNo, ctx, this.onRecord, true), {
       onOversize: (lineNo) => ctx.skip('line_too_long', lineNo),
     });
   }
 
-  private line(buf: Buffer, start: number, end: number, lineNo: number): void {
-    readTextLine(buf, start, end, lineNo, this.cur, this.ctx, this.onRecord);
+  /** Splits `b[s..e)` at commas into fs/fe; returns the number of fields. */
+  private split(b: Uint8Array, s: number, e: number): number {
+    let n = 0;
+    let fs = this.fs;
+    let fe = this.fe;
+    let at = s;
+    for (let i = s; i <= e; i++) {
+      if (i < e && b[i] !== 44) continue;
+      if (n === fs.length) {
+        const gs = new Int32Array(n * 2);
+        const ge = new Int32Array(n * 2);
+        gs.set(fs);
+        ge.set(fe);
+        this.fs = fs = gs;
+        this.fe = fe = ge;
+      }
+      fs[n] = at;
+      fe[n] = i;
+      n++;
+      at = i + 1;
+    }
+    return n;
   }
 
-  private record(line: string, s: string, lineNo: number): void {
+  /** Writes fields `from..` under `keys` (empty and mapped ones left out). */
+  private put(b: Uint8Array, keys: readonly Uint8Array[], mapped: readonly boolean[], from: number, count: number): void {
+    const w = this.w;
+    const fs = this.fs;
+    const fe = this.fe;
+    const n = Math.min(keys.length, count - from);
+    for (let i = 0; i < n; i++) {
+      const s = fs[from + i];
+      const e = fe[from + i];
+      if (s === e || mapped[i]) continue;
+      jsonKeyBytes(w, keys[i]);
+      w.jsonEscaped(b, s, e);
+      w.byte(34);
+    }
+  }
+
+  private record(b: Buffer, start: number, end: number, lineNo: number): void {
     const ctx = this.ctx;
     const env = this.env;
-    const r = parseSyslogEnvelope(s, env, this.opts);
-    const f = s.slice(env.msgStart).split(',');
-    if (f.length < 9 || (f[7] !== 'in' && f[7] !== 'out')) return ctx.skip('no_match', lineNo);
+    let n = end;
+    while (b[n - 1] === 32 || b[n - 1] === 9) n--;
+    const r = parseEnvelopeBytes(b, start, n, env, this.opts);
+    const count = this.split(b, env.msgStart, n);
+    const fs = this.fs;
+    const fe = this.fe;
+    const inbound = count >= 9 && bytesAre(b, fs[7], fe[7], 'in');
+    if (count < 9 || (!inbound && !bytesAre(b, fs[7], fe[7], 'out'))) return ctx.skip('no_match', lineNo);
     if (r === ENVELOPE_BAD_TIME) return ctx.skip('bad_time', lineNo);
     if (env.tsMicros === null) return ctx.skip('no_time', lineNo);
-    const v6 = f[8] === '6';
-    if (!v6 && f[8] !== '4') return ctx.skip('bad_field', lineNo, 'ip_version');
-    const ipNames = v6 ? V6 : V4;
-    const base = 9 + ipNames.length;
-    if (f.length < base) return ctx.skip('truncated', lineNo);
-    const src = f[v6 ? 15 : 18];
-    const dst = f[v6 ? 16 : 19];
-    if (parseIpInto(src, addrScratch, 0) === 0 || parseIpInto(dst, addrScratch, 0) === 0) return ctx.skip('bad_address', lineNo);
-    const protoId = f[v6 ? 13 : 15];
-    const protoText = f[v6 ? 12 : 16].toLowerCase();
-    const pnum = num(protoId, 255);
-    const length = num(f[v6 ? 14 : 17], 0xffffffff);
+    const v6 = bytesAre(b, fs[8], fe[8], '6');
+    if (!v6 && !bytesAre(b, fs[8], fe[8], '4')) return ctx.skip('bad_field', lineNo, 'ip_version');
+    const ipKeys = v6 ? V6_KEYS : V4_KEYS;
+    const base = 9 + ipKeys.length;
+    if (count < base) return ctx.skip('truncated', lineNo);
+    const src = v6 ? 15 : 18;
+    const dst = v6 ? 16 : 19;
+    if (parseIpBytesInto(b, fs[src], fe[src], addrScratch, 0) === 0 || parseIpBytesInto(b, fs[dst], fe[dst], addrScratch, 0) === 0) {
+      return ctx.skip('bad_address', lineNo);
+    }
+    const protoId = v6 ? 13 : 15;
+    const protoText = v6 ? 12 : 16;
+    const pnum = uintField(b, fs[protoId], fe[protoId], 10, 255);
+    const lenAt = v6 ? 14 : 17;
+    const length = uintField(b, fs[lenAt], fe[lenAt], 10, 0xffffffff);
 
-    let rest: readonly string[] = [];
+    let rest: readonly Uint8Array[] = NO_KEYS;
+    let restMapped: readonly boolean[] = NONE_MAPPED;
     let origP: number | null = null;
     let respP: number | null = null;
-    let restStart = base;
     if (pnum === 6 || pnum === 17 || pnum === 132) {
-      rest = pnum === 6 ? TCP_FIELDS : UDP_FIELDS;
-      if (f.length < base + 2) return ctx.skip('truncated', lineNo);
-      const sp = num(f[base], 65535);
-      const dp = num(f[base + 1], 65535);
+      rest = pnum === 6 ? TCP_KEYS : UDP_KEYS;
+      restMapped = pnum === 6 ? TCP_MAPPED : UDP_MAPPED;
+      if (count < base + 2) return ctx.skip('truncated', lineNo);
+      const sp = uintField(b, fs[base], fe[base], 10, 65535);
+      const dp = uintField(b, fs[base + 1], fe[base + 1], 10, 65535);
       if (sp < 0 || dp < 0) return ctx.skip('bad_field', lineNo, 'port');
       origP = sp;
       respP = dp;
-    } else if (pnum === 1 && f.length > base) {
-      const t = ICMP_TYPES[f[base]];
+    } else if (pnum === 1 && count > base) {
+      const name = b.toString('utf8', fs[base], fe[base]);
+      const t = Object.hasOwn(ICMP_TYPES, name) ? ICMP_TYPES[name] : undefined;
       if (t !== undefined) {
         origP = t[0];
         respP = t[1] >= 0 ? t[1] : null;
       }
-      rest = ['icmp_type', ...(ICMP_FIELDS[f[base]] ?? ['icmp_descr'])];
-    } else if (pnum === 112) rest = CARP_FIELDS;
+      rest = Object.hasOwn(ICMP_KEYS, name) ? ICMP_KEYS[name] : ICMP_OTHER_KEYS;
+    } else if (pnum === 112) rest = CARP_KEYS;
 
-    const safe = jsonSafe(s);
-    let extra = '';
-    const put = (k: string, v: string): void => {
-      if (v.length === 0 || MAPPED.has(k)) return;
-      extra += (extra.length === 0 ? '"' : ',"') + k + '":' + (safe ? '"' + v + '"' : JSON.stringify(v));
-    };
-    for (let i = 0; i < 9; i++) put(HEAD[i], f[i]);
-    for (let i = 0; i < ipNames.length; i++) put(ipNames[i], f[9 + i]);
-    for (let i = 0; i < rest.length && base + i < f.length; i++) put(rest[i], f[base + i]);
-    restStart = base + rest.length;
-    if (restStart < f.length) {
-      const more = f.slice(restStart).join(',');
-      if (more.length > 0) put('proto_data', more);
+    const w = this.w;
+    openExtra(w);
+    this.put(b, HEAD_KEYS, HEAD_MAPPED, 0, count);
+    this.put(b, ipKeys, v6 ? V6_MAPPED : V4_MAPPED, 9, count);
+    this.put(b, rest, restMapped, base, count);
+    const restStart = base + rest.length;
+    if (restStart < count && fe[count - 1] > fs[restStart]) {
+      // The fields no layout names, as written (commas included).
+      jsonKeyBytes(w, PROTO_DATA);
+      w.jsonEscaped(b, fs[restStart], fe[count - 1]);
+      w.byte(34);
     }
-    if (env.structuredData !== null) put('syslog_sd', env.structuredData);
+    if (env.structuredData !== null) jsonPair(w, 'syslog_sd', b, env.sdStart, env.sdEnd);
+    closeExtra(w);
 
     const key = this.key;
     key.tsMicros = env.tsMicros;
-    key.origH = src;
-    key.respH = dst;
+    key.addrBuf = b;
+    key.origHStart = fs[src];
+    key.origHEnd = fe[src];
+    key.respHStart = fs[dst];
+    key.respHEnd = fe[dst];
     key.origP = origP;
     key.respP = respP;
-    key.proto = pnum >= 0 ? protoId : protoText.length > 0 ? protoText : null;
-    const b = ctx.batch('firewall');
-    const row = b.addRow();
-    writeFlowKey(b, row, key, NAME, ctx.sensor ?? env.host, ctx.ingestId);
-    b.setStr(F.action, row, actionOf(f[6]));
-    if (f[0].length > 0) b.setStr(F.rule_id, row, f[0]);
-    if (f[4].length > 0) b.setStr(f[7] === 'in' ? F.in_iface : F.out_iface, row, f[4]);
-    if (length >= 0) b.setNum(F.bytes, row, length);
-    b.setNum(F.packets, row, 1);
-    writeMessage(b, F.message, row, this.cur, line);
-    b.setStr(F.extra, row, '{' + extra + '}');
+    const canonical = pnum >= 0 && fe[protoId] - fs[protoId] === (pnum < 10 ? 1 : pnum < 100 ? 2 : 3);
+    key.proto =
+      pnum >= 0
+        ? canonical
+          ? PROTO_TEXT[pnum]
+          : b.toString('utf8', fs[protoId], fe[protoId])
+        : fe[protoText] > fs[protoText]
+          ? b.toString('utf8', fs[protoText], fe[protoText]).toLowerCase()
+          : null;
+    const bt = ctx.batch('firewall');
+    const row = bt.addRow();
+    writeFlowKey(bt, row, key, NAME, ctx.sensor ?? env.host, ctx.ingestId);
+    bt.setStr(F.action, row, actionOf(b, fs[6], fe[6]));
+    if (fe[0] > fs[0]) bt.setBytes(F.rule_id, row, b, fs[0], fe[0]);
+    if (fe[4] > fs[4]) bt.setBytes(inbound ? F.in_iface : F.out_iface, row, b, fs[4], fe[4]);
+    if (length >= 0) bt.setNum(F.bytes, row, length);
+    bt.setNum(F.packets, row, 1);
+    bt.setBytes(F.message, row, b, start, end);
+    bt.setBytes(F.extra, row, w.buf, 0, w.len);
   }
 }
 

@@ -30,6 +30,9 @@ export interface SyslogEnvelope {
   msgid: string | null;
   /** RFC 5424 structured data as written (`[id k="v"]...`), null when absent or `-`. */
   structuredData: string | null;
+  /** Where the structured data is in the line (meaningful only when `structuredData` is set). */
+  sdStart: number;
+  sdEnd: number;
   /** Kernel uptime stamp (`50028442.088484`) after a kernel tag, null when absent. */
   kernelTime: string | null;
   /** Offset of the tag (`kernel:`, `filterlog[123]:`), -1 when there is none. */
@@ -55,7 +58,7 @@ export const ENVELOPE_BAD_TIME = 2;
 
 /** A fresh envelope to parse into (reused line after line). */
 export function newEnvelope(): SyslogEnvelope {
-  return { pri: -1, tsMicros: null, host: null, app: null, pid: null, msgid: null, structuredData: null, kernelTime: null, appStart: -1, msgStart: 0 };
+  return { pri: -1, tsMicros: null, host: null, app: null, pid: null, msgid: null, structuredData: null, sdStart: 0, sdEnd: 0, kernelTime: null, appStart: -1, msgStart: 0 };
 }
 
 const DAY_MS = 86_400_000;
@@ -166,7 +169,33 @@ function clockAt(s: string, i: number, y: number, mo: number, d: number, offMin:
     }
   }
   tm.end = i;
-  return (Date.UTC(y, mo, d, h, mi, se) - off * 60_000) * 1000 + frac;
+  return (dayStart(y, mo, d) + ((h * 60 + mi) * 60 + se) * 1000 - off * 60_000) * 1000 + frac;
+}
+
+/** The last day asked for and its start, since consecutive lines almost always fall on the same day. */
+const lastDay = { key: -1, ms: 0 };
+
+/** Milliseconds since the epoch at 00:00 UTC of a valid date. */
+function dayStart(y: number, mo: number, d: number): number {
+  const key = (y * 16 + mo) * 32 + d;
+  if (key !== lastDay.key) {
+    lastDay.key = key;
+    lastDay.ms = Date.UTC(y, mo, d);
+  }
+  return lastDay.ms;
+}
+
+/** The current year at a UTC offset, kept with the span it holds for (checked with two comparisons a line). */
+const thisYear = { from: 0, to: -1, off: 0, year: 0 };
+
+function currentYear(now: number, off: number): number {
+  if (now >= thisYear.from && now < thisYear.to && off === thisYear.off) return thisYear.year;
+  const y = new Date(now + off * 60_000).getUTCFullYear();
+  thisYear.year = y;
+  thisYear.off = off;
+  thisYear.from = Date.UTC(y, 0, 1) - off * 60_000;
+  thisYear.to = Date.UTC(y + 1, 0, 1) - off * 60_000;
+  return y;
 }
 
 /** Reads an RFC 3164 stamp `Mmm dd [yyyy ]hh:mm:ss[.frac]` at `i`; the year is inferred when absent. */
@@ -187,7 +216,7 @@ function parse3164(s: string, i: number, opts: EnvelopeOptions): number | null {
     return clockAt(s, i + 5, y, mo, d, off, false);
   }
   const now = (opts.now ?? Date.now)();
-  const y = new Date(now + off * 60_000).getUTCFullYear();
+  const y = currentYear(now, off);
   // Feb 29 exists only in some years: a stamp that fits no day of this year belongs to an earlier one.
   const t = d <= daysIn(y, mo) ? clockAt(s, i, y, mo, d, off, false) : null;
   if (t !== null && t <= (now + DAY_MS) * 1000) return t;
@@ -273,6 +302,11 @@ function hostAndTag(s: string, i: number, env: SyslogEnvelope): number {
   return i;
 }
 
+/** The RFC 5424 header field `s[i..e)`, null for the nil value `-`. */
+function nilOr(s: string, i: number, e: number): string | null {
+  return e - i === 1 && s.charCodeAt(i) === 45 ? null : s.slice(i, e);
+}
+
 /** Reads an RFC 5424 header after `<PRI>1 ` at `i`. */
 function parse5424(s: string, i: number, env: SyslogEnvelope, opts: EnvelopeOptions): number {
   const tsEnd = tokenEnd(s, i);
@@ -281,23 +315,19 @@ function parse5424(s: string, i: number, env: SyslogEnvelope, opts: EnvelopeOpti
     if (t === null || tm.end !== tsEnd) return ENVELOPE_BAD_TIME;
     env.tsMicros = t;
   }
-  const fields: (string | null)[] = [];
   i = tsEnd + 1;
-  let appAt = -1;
-  for (let k = 0; k < 3; k++) {
-    const e = tokenEnd(s, i);
-    const v = s.slice(i, e);
-    if (k === 1) appAt = i;
-    fields.push(v === '-' ? null : v);
-    i = e + 1;
-  }
-  env.host = fields[0];
-  env.app = fields[1];
-  env.pid = fields[2];
-  env.appStart = env.app === null ? -1 : appAt;
-  const e = tokenEnd(s, i);
-  const msgid = s.slice(i, e);
-  env.msgid = msgid === '-' ? null : msgid;
+  let e = tokenEnd(s, i);
+  env.host = nilOr(s, i, e);
+  i = e + 1;
+  e = tokenEnd(s, i);
+  env.app = nilOr(s, i, e);
+  env.appStart = env.app === null ? -1 : i;
+  i = e + 1;
+  e = tokenEnd(s, i);
+  env.pid = nilOr(s, i, e);
+  i = e + 1;
+  e = tokenEnd(s, i);
+  env.msgid = nilOr(s, i, e);
   i = e + 1;
   if (s.charCodeAt(i) === 45) i++;
   else if (s.charCodeAt(i) === 91) {
@@ -313,7 +343,9 @@ function parse5424(s: string, i: number, env: SyslogEnvelope, opts: EnvelopeOpti
       }
       i++;
     }
-    env.structuredData = s.slice(sdStart, Math.min(i, s.length));
+    env.sdStart = sdStart;
+    env.sdEnd = Math.min(i, s.length);
+    env.structuredData = s.slice(sdStart, env.sdEnd);
   }
   if (s.charCodeAt(i) === 32) i++;
   if (s.charCodeAt(i) === 0xfeff) i++;
@@ -397,11 +429,3 @@ export function sniffScore(lines: readonly string[], looksLike: (line: string) =
   if (n === lines.length) return 0.95;
   return n * 2 >= lines.length ? 0.6 : 0;
 }
-
-/** True when `s` can be put between JSON quotes as it is (no quote, backslash or control character). */
-export function jsonSafe(s: string): boolean {
-  return !NEEDS_ESCAPE.test(s);
-}
-
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\]/;

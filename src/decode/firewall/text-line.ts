@@ -1,65 +1,43 @@
 /**
- * The line handling the text firewall decoders share: blank lines skipped, the line decoded once as
- * UTF-8, trailing blanks trimmed for parsing while `message` keeps the whole line (copied as bytes
- * when the line is ASCII), and any exception turned into a counted `decoder_error` skip.
+ * The line handling the text firewall decoders share: blank lines skipped, a line that is not valid
+ * UTF-8 re-encoded once so its bytes can be copied into the store as they are, any exception turned into
+ * a counted `decoder_error` skip, and the syslog envelope read with its offsets as byte offsets.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { DecodeContext } from '../decoder.js';
-import type { ColumnBatch } from '../../store/column-batch.js';
-
-/** Where the current line's bytes are, so `message` can be copied without re-encoding. */
-export interface LineCursor {
-  /** The line's buffer when the line is ASCII (its bytes are its UTF-8), else null. */
-  bytes: Buffer | null;
-  start: number;
-}
-
-/** Handles one line: the whole line, the line without trailing blanks, and its number. */
-export type LineRecordFn = (line: string, trimmed: string, lineNo: number) => void;
-
-/** Runs `record` for one line of input, as every text firewall decoder does. */
-export function readTextLine(
-  buf: Buffer,
-  start: number,
-  end: number,
-  lineNo: number,
-  cur: LineCursor,
-  ctx: DecodeContext,
-  record: LineRecordFn,
-): void {
-  let blank = true;
-  for (let i = start; i < end && blank; i++) blank = buf[i] === 32 || buf[i] === 9;
-  if (blank) return;
-  try {
-    const s = buf.toString('utf8', start, end);
-    const last = buf[end - 1];
-    cur.bytes = s.length === end - start ? buf : null;
-    cur.start = start;
-    record(s, last === 32 || last === 9 ? s.trimEnd() : s, lineNo);
-  } catch (err) {
-    ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
-  }
-}
-
-/** Writes the original line into the `message` column. */
-export function writeMessage(b: ColumnBatch, col: number, row: number, cur: LineCursor, line: string): void {
-  if (cur.bytes !== null) b.setBytes(col, row, cur.bytes, cur.start, cur.start + line.length);
-  else b.setStr(col, row, line);
-}
+import { latin1 } from '../zeek/zeek-values.js';
+import { ENVELOPE_NONE, parseSyslogEnvelope, type EnvelopeOptions, type SyslogEnvelope } from './syslog-envelope.js';
 
 /** Handles one trimmed line as bytes: buf[start..end). */
 export type ByteRecordFn = (buf: Buffer, start: number, end: number, lineNo: number) => void;
 
 /**
- * Runs `record` for one line as bytes, without blanks at either end; a line that is not valid UTF-8
- * is re-encoded (invalid sequences replaced) first; a thrown error becomes a `decoder_error` skip.
+ * Runs `record` for one line as bytes, without blanks at either end (or with them, when `keepBlanks`,
+ * for decoders whose `message` keeps the line as written); a blank line is skipped; a line that is not
+ * valid UTF-8 is re-encoded (invalid sequences replaced) first; a thrown error becomes a `decoder_error` skip.
  */
-export function readByteLine(buf: Buffer, start: number, end: number, lineNo: number, ctx: DecodeContext, record: ByteRecordFn): void {
-  while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
-  while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
-  if (start === end) return;
+export function readByteLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  lineNo: number,
+  ctx: DecodeContext,
+  record: ByteRecordFn,
+  keepBlanks = false,
+): void {
+  let s = start;
+  let e = end;
+  while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
+  while (e > s && (buf[e - 1] === 32 || buf[e - 1] === 9)) e--;
+  if (s === e) return;
+  if (!keepBlanks) {
+    start = s;
+    end = e;
+  }
   let ascii = true;
-  for (let i = start; i < end && ascii; i++) ascii = buf[i] < 128;
+  // Long lines are checked natively (one view object costs less than a byte loop over them).
+  if (end - start > 64) ascii = isAscii(buf.subarray(start, end));
+  else for (let i = start; i < end && ascii; i++) ascii = buf[i] < 128;
   if (!ascii && !isUtf8(buf.subarray(start, end))) {
     buf = Buffer.from(buf.toString('utf8', start, end));
     start = 0;
@@ -72,14 +50,39 @@ export function readByteLine(buf: Buffer, start: number, end: number, lineNo: nu
   }
 }
 
-/** A decimal field as a number no greater than `max`, or -1 when it is empty, not digits, or too large. */
-export function parseUint(v: string, max: number): number {
-  if (v.length === 0 || v.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
+/** A string read as latin1 (one character per byte) with its bytes re-read as UTF-8 when any is not ASCII. */
+export function utf8Of<T extends string | null>(s: T): T {
+  if (s === null) return s;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return Buffer.from(s, 'latin1').toString('utf8') as T;
+  return s;
+}
+
+/**
+ * Parses the syslog envelope of the line `buf[start..end)` into `env`, with `env.msgStart` and
+ * `env.appStart` as offsets into `buf`. The line is read as latin1, so string offsets are byte offsets
+ * whatever the line holds; the few strings the envelope keeps are re-read as UTF-8 when they are not ASCII.
+ */
+export function parseEnvelopeBytes(buf: Buffer, start: number, end: number, env: SyslogEnvelope, opts: EnvelopeOptions): number {
+  return parseEnvelopeLatin1(latin1(buf, start, end), buf, start, env, opts);
+}
+
+/** As parseEnvelopeBytes, for a caller that already holds the line read as latin1 (`line`, from `start`). */
+export function parseEnvelopeLatin1(line: string, buf: Buffer, start: number, env: SyslogEnvelope, opts: EnvelopeOptions): number {
+  const end = start + line.length;
+  const r = parseSyslogEnvelope(line, env, opts);
+  env.host = utf8Of(env.host);
+  env.app = utf8Of(env.app);
+  env.pid = utf8Of(env.pid);
+  env.msgid = utf8Of(env.msgid);
+  if (env.structuredData !== null) {
+    env.structuredData = utf8Of(env.structuredData);
+    env.sdStart += start;
+    env.sdEnd += start;
   }
-  return n > max ? -1 : n;
+  let m = start + env.msgStart;
+  // A UTF-8 byte order mark at the start of an RFC 5424 message (the string parser knows it as U+FEFF).
+  if (r !== ENVELOPE_NONE && buf[m] === 0xef && buf[m + 1] === 0xbb && buf[m + 2] === 0xbf && m + 3 <= end) m += 3;
+  env.msgStart = m;
+  if (env.appStart >= 0) env.appStart += start;
+  return r;
 }

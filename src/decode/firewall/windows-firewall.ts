@@ -15,12 +15,16 @@
  * `bad_field` (a port or size that is not a number), `no_fields` (a `#Fields:` header without date/time).
  */
 import { FIREWALL, columnIndex } from '../../model/fields.js';
-import { parseIpInto } from '../../model/ip.js';
+import { parseIpBytesInto } from '../../model/ip.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
-import { headLines, jsonSafe, parseIsoTimestamp, sniffScore } from './syslog-envelope.js';
-import { parseUint } from './text-line.js';
+import { headLines, parseIsoTimestamp, sniffScore } from './syslog-envelope.js';
+import { readByteLine, type ByteRecordFn } from './text-line.js';
+import { ByteWriter } from '../zeek/byte-writer.js';
+import { bytesAre, uintField } from './byte-fields.js';
+import { latin1 } from '../zeek/zeek-values.js';
+import { closeExtra, jsonKeyBytes, openExtra } from './json-extra.js';
 
 const F = columnIndex(FIREWALL);
 const NAME = 'windows-firewall';
@@ -35,6 +39,10 @@ export interface WindowsFirewallOptions {
 /** Column positions of the mapped fields in the current `#Fields:` layout (-1 when absent). */
 interface Layout {
   names: string[];
+  /** `"name":"` of each column, for extra. */
+  keys: Uint8Array[];
+  /** 1 for a column that has a column of its own in the store. */
+  mapped: Uint8Array;
   date: number;
   time: number;
   action: number;
@@ -51,8 +59,10 @@ interface Layout {
 function layout(fields: string): Layout {
   const names = fields.trim().split(/\s+/);
   const at = (n: string): number => names.indexOf(n);
-  return {
+  const l: Layout = {
     names,
+    keys: names.map((n) => Buffer.from(JSON.stringify(n) + ':"')),
+    mapped: new Uint8Array(names.length),
     date: at('date'),
     time: at('time'),
     action: at('action'),
@@ -65,114 +75,144 @@ function layout(fields: string): Layout {
     icmptype: at('icmptype'),
     icmpcode: at('icmpcode'),
   };
+  for (const i of [l.date, l.time, l.action, l.protocol, l.src, l.dst, l.sport, l.dport, l.size]) if (i >= 0) l.mapped[i] = 1;
+  return l;
 }
 
-/** A decimal field, or -1 (see parseUint). */
-const num = parseUint;
+const PROTOS = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ICMPV6'];
 
 const addrScratch = new Uint8Array(16);
 
 /** Decoding of one input. */
 class WindowsFirewallDecoder {
   private lay = layout(DEFAULT_FIELDS);
-  private mapped = new Set<number>();
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   readonly decoder: Decoder;
-  /** The current line's buffer when it is ASCII (so `message` is copied as bytes), else null. */
-  private bytes: Buffer | null = null;
-  private start = 0;
+  private readonly w = new ByteWriter(512);
+  private fs = new Int32Array(64);
+  private fe = new Int32Array(64);
+  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
 
   constructor(
     private readonly ctx: DecodeContext,
     private readonly offset: number,
   ) {
-    this.setLayout(this.lay);
     this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
       onOversize: (lineNo) => ctx.skip('line_too_long', lineNo),
     });
   }
 
-  private setLayout(l: Layout): void {
-    this.lay = l;
-    this.mapped = new Set([l.date, l.time, l.action, l.protocol, l.src, l.dst, l.sport, l.dport, l.size]);
-  }
-
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
     if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
-    let blank = true;
-    for (let i = start; i < end && blank; i++) blank = buf[i] === 32 || buf[i] === 9;
-    if (blank) return;
-    try {
-      // `message` keeps the whole line; fields are read from it without trailing blanks.
-      const s = buf.toString('utf8', start, end);
-      const last = buf[end - 1];
-      this.bytes = s.length === end - start ? buf : null; // ASCII: the line's bytes are its UTF-8
-      this.start = start;
-      this.record(s, last === 32 || last === 9 ? s.trimEnd() : s, lineNo);
-    } catch (err) {
-      this.ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
-    }
+    readByteLine(buf, start, end, lineNo, this.ctx, this.onRecord, true);
   }
 
-  private record(line: string, s: string, lineNo: number): void {
+  /** Splits `b[s..e)` at single spaces (as String.split(' ') does); returns the number of fields. */
+  private split(b: Uint8Array, s: number, e: number): number {
+    let n = 0;
+    let at = s;
+    for (let i = s; i <= e; i++) {
+      if (i < e && b[i] !== 32) continue;
+      if (n === this.fs.length) {
+        const gs = new Int32Array(n * 2);
+        const ge = new Int32Array(n * 2);
+        gs.set(this.fs);
+        ge.set(this.fe);
+        this.fs = gs;
+        this.fe = ge;
+      }
+      this.fs[n] = at;
+      this.fe[n] = i;
+      n++;
+      at = i + 1;
+    }
+    return n;
+  }
+
+  /** Whether field i is absent (no such column, or `-`). */
+  private none(b: Uint8Array, i: number): boolean {
+    return i < 0 || (this.fe[i] - this.fs[i] === 1 && b[this.fs[i]] === 45);
+  }
+
+  private record(b: Buffer, start: number, end: number, lineNo: number): void {
     const ctx = this.ctx;
-    if (s.charCodeAt(0) === 35) {
+    let n = end;
+    if (b[n - 1] === 32 || b[n - 1] === 9) while (n > start && isSpace(b[n - 1])) n--;
+    if (b[start] === 35) {
+      const s = b.toString('utf8', start, n);
       if (s.startsWith('#Fields:')) {
         const l = layout(s.slice(8));
         if (l.date < 0 || l.time < 0) return ctx.skip('no_fields', lineNo);
-        this.setLayout(l);
+        this.lay = l;
       }
       return;
     }
     const l = this.lay;
-    const v = s.split(' ');
-    if (v.length < l.names.length) return ctx.skip('truncated', lineNo);
-    if (v.length > l.names.length) return ctx.skip('column_count', lineNo);
-    const ts = parseIsoTimestamp(v[l.date] + ' ' + v[l.time], 0, this.offset);
+    const count = this.split(b, start, n);
+    const fs = this.fs;
+    const fe = this.fe;
+    if (count < l.names.length) return ctx.skip('truncated', lineNo);
+    if (count > l.names.length) return ctx.skip('column_count', lineNo);
+    const stamp =
+      l.time === l.date + 1 ? latin1(b, fs[l.date], fe[l.time]) : latin1(b, fs[l.date], fe[l.date]) + ' ' + latin1(b, fs[l.time], fe[l.time]);
+    const ts = parseIsoTimestamp(stamp, 0, this.offset);
     if (ts === null) return ctx.skip('bad_time', lineNo);
-    const get = (i: number): string | null => (i < 0 || v[i] === '-' ? null : v[i]);
-    const src = get(l.src);
-    const dst = get(l.dst);
-    if ((src !== null && parseIpInto(src, addrScratch, 0) === 0) || (dst !== null && parseIpInto(dst, addrScratch, 0) === 0)) {
+    const noSrc = this.none(b, l.src);
+    const noDst = this.none(b, l.dst);
+    if ((!noSrc && parseIpBytesInto(b, fs[l.src], fe[l.src], addrScratch, 0) === 0) || (!noDst && parseIpBytesInto(b, fs[l.dst], fe[l.dst], addrScratch, 0) === 0)) {
       return ctx.skip('bad_address', lineNo);
     }
-    const proto = get(l.protocol);
-    const icmp = proto === 'ICMP' || proto === 'ICMPv6' || proto === 'ICMPV6';
-    const pa = get(icmp ? l.icmptype : l.sport);
-    const pb = get(icmp ? l.icmpcode : l.dport);
-    const origP = pa === null ? null : num(pa, 65535);
-    const respP = pb === null ? null : num(pb, 65535);
-    if (origP === -1 || respP === -1) return ctx.skip('bad_field', lineNo, 'port');
-    const sizeText = get(l.size);
-    const size = sizeText === null ? null : num(sizeText, 0xffffffff);
-    if (size === -1) return ctx.skip('bad_field', lineNo, 'size');
-    const actionText = get(l.action);
-    const action = actionText === 'ALLOW' ? 'allow' : actionText === 'DROP' ? 'drop' : null;
-
-    const safe = jsonSafe(s);
-    let extra = '';
-    for (let i = 0; i < v.length; i++) {
-      if (v[i] === '-' || (this.mapped.has(i) && !(i === l.action && action === null))) continue;
-      extra += (extra.length === 0 ? '"' : ',"') + l.names[i] + '":' + (safe ? '"' + v[i] + '"' : JSON.stringify(v[i]));
+    let proto: string | null = null;
+    if (!this.none(b, l.protocol)) {
+      const ps = fs[l.protocol];
+      const pe = fe[l.protocol];
+      proto = PROTOS.find((p) => bytesAre(b, ps, pe, p)) ?? b.toString('utf8', ps, pe);
     }
+    const icmp = proto === 'ICMP' || proto === 'ICMPv6' || proto === 'ICMPV6';
+    const pa = icmp ? l.icmptype : l.sport;
+    const pb = icmp ? l.icmpcode : l.dport;
+    const origP = this.none(b, pa) ? null : uintField(b, fs[pa], fe[pa], 10, 65535);
+    const respP = this.none(b, pb) ? null : uintField(b, fs[pb], fe[pb], 10, 65535);
+    if (origP === -1 || respP === -1) return ctx.skip('bad_field', lineNo, 'port');
+    const size = this.none(b, l.size) ? null : uintField(b, fs[l.size], fe[l.size], 10, 0xffffffff);
+    if (size === -1) return ctx.skip('bad_field', lineNo, 'size');
+    let action: string | null = null;
+    if (!this.none(b, l.action)) action = bytesAre(b, fs[l.action], fe[l.action], 'ALLOW') ? 'allow' : bytesAre(b, fs[l.action], fe[l.action], 'DROP') ? 'drop' : null;
+
+    const w = this.w;
+    openExtra(w);
+    for (let i = 0; i < count; i++) {
+      if (this.none(b, i) || (l.mapped[i] === 1 && !(i === l.action && action === null))) continue;
+      jsonKeyBytes(w, l.keys[i]);
+      w.jsonEscaped(b, fs[i], fe[i]);
+      w.byte(34);
+    }
+    closeExtra(w);
 
     const key = this.key;
     key.tsMicros = ts;
-    key.origH = src;
-    key.respH = dst;
+    key.addrBuf = b;
+    key.origHStart = noSrc ? 0 : fs[l.src];
+    key.origHEnd = noSrc ? 0 : fe[l.src];
+    key.respHStart = noDst ? 0 : fs[l.dst];
+    key.respHEnd = noDst ? 0 : fe[l.dst];
     key.origP = origP;
     key.respP = respP;
     key.proto = proto;
-    const b = ctx.batch('firewall');
-    const row = b.addRow();
-    writeFlowKey(b, row, key, NAME, ctx.sensor, ctx.ingestId);
-    b.setStr(F.action, row, action);
-    if (size !== null) b.setNum(F.bytes, row, size);
-    b.setNum(F.packets, row, 1);
-    if (this.bytes !== null) b.setBytes(F.message, row, this.bytes, this.start, this.start + line.length);
-    else b.setStr(F.message, row, line);
-    b.setStr(F.extra, row, '{' + extra + '}');
+    const bt = ctx.batch('firewall');
+    const row = bt.addRow();
+    writeFlowKey(bt, row, key, NAME, ctx.sensor, ctx.ingestId);
+    bt.setStr(F.action, row, action);
+    if (size !== null) bt.setNum(F.bytes, row, size);
+    bt.setNum(F.packets, row, 1);
+    bt.setBytes(F.message, row, b, start, end);
+    bt.setBytes(F.extra, row, w.buf, 0, w.len);
   }
+}
+
+/** JS whitespace in ASCII (what String.trimEnd removes from an ASCII line). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
 /** Whether a head line belongs to a pfirewall.log (its header lines, or a dated ALLOW/DROP record). */
