@@ -126,21 +126,41 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
   // last times; the other tables are scanned here. The volume series is aggregated in that same scan
   // at a step fine enough to be regrouped exactly once the whole span is known.
   const most = opts.buckets ?? 48;
-  const c = (await store.all(connectionPartsSql(d, a, inRange, limit, range, most)))[0] ?? {};
   const others = EVENT_TABLES.filter((t) => t.name !== 'connections');
-  const seen = (await store.all(
-    sql`SELECT ${d.epochMicros(raw('min(first)'))} AS first, ${d.epochMicros(raw('max(last)'))} AS last FROM (${join(
-      others.map((t) => sql`SELECT min(ts) AS first, max(ts) AS last FROM ${ident(t.name)} WHERE ${mine}`),
-      ' UNION ALL ',
-    )}) AS s`,
-  ))[0];
+  // A PTR query's name starts with the address's digits (IPv4) or nibbles; the digits and dots before
+  // the first hex letter have no case, so comparing that prefix first lets the engine skip most rows
+  // without lower-casing every stored name.
+  const rev = reverseName(a);
+  const plain = /^[0-9.]*/.exec(rev)![0];
+  // The statements are independent: issued together, they run at once on the store's reader connections.
+  const [parts, seenRows, dnsCount, dnsNames, ptr, geoRows] = await Promise.all([
+    store.all(connectionPartsSql(d, a, inRange, limit, range, most)),
+    store.all(
+      sql`SELECT ${d.epochMicros(raw('min(first)'))} AS first, ${d.epochMicros(raw('max(last)'))} AS last FROM (${join(
+        others.map((t) => sql`SELECT min(ts) AS first, max(ts) AS last FROM ${ident(t.name)} WHERE ${mine}`),
+        ' UNION ALL ',
+      )}) AS s`,
+    ),
+    store.all(sql`SELECT count(*) AS n FROM dns WHERE orig_h = ${a} AND ${inRange}`),
+    store.all(
+      sql`SELECT lower(rtrim(query, '.')) AS name, count(*) AS answers, max(ts) AS last_seen FROM dns
+        WHERE list_contains(answers, ${a}) AND ${inRange} GROUP BY 1 ORDER BY answers DESC, name LIMIT ${limit}`,
+    ),
+    store.all(
+      sql`SELECT DISTINCT lower(rtrim(name, '.')) AS name FROM (SELECT unnest(answers) AS name FROM dns
+        WHERE starts_with(query, ${plain}) AND lower(rtrim(query, '.')) = ${rev} AND ${inRange}) AS p ORDER BY 1 LIMIT ${limit}`,
+    ),
+    store.all(sql`SELECT country, asn, as_org FROM ip_info WHERE address = ${a} LIMIT 1`),
+  ]);
+  const c = parts[0] ?? {};
+  const seen = seenRows[0];
   const firstUs = minOf(seen?.first, c.first_us);
   const lastUs = maxOf(seen?.last, c.last_us);
   const first = firstUs === null ? null : isoMicros(firstUs);
   const last = lastUs === null ? null : isoMicros(lastUs);
   const grid = volumeGrid(range, firstUs, lastUs, most);
   const totals = (c.totals ?? {}) as Row;
-  const dnsQueries = (await store.all(sql`SELECT count(*) AS n FROM dns WHERE orig_h = ${a} AND ${inRange}`))[0];
+  const dnsQueries = dnsCount[0];
   const peers: HostPeer[] = rowsOf(c.peers).map((r) => {
     const peer = String(r.peer);
     return {
@@ -158,20 +178,7 @@ export async function hostProfile(store: Store, site: Site, address: string, ran
   const services = (v: Value | undefined): HostService[] =>
     rowsOf(v).map((r) => ({ service: String(r.service), port: r.port === null ? null : num(r.port), proto: str(r.proto), connections: num(r.connections), bytes: num(r.bytes), hosts: num(r.hosts) }));
 
-  // A PTR query's name starts with the address's digits (IPv4) or nibbles; the digits and dots before
-  // the first hex letter have no case, so comparing that prefix first lets the engine skip most rows
-  // without lower-casing every stored name.
-  const rev = reverseName(a);
-  const plain = /^[0-9.]*/.exec(rev)![0];
-  const dnsNames = await store.all(
-    sql`SELECT lower(rtrim(query, '.')) AS name, count(*) AS answers, max(ts) AS last_seen FROM dns
-      WHERE list_contains(answers, ${a}) AND ${inRange} GROUP BY 1 ORDER BY answers DESC, name LIMIT ${limit}`,
-  );
-  const ptr = await store.all(
-    sql`SELECT DISTINCT lower(rtrim(name, '.')) AS name FROM (SELECT unnest(answers) AS name FROM dns
-      WHERE starts_with(query, ${plain}) AND lower(rtrim(query, '.')) = ${rev} AND ${inRange}) AS p ORDER BY 1 LIMIT ${limit}`,
-  );
-  const geoRow = (await store.all(sql`SELECT country, asn, as_org FROM ip_info WHERE address = ${a} LIMIT 1`))[0] as Row | undefined;
+  const geoRow = geoRows[0] as Row | undefined;
   const geo: GeoAnswer = geoRow
     ? { country: str(geoRow.country), asn: geoRow.asn === null ? null : num(geoRow.asn), as_org: str(geoRow.as_org) }
     : (opts.geo?.lookup(a) ?? { country: null, asn: null, as_org: null });

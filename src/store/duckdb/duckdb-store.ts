@@ -23,6 +23,10 @@ import { sql, type SqlFragment, type SqlParam } from '../sql.js';
 import type { IngestHook, IngestRecord, IngestWriter, Row, Store, TxContext, Value } from '../store.js';
 import { BatchInserter } from './batch-insert.js';
 import { SinceWindow } from '../since-window.js';
+import { ReaderPool } from './reader-pool.js';
+
+/** Connections for reads outside transactions: enough for a question's statements to overlap on two cores. */
+const READERS = 3;
 import { duckdbDialect } from './dialect.js';
 
 /** Options for opening the embedded store. */
@@ -119,6 +123,8 @@ class DuckDBStore implements Store {
     },
   };
 
+  private readonly readers: ReaderPool;
+
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -126,7 +132,9 @@ class DuckDBStore implements Store {
     private readonly threads: number,
     private readonly memoryLimit: string,
     private readonly ingestMemory: string,
-  ) {}
+  ) {
+    this.readers = new ReaderPool(() => instance.connect(), READERS);
+  }
 
   async migrate(): Promise<void> {
     await this.conn.run(
@@ -151,8 +159,16 @@ class DuckDBStore implements Store {
 
   async all(q: SqlFragment): Promise<Row[]> {
     const r = this.dialect.render(q);
-    const reader = await this.conn.runAndReadAll(r.text, r.params.map(toParam));
-    return rowsOf(reader.getRowObjects());
+    // Inside a transaction reads must see its uncommitted rows: its own connection. Otherwise a reader
+    // connection, so a question's independent statements can run at once (each alone often keeps only
+    // one of DuckDB's threads busy).
+    if (this.writing) return rowsOf((await this.conn.runAndReadAll(r.text, r.params.map(toParam))).getRowObjects());
+    const conn = await this.readers.acquire();
+    try {
+      return rowsOf((await conn.runAndReadAll(r.text, r.params.map(toParam))).getRowObjects());
+    } finally {
+      this.readers.release(conn);
+    }
   }
 
   async *stream(q: SqlFragment): AsyncIterable<Row[]> {
@@ -297,6 +313,7 @@ class DuckDBStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.readers.close();
     this.conn.closeSync();
     this.instance.closeSync();
   }
