@@ -3,21 +3,14 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodeAll } from '../testing.js';
 import { cef, cefDecoder, parseExtension } from './cef.js';
+import { crowdsecExpectations } from './crowdsec-oracle.js';
 
 const FIX = 'test/fixtures/firewall/';
 const dec = cefDecoder({ now: () => Date.UTC(2026, 11, 31) });
 
+/** The Parsed fields crowdsec's raw stage gives each line of the CEF sample. */
 function crowdsec(file: string): Map<number, Record<string, string>> {
-  const out = new Map<number, Record<string, string>>();
-  const re = /^results\["s00-raw"\]\["crowdsecurity\/cef-logs"\]\[(\d+)\]\.Evt\.Parsed\["([^"]+)"\] == (".*")$/;
-  for (const line of readFileSync(FIX + file, 'utf8').split('\n')) {
-    const m = re.exec(line);
-    if (m === null) continue;
-    const o = out.get(Number(m[1])) ?? {};
-    o[m[2]] = JSON.parse(m[3]) as string;
-    out.set(Number(m[1]), o);
-  }
-  return out;
+  return crowdsecExpectations(FIX + file, 's00-raw', 'crowdsecurity/cef-logs');
 }
 
 test('crowdsec UniFi CEF sample: header fields match the parser assertions', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodeAll, type TestValue } from '../testing.js';
 import { netfilter, netfilterDecoder } from './netfilter.js';
+import { crowdsecExpectations } from './crowdsec-oracle.js';
 
 const FIX = 'test/fixtures/firewall/';
 const NOW = Date.UTC(2026, 11, 31);
@@ -10,17 +11,7 @@ const dec = netfilterDecoder({ now: () => NOW });
 
 /** Parsed fields per line from a crowdsec parser.assert file, for one stage and parser. */
 function crowdsec(file: string, stage: string, parser: string): Map<number, Record<string, string>> {
-  const out = new Map<number, Record<string, string>>();
-  const re = /^results\["([^"]+)"\]\["([^"]+)"\]\[(\d+)\]\.Evt\.(Parsed|Meta)\["([^"]+)"\] == (".*")$/;
-  for (const line of readFileSync(FIX + file, 'utf8').split('\n')) {
-    const m = re.exec(line);
-    if (m === null || m[1] !== stage || m[2] !== parser) continue;
-    const i = Number(m[3]);
-    const o = out.get(i) ?? {};
-    o[(m[4] === 'Meta' ? 'meta_' : '') + m[5]] = JSON.parse(m[6]) as string;
-    out.set(i, o);
-  }
-  return out;
+  return crowdsecExpectations(FIX + file, stage, parser);
 }
 
 function stamp(ts: TestValue): string {

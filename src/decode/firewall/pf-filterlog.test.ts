@@ -3,21 +3,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodeAll, type TestValue } from '../testing.js';
 import { pfFilterlog, pfFilterlogDecoder } from './pf-filterlog.js';
+import { crowdsecExpectations } from './crowdsec-oracle.js';
 
 const FIX = 'test/fixtures/firewall/';
 const dec = pfFilterlogDecoder({ now: () => Date.UTC(2026, 11, 31) });
 
 function crowdsec(file: string, stage: string, parser: string): Map<number, Record<string, string>> {
-  const out = new Map<number, Record<string, string>>();
-  const re = /^results\["([^"]+)"\]\["([^"]+)"\]\[(\d+)\]\.Evt\.(Parsed|Meta)\["([^"]+)"\] == (".*")$/;
-  for (const line of readFileSync(FIX + file, 'utf8').split('\n')) {
-    const m = re.exec(line);
-    if (m === null || m[1] !== stage || m[2] !== parser) continue;
-    const o = out.get(Number(m[3])) ?? {};
-    o[(m[4] === 'Meta' ? 'meta_' : '') + m[5]] = JSON.parse(m[6]) as string;
-    out.set(Number(m[3]), o);
-  }
-  return out;
+  return crowdsecExpectations(FIX + file, stage, parser);
 }
 
 const str = (v: TestValue): string | null => (v === null ? null : String(v));
