@@ -26,3 +26,36 @@ test('text that is not an address is refused', () => {
     assert.equal(parseIpBytesInto(Buffer.from(s), 0, s.length, new Uint8Array(16), 0), 0, s);
   }
 });
+
+test('random IPv6 forms (compressed, mixed case, IPv4 tails) parse as ipaddr.js does', () => {
+  let seed = 42;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let t = 0; t < 3000; t++) {
+    const groups = Array.from({ length: 8 }, () => (rnd(3) === 0 ? 0 : rnd(65536)));
+    const v4tail = rnd(4) === 0;
+    const parts = groups.map((g) => g.toString(16)).map((h) => (rnd(2) ? h.toUpperCase() : h));
+    if (v4tail) parts.splice(6, 2, `${groups[6] >> 8}.${groups[6] & 255}.${groups[7] >> 8}.${groups[7] & 255}`);
+    let text = parts.join(':');
+    // Compress one run of zero groups, as writers may.
+    const zero = parts.findIndex((p, i) => p === '0' && i < (v4tail ? 6 : 8));
+    if (zero >= 0 && rnd(2)) {
+      let end = zero;
+      while (end + 1 < (v4tail ? 6 : 8) && parts[end + 1] === '0') end++;
+      text = `${parts.slice(0, zero).join(':')}::${parts.slice(end + 1).join(':')}`;
+    }
+    const want = ipaddr.parse(text).toByteArray();
+    const a = new Uint8Array(16);
+    assert.equal(parseIpInto(text, a, 0), 16, text);
+    assert.deepEqual([...a], want, text);
+    const b = new Uint8Array(16);
+    assert.equal(parseIpBytesInto(Buffer.from(text), 0, text.length, b, 0), 16, text);
+    assert.deepEqual([...b], want, text);
+  }
+  for (const bad of ['1:2:3:4:5:6:7:8:9', '::1.2.3.4.5', '1:2:3:4:5:6:7:1.2.3.4', ':1::2', '1::2:', '::1:2:3:4:5:6:7:8', 'g::1', `${'1:'.repeat(40)}1`]) {
+    assert.equal(parseIpInto(bad, new Uint8Array(16), 0), 0, bad);
+    assert.equal(parseIpBytesInto(Buffer.from(bad), 0, bad.length, new Uint8Array(16), 0), 0, bad);
+  }
+});

@@ -33,16 +33,39 @@ function parseV4(s: string, start: number, end: number, out: Uint8Array, off: nu
   return true;
 }
 
+/** Scratch for parseV6: the groups, an embedded IPv4 tail, and a string's character codes. */
+const groups = new Int32Array(8);
+const tail4 = new Uint8Array(4);
+const chars = new Uint8Array(64);
+
+/** A string IPv6 address: its character codes copied into scratch, then parsed as bytes. */
 function parseV6(s: string, out: Uint8Array, off: number): boolean {
   let end = s.indexOf('%');
   if (end < 0) end = s.length;
-  const groups: number[] = [];
+  if (end > chars.length) return false;
+  for (let k = 0; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 127) return false;
+    chars[k] = c;
+  }
+  return parseV6Codes(chars, 0, end, out, off);
+}
+
+/** IPv6 text as ASCII codes `b[start..end)` (a `%zone` suffix ignored), without allocating. */
+function parseV6Codes(b: Uint8Array, start: number, end: number, out: Uint8Array, off: number): boolean {
+  for (let k = start; k < end; k++) {
+    if (b[k] === 37) {
+      end = k;
+      break;
+    }
+  }
+  let n = 0;
   let gap = -1;
-  let i = 0;
-  if (s.startsWith('::')) {
+  let i = start;
+  if (end - start >= 2 && b[start] === 58 && b[start + 1] === 58) {
     gap = 0;
-    i = 2;
-    if (end === 2) {
+    i = start + 2;
+    if (i === end) {
       out.fill(0, off, off + 16);
       return true;
     }
@@ -51,7 +74,7 @@ function parseV6(s: string, out: Uint8Array, off: number): boolean {
     let j = i;
     let v = 0;
     while (j < end) {
-      const c = s.charCodeAt(j);
+      const c = b[j];
       let d: number;
       if (c >= 48 && c <= 57) d = c - 48;
       else if (c >= 97 && c <= 102) d = c - 87;
@@ -60,40 +83,60 @@ function parseV6(s: string, out: Uint8Array, off: number): boolean {
       v = v * 16 + d;
       j++;
     }
-    if (j < end && s.charCodeAt(j) === 46) {
+    if (j < end && b[j] === 46) {
       // embedded IPv4 tail
-      const tmp = new Uint8Array(4);
-      if (!parseV4(s, i, end, tmp, 0)) return false;
-      groups.push((tmp[0] << 8) | tmp[1], (tmp[2] << 8) | tmp[3]);
+      if (n > 6 || !parseV4Codes(b, i, end, tail4)) return false;
+      groups[n++] = (tail4[0] << 8) | tail4[1];
+      groups[n++] = (tail4[2] << 8) | tail4[3];
       i = end;
       break;
     }
-    if (j === i || j - i > 4) return false;
-    groups.push(v);
+    if (j === i || j - i > 4 || n >= 8) return false;
+    groups[n++] = v;
     if (j === end) {
       i = end;
       break;
     }
-    if (s.charCodeAt(j) !== 58) return false;
-    if (j + 1 < end && s.charCodeAt(j + 1) === 58) {
+    if (b[j] !== 58) return false;
+    if (j + 1 < end && b[j + 1] === 58) {
       if (gap >= 0) return false;
-      gap = groups.length;
+      gap = n;
       i = j + 2;
     } else {
       i = j + 1;
       if (i === end) return false;
     }
   }
-  if (groups.length > 8 || (gap < 0 && groups.length !== 8) || (gap >= 0 && groups.length > 7)) return false;
-  const fill = 8 - groups.length;
+  if ((gap < 0 && n !== 8) || (gap >= 0 && n > 7)) return false;
+  const fill = 8 - n;
   let g = 0;
   for (let k = 0; k < 8; k++) {
-    let v: number;
-    if (gap >= 0 && k >= gap && k < gap + fill) v = 0;
-    else v = groups[g++];
+    const v = gap >= 0 && k >= gap && k < gap + fill ? 0 : groups[g++];
     out[off + 2 * k] = v >> 8;
     out[off + 2 * k + 1] = v & 255;
   }
+  return true;
+}
+
+/** Dotted-quad IPv4 as ASCII codes `b[start..end)` into `out[0..4)`. */
+function parseV4Codes(b: Uint8Array, start: number, end: number, out: Uint8Array): boolean {
+  let part = 0;
+  let val = 0;
+  let digits = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c === 46) {
+      if (digits === 0 || part === 3) return false;
+      out[part++] = val;
+      val = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      val = val * 10 + (c - 48);
+      if (++digits > 3 || val > 255) return false;
+    } else return false;
+  }
+  if (digits === 0 || part !== 3) return false;
+  out[3] = val;
   return true;
 }
 
@@ -124,8 +167,5 @@ export function parseIpBytesInto(buf: Uint8Array, start: number, end: number, ou
 }
 
 function parseV6Bytes(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): 0 | 16 {
-  // IPv6 (or garbage): rare enough on this path to go through a string.
-  let s = '';
-  for (let k = start; k < end; k++) s += String.fromCharCode(buf[k]);
-  return s.indexOf(':') >= 0 && parseV6(s, out, off) ? 16 : 0;
+  return parseV6Codes(buf, start, end, out, off) ? 16 : 0;
 }
