@@ -1,6 +1,7 @@
 /**
  * Fast IP address text to bytes. Written here rather than taken from ipaddr.js because it runs once
- * per record on the ingest hot path and must not allocate: it writes into a caller's buffer.
+ * per record on the ingest hot path and must not allocate: it writes into a caller's buffer. Text is
+ * parsed as ASCII codes; a string is copied into a scratch array of codes first.
  */
 
 /**
@@ -8,29 +9,9 @@
  * text is not an address. IPv6 zone ids (`%eth0`) are ignored; embedded IPv4 tails are accepted.
  */
 export function parseIpInto(s: string, out: Uint8Array, off: number): 0 | 4 | 16 {
-  if (s.indexOf(':') < 0) return parseV4(s, 0, s.length, out, off) ? 4 : 0;
-  return parseV6(s, out, off) ? 16 : 0;
-}
-
-function parseV4(s: string, start: number, end: number, out: Uint8Array, off: number): boolean {
-  let part = 0;
-  let val = 0;
-  let digits = 0;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part === 3) return false;
-      out[off + part++] = val;
-      val = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      val = val * 10 + (c - 48);
-      if (++digits > 3 || val > 255) return false;
-    } else return false;
-  }
-  if (digits === 0 || part !== 3) return false;
-  out[off + 3] = val;
-  return true;
+  if (s.indexOf(':') >= 0) return parseV6(s, out, off) ? 16 : 0;
+  if (s.length > 15 || !toCodes(s, s.length)) return 0;
+  return parseV4Codes(chars, 0, s.length, out, off) ? 4 : 0;
 }
 
 /** Scratch for parseV6: the groups, an embedded IPv4 tail, and a string's character codes. */
@@ -42,13 +23,17 @@ const chars = new Uint8Array(64);
 function parseV6(s: string, out: Uint8Array, off: number): boolean {
   let end = s.indexOf('%');
   if (end < 0) end = s.length;
-  if (end > chars.length) return false;
-  for (let k = 0; k < end; k++) {
+  return end <= chars.length && toCodes(s, end) && parseV6Codes(chars, 0, end, out, off);
+}
+
+/** Copies the first `n` characters of `s` into `chars`; false when one is not ASCII. */
+function toCodes(s: string, n: number): boolean {
+  for (let k = 0; k < n; k++) {
     const c = s.charCodeAt(k);
     if (c > 127) return false;
     chars[k] = c;
   }
-  return parseV6Codes(chars, 0, end, out, off);
+  return true;
 }
 
 /** IPv6 text as ASCII codes `b[start..end)` (a `%zone` suffix ignored), without allocating. */
@@ -85,7 +70,7 @@ function parseV6Codes(b: Uint8Array, start: number, end: number, out: Uint8Array
     }
     if (j < end && b[j] === 46) {
       // embedded IPv4 tail
-      if (n > 6 || !parseV4Codes(b, i, end, tail4)) return false;
+      if (n > 6 || !parseV4Codes(b, i, end, tail4, 0)) return false;
       groups[n++] = (tail4[0] << 8) | tail4[1];
       groups[n++] = (tail4[2] << 8) | tail4[3];
       i = end;
@@ -118,8 +103,8 @@ function parseV6Codes(b: Uint8Array, start: number, end: number, out: Uint8Array
   return true;
 }
 
-/** Dotted-quad IPv4 as ASCII codes `b[start..end)` into `out[0..4)`. */
-function parseV4Codes(b: Uint8Array, start: number, end: number, out: Uint8Array): boolean {
+/** Dotted-quad IPv4 as ASCII codes `b[start..end)` into `out[off..off + 4)`. */
+function parseV4Codes(b: Uint8Array, start: number, end: number, out: Uint8Array, off: number): boolean {
   let part = 0;
   let val = 0;
   let digits = 0;
@@ -127,7 +112,7 @@ function parseV4Codes(b: Uint8Array, start: number, end: number, out: Uint8Array
     const c = b[i];
     if (c === 46) {
       if (digits === 0 || part === 3) return false;
-      out[part++] = val;
+      out[off + part++] = val;
       val = 0;
       digits = 0;
     } else if (c >= 48 && c <= 57) {
@@ -136,7 +121,7 @@ function parseV4Codes(b: Uint8Array, start: number, end: number, out: Uint8Array
     } else return false;
   }
   if (digits === 0 || part !== 3) return false;
-  out[3] = val;
+  out[off + 3] = val;
   return true;
 }
 
@@ -146,24 +131,7 @@ function parseV4Codes(b: Uint8Array, start: number, end: number, out: Uint8Array
  */
 export function parseIpBytesInto(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): 0 | 4 | 16 {
   for (let i = start; i < end; i++) if (buf[i] === 58) return parseV6Bytes(buf, start, end, out, off);
-  let part = 0;
-  let val = 0;
-  let digits = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c === 46) {
-      if (digits === 0 || part === 3) return 0;
-      out[off + part++] = val;
-      val = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      val = val * 10 + (c - 48);
-      if (++digits > 3 || val > 255) return 0;
-    } else return 0;
-  }
-  if (digits === 0 || part !== 3) return 0;
-  out[off + 3] = val;
-  return 4;
+  return parseV4Codes(buf, start, end, out, off) ? 4 : 0;
 }
 
 function parseV6Bytes(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): 0 | 16 {
