@@ -6,7 +6,8 @@
  * `CEF:` marker was lost (`0|Vendor|...`, seen from UniFi) is read too.
  *
  * Mapping (short and long key names): src/dst -> orig_h/resp_h, spt/dpt -> ports, proto -> proto,
- * act -> action (allow/accept/permit/pass -> allow, deny/block -> deny, drop -> drop, reject -> reject,
+ * act -> action (by its word, decision-words.ts: allow/accept/permit/pass -> allow, deny/block -> deny,
+ * drop/discard -> drop, reject/reset -> reject,
  * anything else null with the raw value kept in extra), deviceInboundInterface/deviceOutboundInterface
  * -> interfaces, in + out -> bytes, source/destinationTranslatedAddress/Port -> nat_*, end - start ->
  * duration. ts = rt, else start, else the syslog stamp, else the first vendor key named `...Time` that
@@ -21,6 +22,8 @@
  */
 import { parseEnvelopeLatin1, readByteLine, utf8Of, type ByteRecordFn } from './text-line.js';
 import { ExtensionPairs } from './cef-extension.js';
+import { K_SRC, K_DST, K_SPT, K_DPT, K_PROTO, K_ACT, K_DEVICEINBOUNDINTERFACE, K_DEVICEOUTBOUNDINTERFACE, K_IN, K_OUT, K_RT, K_START, K_END, K_DVCHOST, K_SOURCETRANSLATEDADDRESS, K_DESTINATIONTRANSLATEDADDRESS, K_SOURCETRANSLATEDPORT, K_DESTINATIONTRANSLATEDPORT, kindOf } from './cef-keys.js';
+import { decisionOf } from './decision-words.js';
 import { latin1 } from '../zeek/zeek-values.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
@@ -43,96 +46,6 @@ import {
 
 const F = columnIndex(FIREWALL);
 const NAME = 'cef';
-
-/** Long CEF key names mapped to the short ones this decoder reads. */
-const LONG: Readonly<Record<string, string>> = {
-  sourceAddress: 'src',
-  destinationAddress: 'dst',
-  sourcePort: 'spt',
-  destinationPort: 'dpt',
-  transportProtocol: 'proto',
-  deviceAction: 'act',
-  bytesIn: 'in',
-  bytesOut: 'out',
-  deviceReceiptTime: 'rt',
-  startTime: 'start',
-  endTime: 'end',
-  deviceHostName: 'dvchost',
-};
-
-/** What a key is to this decoder: one of the K_* codes, or K_OTHER (kept in extra). */
-const K_OTHER = 0;
-const K_SRC = 1;
-const K_DST = 2;
-const K_SPT = 3;
-const K_DPT = 4;
-const K_PROTO = 5;
-const K_ACT = 6;
-const K_DEVICEINBOUNDINTERFACE = 7;
-const K_DEVICEOUTBOUNDINTERFACE = 8;
-const K_IN = 9;
-const K_OUT = 10;
-const K_RT = 11;
-const K_START = 12;
-const K_END = 13;
-const K_DVCHOST = 14;
-const K_SOURCETRANSLATEDADDRESS = 15;
-const K_DESTINATIONTRANSLATEDADDRESS = 16;
-const K_SOURCETRANSLATEDPORT = 17;
-const K_DESTINATIONTRANSLATEDPORT = 18;
-const KINDS: ReadonlyMap<string, number> = new Map([
-  ['src', K_SRC],
-  ['dst', K_DST],
-  ['spt', K_SPT],
-  ['dpt', K_DPT],
-  ['proto', K_PROTO],
-  ['act', K_ACT],
-  ['deviceInboundInterface', K_DEVICEINBOUNDINTERFACE],
-  ['deviceOutboundInterface', K_DEVICEOUTBOUNDINTERFACE],
-  ['in', K_IN],
-  ['out', K_OUT],
-  ['rt', K_RT],
-  ['start', K_START],
-  ['end', K_END],
-  ['dvchost', K_DVCHOST],
-  ['sourceTranslatedAddress', K_SOURCETRANSLATEDADDRESS],
-  ['destinationTranslatedAddress', K_DESTINATIONTRANSLATEDADDRESS],
-  ['sourceTranslatedPort', K_SOURCETRANSLATEDPORT],
-  ['destinationTranslatedPort', K_DESTINATIONTRANSLATEDPORT],
-]);
-
-/** The kind of a key, long names included. */
-function kindOf(raw: string): number {
-  const short = Object.hasOwn(LONG, raw) ? LONG[raw] : raw;
-  return KINDS.get(short) ?? K_OTHER;
-}
-
-function actionOf(a: string): string | null {
-  switch (a.toLowerCase()) {
-    case 'allow':
-    case 'allowed':
-    case 'accept':
-    case 'accepted':
-    case 'permit':
-    case 'permitted':
-    case 'pass':
-    case 'passed':
-      return 'allow';
-    case 'deny':
-    case 'denied':
-    case 'block':
-    case 'blocked':
-      return 'deny';
-    case 'drop':
-    case 'dropped':
-      return 'drop';
-    case 'reject':
-    case 'rejected':
-      return 'reject';
-    default:
-      return null;
-  }
-}
 
 /** Splits a CEF extension into keys and (unescaped) values. */
 export function parseExtension(ext: string, keys: string[], values: string[]): void {
@@ -376,7 +289,7 @@ class CefDecoder {
           break;
         case K_ACT: {
           const v = p.value(i);
-          act = actionOf(v);
+          act = decisionOf(v);
           if (act === null) extra.put('act', v);
           break;
         }
