@@ -107,6 +107,7 @@ export function protoNumber(name: string): number | undefined {
       return 1;
     case 'icmp6':
     case 'ipv6-icmp':
+    case 'ipv6_icmp':
     case 'icmpv6':
       return 58;
     case 'sctp':
@@ -117,6 +118,15 @@ export function protoNumber(name: string): number | undefined {
       return 50;
     case 'ah':
       return 51;
+    case 'igmp':
+      return 2;
+    case 'ipip':
+    case 'ipencap':
+      return 4;
+    case 'ospf':
+      return 89;
+    case 'vrrp':
+      return 112;
     default: {
       const n = Number(name);
       return Number.isInteger(n) && n >= 0 && n <= 255 ? n : undefined;

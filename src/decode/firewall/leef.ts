@@ -26,6 +26,7 @@
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
+import { protoNumber } from '../../model/community-id.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
 import { decisionOf } from './decision-words.js';
@@ -45,7 +46,6 @@ const COLUMN_KEYS = new Set([
   'inInterface', 'outInterface', ...RULE_KEYS,
 ]);
 
-const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmp6: 58, ipv6_icmp: 58, 'ipv6-icmp': 58, icmpv6: 58, gre: 47, esp: 50, ah: 51, sctp: 132 };
 
 /**
  * Splits a LEEF header at unescaped pipes: up to six fields (version, vendor, product, version,
@@ -175,7 +175,7 @@ class LeefDecoder {
     if (ports.includes(null) || counters.includes(null)) return ctx.skip('bad_field', lineNo);
     const [sb, db, sp, dp, tp] = counters as (number | undefined)[];
     const protoText = a.get('proto')?.trim().toLowerCase();
-    const protoNum = protoText === undefined || protoText === '' ? undefined : /^\d{1,3}$/.test(protoText) ? Number(protoText) : PROTOCOLS[protoText];
+    const protoNum = protoText === undefined || protoText === '' ? undefined : protoNumber(protoText);
 
     const k = this.key;
     k.tsMicros = ts;

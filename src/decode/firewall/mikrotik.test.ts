@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodeAll, type TestValue } from '../testing.js';
 import { crowdsecExpectations } from './crowdsec-oracle.js';
-import { actionOfPrefix, mikrotik, natOf } from './mikrotik.js';
+import { decisionIn } from './decision-words.js';
+import { mikrotik, natOf } from './mikrotik.js';
 
 const FIX = 'test/fixtures/firewall/';
 const str = (v: TestValue): string | null => (v === null ? null : String(v));
@@ -108,11 +109,11 @@ test('hostile and other lines: counted by reason, the rest kept', () => {
 });
 
 test('prefix words state the action; NAT clauses parse in each form', () => {
-  assert.equal(actionOfPrefix('DROP_INPUT'), 'drop');
-  assert.equal(actionOfPrefix('blocked-ssh'), 'deny');
-  assert.equal(actionOfPrefix('web allow'), 'allow');
-  assert.equal(actionOfPrefix('dropbox'), null);
-  assert.equal(actionOfPrefix(''), null);
+  assert.equal(decisionIn('DROP_INPUT'), 'drop');
+  assert.equal(decisionIn('blocked-ssh'), 'deny');
+  assert.equal(decisionIn('web allow'), 'allow');
+  assert.equal(decisionIn('dropbox'), null);
+  assert.equal(decisionIn(''), null);
   assert.deepEqual(natOf('(10.0.0.1:5->192.0.2.1:6)->(192.0.2.9:80->10.0.0.9:8080)'), { src: { h: '192.0.2.1', p: 6 }, dst: { h: '10.0.0.9', p: 8080 } });
   assert.deepEqual(natOf('nonsense'), { src: null, dst: null });
 });

@@ -26,6 +26,7 @@
  */
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
+import { protoNumber } from '../../model/community-id.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
 import { decisionIn } from './decision-words.js';
@@ -78,12 +79,6 @@ export function natOf(text: string): { src: { h: string; p: number | null } | nu
   return { src: after(text.slice(0, cut)), dst: after(text.slice(cut + 2)) };
 }
 
-const PROTO_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, 'ipv6-icmp': 58, icmp6: 58, gre: 47, esp: 50, ah: 51, sctp: 132, ipip: 4, 'ipencap': 4, igmp: 2, ospf: 89, vrrp: 112 };
-
-/** The decision a log prefix states, by its words; null when it says none. */
-export function actionOfPrefix(prefix: string): string | null {
-  return decisionIn(prefix);
-}
 
 function iface(v: string): string | null {
   return v.startsWith('(unknown') ? null : v;
@@ -122,7 +117,7 @@ class MikrotikDecoder {
     const chain = head.pop()!;
     const prefix = head.join(' ');
     const protoText = m[G.PROTO].toLowerCase();
-    const protoNum = /^\d{1,3}$/.test(protoText) ? Number(protoText) : PROTO_NUMBERS[protoText];
+    const protoNum = protoNumber(protoText);
     const icmp = protoNum === 1 || protoNum === 58;
     const paren = m[G.PAREN] ?? null;
     const k = this.key;
@@ -147,7 +142,7 @@ class MikrotikDecoder {
     const b = ctx.batch('firewall');
     const row = b.addRow();
     writeFlowKey(b, row, k, SOURCE, ctx.sensor ?? env.host, ctx.ingestId);
-    const action = actionOfPrefix(prefix);
+    const action = decisionIn(prefix);
     if (action !== null) b.setStr(W.action, row, action);
     if (prefix !== '') b.setStr(W.rule, row, prefix);
     b.setStr(W.in_iface, row, iface(m[G.IN]));

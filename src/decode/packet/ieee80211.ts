@@ -57,11 +57,8 @@ export function decode80211(L: Layers, buf: Uint8Array, off: number, end: number
   return decodeLlc(L, buf, p, end, wend);
 }
 
-/** Sizes and alignments of radiotap fields 0..18 (present-bitmap bit order), for finding Flags. */
-const RADIOTAP_FIELDS: readonly (readonly [number, number])[] = [
-  [8, 8], [1, 1], [1, 1], [4, 2], [2, 2], [1, 1], [1, 1], [2, 2], [2, 2], [2, 2], [1, 1], [1, 1], [1, 1], [1, 1],
-  [2, 2], [2, 2], [1, 1], [1, 1], [8, 4],
-];
+/** Radiotap's TSFT field (bit 0 of the present word): 8 bytes, 8-byte aligned, before Flags (bit 1). */
+const TSFT_BYTES = 8;
 
 /** A radiotap header, then an 802.11 frame (with its FCS removed when the Flags field says it is there). */
 export function decodeRadiotap(L: Layers, buf: Uint8Array, off: number, end: number, wend: number): DecodeResult {
@@ -84,7 +81,7 @@ export function decodeRadiotap(L: Layers, buf: Uint8Array, off: number, end: num
       word = (buf[off + p + 3] << 24) >>> 0;
       p += 4;
     }
-    if (present & 0x1) p = ((p + 7) & ~7) + RADIOTAP_FIELDS[0][0];
+    if (present & 0x1) p = ((p + 7) & ~7) + TSFT_BYTES;
     if (p < len) fcs = (buf[off + p] & RADIOTAP_FCS) !== 0;
   }
   return decode80211(L, buf, off + len, end, wend, fcs);
