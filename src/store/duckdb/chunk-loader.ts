@@ -2,7 +2,11 @@
  * Writes a ColumnBatch into DuckDB data chunks, straight into the vectors' memory.
  * node-api's typed helpers convert one value at a time through generic code (about 2 µs a row for a
  * conn record); here numbers are stored by typed-array writes, strings of up to 12 bytes are inlined
- * into DuckDB's 16-byte string slots directly, and only longer strings cost one native call each.
+ * into DuckDB's 16-byte string slots directly. Longer strings would cost one native call each (most of
+ * the store path's time on log rows with a kept original line); instead the arena bytes of all of a
+ * chunk's long strings are handed to DuckDB in one call (shareLongStrings) and every long string's slot
+ * points into that copy, which lives in the chunk's string heap until the chunk is consumed.
+ * The slot layout is the C API's public `duckdb_string_t` (u32 length, 4-byte prefix, pointer).
  */
 import duckdb from '@duckdb/node-bindings';
 import {
@@ -51,11 +55,12 @@ export const VECTOR_SIZE = duckdb.vector_size();
  */
 export function fillChunk(raw: duckdb.DataChunk, types: readonly FieldType[], batch: ColumnBatch, from: number, n: number): void {
   duckdb.data_chunk_reset(raw);
+  shared = shareLongStrings(raw, batch, from, n);
   for (let ci = 0; ci < types.length; ci++) {
     const vec = duckdb.data_chunk_get_vector(raw, ci);
     const col = batch.columns[ci];
     if (col.kind === 'num') writeNum(vec, types[ci], col, from, n);
-    else if (col.kind === 'str') writeStr(vec, batch.arena, col, from, n);
+    else if (col.kind === 'str') writeStr(vec, batch.arena, col, from, n, ci === refusedCol);
     else writeList(vec, types[ci], batch.arena, col, from, n);
   }
   duckdb.data_chunk_set_size(raw, n);
@@ -70,6 +75,61 @@ const scratchU16 = new Uint16Array(scratch);
 const validBuf = new ArrayBuffer(Math.ceil(VECTOR_SIZE / 64) * 8);
 const validU8 = new Uint8Array(validBuf);
 const longIdx = new Int32Array(VECTOR_SIZE);
+
+// Where the shared copy of the chunk's long strings is: arena offset `sharedLo` is at native address
+// sharedPtrHi * 2^32 + sharedPtrLo. `shared` is false when there is no copy (no long strings, or DuckDB
+// refused it as invalid UTF-8: then each long string is assigned on its own, as DuckDB decides).
+let shared = false;
+let sharedLo = 0;
+let sharedPtrLo = 0;
+let sharedPtrHi = 0;
+// The column whose vector DuckDB marked a row null in when it refused the shared copy (-1: none): its
+// validity mask is written in full so that row gets its own answer.
+let refusedCol = -1;
+
+/**
+ * Copies the arena bytes spanning every long (over 12 bytes) string of rows `from .. from + n` into the
+ * string heap of the first vector holding one, through that row's slot, and notes the copy's address.
+ * The row's own slot is written again afterwards like every other.
+ */
+function shareLongStrings(raw: duckdb.DataChunk, batch: ColumnBatch, from: number, n: number): boolean {
+  let lo = 0x7fffffff;
+  let hi = -1;
+  let hostCol = -1;
+  let hostRow = -1;
+  refusedCol = -1;
+  const cols = batch.columns;
+  for (let ci = 0; ci < cols.length; ci++) {
+    const col = cols[ci];
+    if (col.kind !== 'str') continue;
+    const lens = col.len;
+    const starts = col.start;
+    for (let i = 0; i < n; i++) {
+      const len = lens[from + i];
+      if (len <= 12) continue;
+      const st = starts[from + i];
+      if (st < lo) lo = st;
+      if (st + len > hi) hi = st + len;
+      if (hostCol < 0) {
+        hostCol = ci;
+        hostRow = i;
+      }
+    }
+  }
+  if (hostCol < 0) return false;
+  const vec = duckdb.data_chunk_get_vector(raw, hostCol);
+  duckdb.vector_assign_string_element_len(vec, hostRow, batch.arena.subarray(lo, hi));
+  const slot = duckdb.vector_get_data(vec, (hostRow + 1) * 16);
+  const view = new DataView(slot.buffer, slot.byteOffset + hostRow * 16, 16);
+  if (view.getUint32(0, true) !== hi - lo) {
+    refusedCol = hostCol;
+    return false;
+  }
+  sharedLo = lo;
+  sharedPtrLo = view.getUint32(8, true);
+  sharedPtrHi = view.getUint32(12, true);
+  return true;
+}
 
 /** Starts a validity mask of `bytes` bytes with every row valid. */
 function allValid(bytes: number): void {
@@ -153,25 +213,43 @@ function writeNum(vec: duckdb.Vector, type: FieldType, col: NumColumn, from: num
   flushValidity(vec, bytes, nulls > 0);
 }
 
-/** Fills string slots: inline strings into the scratch buffer; returns how many long ones are pending. */
+/**
+ * Fills string slots in the scratch buffer: inline strings, and long ones pointing into the shared copy
+ * when there is one; returns how many long ones are left to assign one by one.
+ */
 function inlineStrings(arena: Uint8Array, starts: Int32Array, lens: Int32Array, from: number, n: number): number {
   let longs = 0;
   scratchU8.fill(0, 0, n * 16);
   for (let i = 0; i < n; i++) {
     const len = lens[from + i];
     if (len < 0) continue;
+    const p = i * 16;
+    const st = starts[from + i];
     if (len <= 12) {
       // DuckDB's string_t: u32 length then up to 12 inline bytes, zero padded.
-      const p = i * 16;
       scratchU8[p] = len;
-      const st = starts[from + i];
       for (let k = 0; k < len; k++) scratchU8[p + 4 + k] = arena[st + k];
+    } else if (shared) {
+      // u32 length, the first 4 bytes (compared before the pointer is followed), 64-bit pointer.
+      scratchI32[p >> 2] = len;
+      scratchU8[p + 4] = arena[st];
+      scratchU8[p + 5] = arena[st + 1];
+      scratchU8[p + 6] = arena[st + 2];
+      scratchU8[p + 7] = arena[st + 3];
+      let lo = sharedPtrLo + (st - sharedLo);
+      let hiPtr = sharedPtrHi;
+      if (lo >= TWO32) {
+        lo -= TWO32;
+        hiPtr++;
+      }
+      scratchI32[(p >> 2) + 2] = lo | 0;
+      scratchI32[(p >> 2) + 3] = hiPtr;
     } else longIdx[longs++] = i;
   }
   return longs;
 }
 
-function writeStr(vec: duckdb.Vector, arena: Uint8Array, col: StrColumn, from: number, n: number): void {
+function writeStr(vec: duckdb.Vector, arena: Uint8Array, col: StrColumn, from: number, n: number, resetValidity: boolean): void {
   const lens = col.len;
   const bytes = Math.ceil(n / 64) * 8;
   allValid(bytes);
@@ -185,12 +263,13 @@ function writeStr(vec: duckdb.Vector, arena: Uint8Array, col: StrColumn, from: n
   if (nulls === n) return writeAllNull(vec, 16, n);
   const longs = inlineStrings(arena, col.start, lens, from, n);
   duckdb.copy_data_to_vector(vec, 0, scratch, 0, n * 16);
+  // The mask goes first: DuckDB marks a long string it refuses (invalid UTF-8) null as it is assigned.
+  flushValidity(vec, bytes, nulls > 0 || resetValidity);
   for (let k = 0; k < longs; k++) {
     const i = longIdx[k];
     const st = col.start[from + i];
     duckdb.vector_assign_string_element_len(vec, i, arena.subarray(st, st + lens[from + i]));
   }
-  flushValidity(vec, bytes, nulls > 0);
 }
 
 function writeList(vec: duckdb.Vector, type: FieldType, arena: Uint8Array, col: ListColumn, from: number, n: number): void {

@@ -93,6 +93,53 @@ test('batches load through data chunks with every value intact', async () => {
   await store.close();
 });
 
+
+test('long strings of many columns and rows point into one shared copy: every value is its own', async () => {
+  const store = await openDuckDBStore({ path: ':memory:' });
+  const w = await store.beginIngest();
+  const b = new ColumnBatch(CONNECTIONS, 8192);
+  const expect: string[] = [];
+  // Lengths around the 12-byte inline limit and the 4-byte prefix, multi-byte UTF-8, nulls between.
+  for (let i = 0; i < 6000; i++) {
+    const r = b.addRow();
+    b.setNum(C.ts, r, 1672843056913119 + i);
+    b.setNum(C.ingest_id, r, w.ingestId);
+    const uid = 'C'.padEnd(11 + (i % 5), String.fromCharCode(65 + (i % 26))) + i;
+    b.setStr(C.uid, r, uid);
+    const extra = i % 3 === 0 ? null : JSON.stringify({ n: i, s: 'é→'.repeat(i % 40) });
+    b.setStr(C.extra, r, extra);
+    b.setStr(C.history, r, i % 2 ? 'ShADadFf' : null);
+    expect.push(`${uid}|${extra}`);
+  }
+  w.append(b);
+  await w.commit({ ...REC, records: 6000 });
+  const rows = await store.all(sql`SELECT uid, extra, history FROM connections ORDER BY ts`);
+  assert.deepEqual(rows.map((r) => `${r.uid}|${r.extra}`), expect);
+  assert.equal(rows.filter((r) => r.history === 'ShADadFf').length, 3000);
+  await store.close();
+});
+
+test('a long string DuckDB refuses as invalid UTF-8 does not take the rest of its chunk with it', async () => {
+  const store = await openDuckDBStore({ path: ':memory:' });
+  const w = await store.beginIngest();
+  const b = new ColumnBatch(CONNECTIONS, 64);
+  const bad = new Uint8Array([0x43, 0xff, 0xfe, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b]);
+  for (let i = 0; i < 10; i++) {
+    const r = b.addRow();
+    b.setNum(C.ts, r, 1672843056913119 + i);
+    b.setNum(C.ingest_id, r, w.ingestId);
+    if (i === 4) b.setBytes(C.uid, r, bad, 0, bad.length);
+    else b.setStr(C.uid, r, `Cvalid-long-uid-${i}`);
+  }
+  w.append(b);
+  await w.commit({ ...REC, records: 10 });
+  const rows = await store.all(sql`SELECT uid FROM connections ORDER BY ts`);
+  assert.equal(rows.length, 10);
+  for (let i = 0; i < 10; i++) if (i !== 4) assert.equal(rows[i].uid, `Cvalid-long-uid-${i}`);
+  // DuckDB's own answer for bytes that are not UTF-8 (decoders are meant never to hand it any).
+  assert.equal(rows[4].uid, null);
+  await store.close();
+});
 test('lists of numbers and strings in the DNS table', async () => {
   const store = await openDuckDBStore({ path: ':memory:' });
   const w = await store.beginIngest();
