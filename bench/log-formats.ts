@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storeFloor } from './store-floor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -53,10 +54,14 @@ export function writeLogFrom(sample: string, out: string, lines: number): number
   return n;
 }
 
-/** Generates and ingests every format; returns the printed rows. */
-export function benchLogFormats(): string[][] {
+/**
+ * Generates and ingests every format; returns the printed rows. Besides the rates: the ingest's CPU
+ * per line (every thread), and DuckDB's own CPU per row storing the same rows (store-floor.ts), the
+ * part no decoder work can remove.
+ */
+export async function benchLogFormats(): Promise<string[][]> {
   fs.mkdirSync(dir, { recursive: true });
-  const rows: string[][] = [['format', 'lines', 'MB', 'lines/s', 'records/s', 'MB/s', 'peak RSS']];
+  const rows: string[][] = [['format', 'lines', 'MB', 'lines/s', 'records/s', 'MB/s', 'CPU us/line', 'DuckDB us/row', 'peak RSS']];
   for (const [format, sample] of LOG_SAMPLES) {
     const file = path.join(dir, `${format}-${target}.log`);
     const lines = fs.existsSync(file)
@@ -65,13 +70,16 @@ export function benchLogFormats(): string[][] {
     fs.writeFileSync(`${file}.lines`, lines);
     const db = path.join(dir, `bench-${format}.duckdb`);
     const r = spawnSync(process.execPath, [path.join(here, 'ingest-child.js'), db, file], { encoding: 'utf8' });
+    const floors = r.status === 0 ? await storeFloor(db) : [];
     fs.rmSync(db, { force: true });
     fs.rmSync(`${db}.wal`, { force: true });
     if (r.status !== 0) {
-      rows.push([format, lines, '-', `failed: ${r.stderr.trim().split('\n').pop() ?? ''}`, '-', '-', '-']);
+      rows.push([format, lines, '-', `failed: ${r.stderr.trim().split('\n').pop() ?? ''}`, '-', '-', '-', '-', '-']);
       continue;
     }
-    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { records: number; bytes: number; seconds: number; maxRssBytes: number };
+    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { records: number; bytes: number; seconds: number; cpuSeconds: number; maxRssBytes: number };
+    const floorRows = floors.reduce((a, f) => a + f.rows, 0);
+    const floorCpu = floors.reduce((a, f) => a + f.cpuSeconds, 0);
     const k = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
     rows.push([
       format,
@@ -80,6 +88,8 @@ export function benchLogFormats(): string[][] {
       k(Number(lines) / m.seconds),
       k(m.records / m.seconds),
       (m.bytes / 1e6 / m.seconds).toFixed(1),
+      ((m.cpuSeconds * 1e6) / Number(lines)).toFixed(2),
+      floorRows > 0 ? ((floorCpu * 1e6) / floorRows).toFixed(2) : '-',
       `${(m.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
     ]);
   }
@@ -88,7 +98,7 @@ export function benchLogFormats(): string[][] {
 
 // `node dist/bench/log-formats.js`
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''))) {
-  const rows = benchLogFormats();
+  const rows = await benchLogFormats();
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ') + '\n');
 }

@@ -16,6 +16,7 @@ import { writeConnLog, type ConnLogFormat } from './gen-zeek-conn.js';
 import { writePcap } from './gen-pcap.js';
 import { benchCollector } from './collector.js';
 import { benchLogFormats } from './log-formats.js';
+import { describeFloor, storeFloor } from './store-floor.js';
 import { benchQueries } from './query-latency.js';
 import { PEERS } from './peers.js';
 import { stageDecode, stageFlows, stageRead, type StageResult } from './pcap-stages.js';
@@ -46,15 +47,19 @@ interface ChildResult {
   maxRssBytes: number;
 }
 
-/** Runs one ingest in its own process, so its peak RSS is its own. */
-function ingestChild(file: string, db: string, inline: boolean, decodeWorkers?: number): ChildResult {
+/** Runs one ingest in its own process, so its peak RSS is its own; `keep` leaves its store file. */
+function ingestChild(file: string, db: string, inline: boolean, decodeWorkers?: number, keep = false): ChildResult {
   const env: NodeJS.ProcessEnv = { ...process.env, NJ_BENCH_INLINE: inline ? '1' : '0' };
   if (decodeWorkers !== undefined) env.NJ_BENCH_DECODE_WORKERS = String(decodeWorkers);
   const r = spawnSync(process.execPath, [path.join(here, 'ingest-child.js'), db, file], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`ingest failed: ${r.stderr}`);
+  if (!keep) removeStore(db);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+function removeStore(db: string): void {
   fs.rmSync(db, { force: true });
   fs.rmSync(`${db}.wal`, { force: true });
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
 
 function awkRate(file: string, format: ConnLogFormat): number {
@@ -64,8 +69,9 @@ function awkRate(file: string, format: ConnLogFormat): number {
   return lines / ((performance.now() - t0) / 1000);
 }
 
-function zeekSection(): void {
-  const rows: string[][] = [['Zeek conn.log into DuckDB', 'input', 'records/s', 'MB/s', 'peak RSS', 'awk lines/s (same file)']];
+async function zeekSection(): Promise<void> {
+  const rows: string[][] = [['Zeek conn.log into DuckDB', 'input', 'records/s', 'MB/s', 'CPU us/record', 'peak RSS', 'awk lines/s (same file)']];
+  const floors: string[] = [];
   for (const format of ['tsv', 'json'] as ConnLogFormat[]) {
     const file = path.join(dir, `conn-${lines}.${format}.log`);
     if (!fs.existsSync(file)) {
@@ -75,19 +81,26 @@ function zeekSection(): void {
     const size = fs.statSync(file).size;
     const awk = awkRate(file, format);
     for (const inline of [false, true]) {
-      const m = ingestChild(file, path.join(dir, `bench-${format}.duckdb`), inline);
+      const db = path.join(dir, `bench-${format}.duckdb`);
+      const m = ingestChild(file, db, inline, undefined, !inline);
       if (m.records !== lines) throw new Error(`expected ${lines} records, stored ${m.records}`);
+      if (!inline) {
+        floors.push(`${format.toUpperCase()}: ${describeFloor(await storeFloor(db))}`);
+        removeStore(db);
+      }
       rows.push([
         `end to end, ${inline ? 'one thread' : 'decode worker'}`,
         `${format.toUpperCase()} ${(size / 1e6).toFixed(0)} MB, ${fmt(lines)} lines`,
         fmt(m.records / m.seconds),
         (size / 1e6 / m.seconds).toFixed(1),
+        ((m.cpuSeconds * 1e6) / m.records).toFixed(2),
         `${(m.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
         fmt(awk),
       ]);
     }
   }
   table(rows);
+  process.stdout.write(`DuckDB alone storing the same rows (one thread, no JavaScript): ${floors.join('; ')}\n`);
 }
 
 function pcapRow(r: StageResult, rss: string): string[] {
@@ -148,11 +161,11 @@ async function pcapSection(): Promise<void> {
   table(prow);
 }
 
-if (!only || only === 'zeek') zeekSection();
+if (!only || only === 'zeek') await zeekSection();
 if (!only || only === 'pcap') await pcapSection();
 if (!only || only === 'logs') {
   process.stdout.write('Firewall and cloud logs into DuckDB (generated from the fixtures\' real lines)\n');
-  table(benchLogFormats());
+  table(await benchLogFormats());
 }
 if (!only || only === 'collector') {
   const rows = await benchCollector(dir);
