@@ -89,7 +89,9 @@ export function ingestCommand(): Command {
       'Load files, directories (recursively), glob patterns or standard input (-) into the store. ' +
         'The format is recognised from the content; gzip is read transparently. Each input is one ' +
         'transaction: it is either wholly stored or not at all. Inputs already ingested are skipped ' +
-        '(matched by content fingerprint) unless --force is given, which replaces their rows.\n\n' +
+        '(matched by content fingerprint) unless --force is given, which replaces their rows. ' +
+        'Directories and patterns leave out hidden files, nfcapd.current.* (still being written) and ' +
+        'DuckDB store files; name such a file on its own to read it.\n\n' +
         `Formats: ${[...DECODERS.values()].map((d) => `${d.name} (${d.description})`).join('; ')}.`,
     )
     .argument('<inputs...>', 'files, directories, glob patterns, or - for standard input')

@@ -1,6 +1,7 @@
 /**
  * Turns the paths a user typed into the list of inputs to read: files as given, directories walked
- * recursively (hidden entries skipped), glob patterns (`*`, `?`, `**`, `[...]`) matched here for shells
+ * recursively (hidden entries and files still being written or not telemetry skipped, see
+ * `skippedInWalk`), glob patterns (`*`, `?`, `**`, `[...]`) matched here for shells
  * that did not expand them, and `-` for standard input. Node 20 has no fs.glob, hence the small matcher.
  */
 import fs from 'node:fs';
@@ -16,6 +17,15 @@ export interface InputProblem {
 }
 
 const GLOB_CHARS = /[*?[]/;
+
+/**
+ * Files a directory walk or a glob leaves out (named on their own, they are read): nfcapd's file still
+ * being written (`nfcapd.current.PID`, renamed to `nfcapd.YYYYMMDDhhmm` when it is complete: taking both
+ * would store its flows twice), and DuckDB store files, e.g. when a store lives in the directory ingested.
+ */
+export function skippedInWalk(name: string): boolean {
+  return name.startsWith('nfcapd.current.') || name.endsWith('.duckdb') || name.endsWith('.duckdb.wal');
+}
 
 /** Expands user arguments into inputs, in a stable order, with problems listed rather than thrown. */
 export function expandInputs(args: readonly string[]): { inputs: InputRef[]; problems: InputProblem[] } {
@@ -67,7 +77,7 @@ function walk(dir: string, problems: InputProblem[]): string[] {
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
+    if (e.name.startsWith('.') || (e.isFile() && skippedInWalk(e.name))) continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...walk(p, problems));
     else if (e.isFile()) out.push(p);
@@ -122,6 +132,7 @@ function globFiles(pattern: string, problems: InputProblem[]): string[] {
     const re = globSegmentRegex(seg);
     for (const e of entries) {
       if (!re.test(e.name) || (e.name.startsWith('.') && !seg.startsWith('.'))) continue;
+      if (e.isFile() && GLOB_CHARS.test(seg) && skippedInWalk(e.name)) continue;
       const p = path.join(dir, e.name);
       if (k === rest.length - 1) {
         if (e.isFile()) out.push(p);
