@@ -110,14 +110,15 @@ test('gzip is read transparently and gives the same rows as the plain file', asy
   await s2.close();
 });
 
-test('bad inputs: each skipped record counted with its line, valid ones kept, unreadable ones named', async () => {
+for (const worker of [true, false]) {
+test(`bad inputs: each skipped record counted with its line, valid ones kept, unreadable ones named (${worker ? 'decode worker' : 'inline'})`, async () => {
   const dir = tmpDir();
   const store = await openStore(path.join(dir, 'bad.duckdb'));
   const report = await ingest(store, [
     path.join(FIX, 'zeek/rita_tsv_truncated_conn.log'),
     path.join(FIX, 'zeek/rita_not_a_log_conn.log'),
     path.join(dir, 'missing.log'),
-  ]);
+  ], { worker });
   assert.equal(report.problems.length, 1);
   assert.match(report.problems[0].message, /no such file/);
   const [trunc, notLog] = report.files;
@@ -131,16 +132,17 @@ test('bad inputs: each skipped record counted with its line, valid ones kept, un
   await store.close();
 });
 
-test('a damaged gzip keeps everything decoded before the damage and reports where it stopped', async () => {
+test(`a damaged gzip keeps everything decoded before the damage and reports where it stopped (${worker ? 'decode worker' : 'inline'})`, async () => {
   const dir = tmpDir();
   const full = zlib.gzipSync(fs.readFileSync(path.join(FIX, 'zeek/rita_tsv_dns.log')));
   const cut = path.join(dir, 'dns.log.gz');
   fs.writeFileSync(cut, full.subarray(0, Math.floor(full.length * 0.6)));
   const store = await openStore(path.join(dir, 'gz.duckdb'));
-  const f = only(await ingest(store, [cut]));
+  const f = only(await ingest(store, [cut], { worker }));
   assert.equal(f.status, 'ingested');
   assert.ok((f.records.dns ?? 0) > 100, JSON.stringify(f.records));
   assert.ok(f.skipped.read_error, JSON.stringify(f.skipped));
   assert.match(f.skipped.read_error.example!, /damaged gzip|unexpected end/);
   await store.close();
 });
+}

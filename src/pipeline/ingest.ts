@@ -33,7 +33,10 @@ export interface IngestOptions {
   readonly sensor?: string | null;
   /** Rows per batch handed to the store. */
   readonly batchRows?: number;
-  /** Decode on a worker thread (default true), overlapping decoding with storing. */
+  /**
+   * Decode on a worker thread, overlapping decoding with storing (true), or on the calling thread
+   * (false). Default: a worker, unless the inputs are files of at most INLINE_BYTES in all.
+   */
   readonly worker?: boolean;
   /** Worker threads a packet capture is split over by flow (default: defaultDecodeShards()). */
   readonly decodeWorkers?: number;
@@ -78,6 +81,9 @@ export interface IngestReport {
   problems: { arg: string; message: string }[];
 }
 
+/** Total input size up to which files are decoded on the calling thread unless a worker is asked for. */
+export const INLINE_BYTES = 2 << 20;
+
 /** Ingests every input named by `args` (files, directories, globs, `-`). */
 export async function ingest(store: Store, args: readonly string[], opts: IngestOptions = {}): Promise<IngestReport> {
   if (opts.format !== undefined && !DECODERS.has(opts.format)) {
@@ -88,9 +94,14 @@ export async function ingest(store: Store, args: readonly string[], opts: Ingest
   let bytesBefore = 0;
   const bytesTotal = inputs.reduce((n, i) => n + (i.kind === 'file' ? safeSize(i.path) : 0), 0);
   let driver: Driver | null = null;
+  // Starting a worker costs a few hundred milliseconds (it loads and compiles the decoders again): a
+  // few small files are decoded sooner on this thread.
+  const inline =
+    opts.worker === false ||
+    (opts.worker === undefined && opts.decodeWorkers === undefined && inputs.every((i) => i.kind === 'file') && bytesTotal <= INLINE_BYTES);
   try {
     for (const ref of inputs) {
-      driver ??= opts.worker === false ? new InlineDecoder() : new ShardedDecoder(opts.decodeWorkers);
+      driver ??= inline ? new InlineDecoder() : new ShardedDecoder(opts.decodeWorkers);
       const summary = await ingestOne(store, ref, opts, driver, (done, records) =>
         opts.onProgress?.({ input: ref.kind === 'file' ? ref.path : '-', bytesDone: bytesBefore + done, bytesTotal, records }),
       );
