@@ -8,6 +8,7 @@
  * points into that copy, which lives in the chunk's string heap until the chunk is consumed.
  * The slot layout is the C API's public `duckdb_string_t` (u32 length, 4-byte prefix, pointer).
  */
+import { isUtf8 } from 'node:buffer';
 import duckdb from '@duckdb/node-bindings';
 import {
   BOOLEAN, DOUBLE, DuckDBType, INTEGER, LIST, TIMESTAMP, UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR,
@@ -83,6 +84,7 @@ let shared = false;
 let sharedLo = 0;
 let sharedPtrLo = 0;
 let sharedPtrHi = 0;
+let sharedHi = 0;
 // The column whose vector DuckDB marked a row null in when it refused the shared copy (-1: none): its
 // validity mask is written in full so that row gets its own answer.
 let refusedCol = -1;
@@ -126,6 +128,7 @@ function shareLongStrings(raw: duckdb.DataChunk, batch: ColumnBatch, from: numbe
     return false;
   }
   sharedLo = lo;
+  sharedHi = hi;
   sharedPtrLo = view.getUint32(8, true);
   sharedPtrHi = view.getUint32(12, true);
   return true;
@@ -214,6 +217,15 @@ function writeNum(vec: duckdb.Vector, type: FieldType, col: NumColumn, from: num
 }
 
 /**
+ * True when arena[st, st + len), inside the shared copy (which DuckDB found to be UTF-8), starts or ends
+ * inside a character: then it is not UTF-8 on its own and goes through the one-by-one path.
+ */
+function cutsCharacter(arena: Uint8Array, st: number, len: number): boolean {
+  const end = st + len;
+  return (arena[st] & 0xc0) === 0x80 || (end < sharedHi && (arena[end] & 0xc0) === 0x80);
+}
+
+/**
  * Fills string slots in the scratch buffer: inline strings, and long ones pointing into the shared copy
  * when there is one; returns how many long ones are left to assign one by one.
  */
@@ -227,9 +239,16 @@ function inlineStrings(arena: Uint8Array, starts: Int32Array, lens: Int32Array, 
     const st = starts[from + i];
     if (len <= 12) {
       // DuckDB's string_t: u32 length then up to 12 inline bytes, zero padded.
+      let high = 0;
+      for (let k = 0; k < len; k++) high |= scratchU8[p + 4 + k] = arena[st + k];
       scratchU8[p] = len;
-      for (let k = 0; k < len; k++) scratchU8[p + 4 + k] = arena[st + k];
-    } else if (shared) {
+      if (high > 0x7f && !isUtf8(arena.subarray(st, st + len))) {
+        // Not UTF-8 (decoders should never hand such bytes over; DuckDB would fail the whole insert on
+        // them later): assigned one by one below, repaired.
+        for (let k = 0; k < 16; k++) scratchU8[p + k] = 0;
+        longIdx[longs++] = i;
+      }
+    } else if (shared && !cutsCharacter(arena, st, len)) {
       // u32 length, the first 4 bytes (compared before the pointer is followed), 64-bit pointer.
       scratchI32[p >> 2] = len;
       scratchU8[p + 4] = arena[st];
@@ -268,7 +287,10 @@ function writeStr(vec: duckdb.Vector, arena: Uint8Array, col: StrColumn, from: n
   for (let k = 0; k < longs; k++) {
     const i = longIdx[k];
     const st = col.start[from + i];
-    duckdb.vector_assign_string_element_len(vec, i, arena.subarray(st, st + lens[from + i]));
+    const value = arena.subarray(st, st + lens[from + i]);
+    // DuckDB makes a value that is not UTF-8 null: it is kept instead, its bad bytes as U+FFFD.
+    if (isUtf8(value)) duckdb.vector_assign_string_element_len(vec, i, value);
+    else duckdb.vector_assign_string_element(vec, i, Buffer.from(value.buffer, value.byteOffset, value.length).toString('utf8'));
   }
 }
 

@@ -119,7 +119,27 @@ test('long strings of many columns and rows point into one shared copy: every va
   await store.close();
 });
 
-test('a long string DuckDB refuses as invalid UTF-8 does not take the rest of its chunk with it', async () => {
+test('long strings that cut a character in two are repaired, though together they are UTF-8', async () => {
+  const store = await openDuckDBStore({ path: ':memory:' });
+  const w = await store.beginIngest();
+  const b = new ColumnBatch(CONNECTIONS, 64);
+  // 'é' is c3 a9: the first value ends with c3, the next one starts with a9 (a value cut at a byte limit).
+  const text = Buffer.from('Caaaaaaaaaaaaaé' + 'bbbbbbbbbbbbbbbbb');
+  const cut = text.indexOf(0xa9);
+  const r = b.addRow();
+  b.setNum(C.ts, r, 1672843056913119);
+  b.setNum(C.ingest_id, r, w.ingestId);
+  b.setBytes(C.uid, r, text, 0, cut);
+  b.setBytes(C.extra, r, text, cut, text.length);
+  w.append(b);
+  await w.commit({ ...REC, records: 1 });
+  const [row] = await store.all(sql`SELECT uid, extra FROM connections`);
+  assert.equal(row.uid, 'Caaaaaaaaaaaaa\ufffd');
+  assert.equal(row.extra, '\ufffdbbbbbbbbbbbbbbbbb');
+  await store.close();
+});
+
+test('strings that are not UTF-8, short or long, are stored with U+FFFD and do not take their chunk with them', async () => {
   const store = await openDuckDBStore({ path: ':memory:' });
   const w = await store.beginIngest();
   const b = new ColumnBatch(CONNECTIONS, 64);
@@ -130,14 +150,18 @@ test('a long string DuckDB refuses as invalid UTF-8 does not take the rest of it
     b.setNum(C.ingest_id, r, w.ingestId);
     if (i === 4) b.setBytes(C.uid, r, bad, 0, bad.length);
     else b.setStr(C.uid, r, `Cvalid-long-uid-${i}`);
+    if (i === 6) b.setBytes(C.history, r, bad, 0, 5);
+    else b.setStr(C.history, r, 'ShADad');
   }
   w.append(b);
   await w.commit({ ...REC, records: 10 });
-  const rows = await store.all(sql`SELECT uid FROM connections ORDER BY ts`);
+  const rows = await store.all(sql`SELECT uid, history FROM connections ORDER BY ts`);
   assert.equal(rows.length, 10);
   for (let i = 0; i < 10; i++) if (i !== 4) assert.equal(rows[i].uid, `Cvalid-long-uid-${i}`);
-  // DuckDB's own answer for bytes that are not UTF-8 (decoders are meant never to hand it any).
-  assert.equal(rows[4].uid, null);
+  for (let i = 0; i < 10; i++) if (i !== 6) assert.equal(rows[i].history, 'ShADad');
+  // Decoders are meant never to hand the store such bytes; if one does, the value is kept, repaired.
+  assert.equal(rows[4].uid, 'C\ufffd\ufffdABCDEFGHIJK');
+  assert.equal(rows[6].history, 'C\ufffd\ufffdAB');
   await store.close();
 });
 test('lists of numbers and strings in the DNS table', async () => {
