@@ -34,6 +34,14 @@ export interface FlowKey {
   respHEnd?: number;
 }
 
+/** Empties a reused flow key for the next record; `addrBuf` is the buffer its address ranges will point into. */
+export function resetFlowKey(key: FlowKey, addrBuf: Uint8Array | null): void {
+  key.tsMicros = key.origP = key.respP = null;
+  key.uid = key.origH = key.respH = key.proto = key.communityId = null;
+  key.addrBuf = addrBuf;
+  key.origHStart = key.origHEnd = key.respHStart = key.respHEnd = 0;
+}
+
 const addrA = new Uint8Array(16);
 const addrB = new Uint8Array(16);
 
