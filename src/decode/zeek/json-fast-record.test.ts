@@ -154,6 +154,17 @@ test('crafted values: what the fast path takes it stores as JSON.parse would, th
   });
 });
 
+test('keys: optional fields, changing order and more distinct keys than the cache holds', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 9000; i++) {
+    if (i % 3 === 0) lines.push(withField(`k${i}`, String(i)));
+    else if (i % 3 === 1) lines.push(CONN.replace('"service":"dns",', ''));
+    else lines.push('{"_path":"conn","uid":"C1","ts":1.5,"id.resp_h":"10.0.0.2","id.orig_h":"10.0.0.1","proto":"tcp"}');
+  }
+  same(Buffer.from(lines.join('\n') + '\n'));
+  assert.equal(taken(lines), lines.length);
+});
+
 test('canonicalNumber: true only when JSON.stringify(JSON.parse(text)) gives the text back', () => {
   const yes = ['0', '1', '10', '-10', '1.5', '0.1', '0.000001', '123456789012345', '0.123456789012345', '-0.5', '99.99',
     '1709251200.627085', '4294967295.999999', '0.100001'];

@@ -15,7 +15,9 @@ import type { DecodeContext } from '../decoder.js';
 import { K, resetFlowKey, writeFlowKey, type FlowKey } from '../flow-key.js';
 import { ByteWriter } from './byte-writer.js';
 import { T_BOOL, T_F64, T_F64LIST, T_NONE, T_STR, T_STRLIST, T_TIME, T_UINT, keyInfo, type KeyInfo } from './json-keys.js';
-import { J_ARR, J_FALSE, J_NULL, J_NUM, J_STR, J_TRUE, JsonLineTokens, scanJsonLine } from './json-line-scan.js';
+import {
+  J_ARR, J_FALSE, J_NULL, J_NUM, J_STR, J_TRUE, JsonLineTokens, scanJsonLine, stringEnd, type KeyResolver,
+} from './json-line-scan.js';
 import {
   EXTRA_COL, SHARED_CID, SHARED_NONE, SHARED_ORIG_H, SHARED_ORIG_P, SHARED_PROTO, SHARED_RESP_H, SHARED_RESP_P,
   SHARED_SENSOR, SHARED_TS, SHARED_UID, logFromInputName, refineLog, tableForLog, type ZeekTable,
@@ -25,6 +27,14 @@ import { latin1, parseDouble, protoText } from './zeek-values.js';
 
 const LOG_COL = METADATA.fields.findIndex((f) => f.name === 'log');
 const DATA_COL = METADATA.fields.findIndex((f) => f.name === 'data');
+
+/** Index of the closing quote when the key text at `p` is exactly `key`, else -1. */
+function keyEnd(buf: Uint8Array, p: number, e: number, key: Uint8Array): number {
+  const n = key.length;
+  if (p + n >= e || buf[p + n] !== 34) return -1;
+  for (let i = 0; i < n; i++) if (buf[p + i] !== key[i]) return -1;
+  return p + n;
+}
 
 function sameBytes(buf: Uint8Array, s: number, e: number, b: Uint8Array): boolean {
   if (e - s !== b.length) return false;
@@ -47,7 +57,7 @@ class LastText {
 }
 
 /** Writes flat Zeek JSON lines from their bytes; one per decoder, since it remembers the keys it has seen. */
-export class JsonFastWriter {
+export class JsonFastWriter implements KeyResolver {
   private readonly ctx: DecodeContext;
   private readonly t = new JsonLineTokens();
   private readonly known = new Map<string, KeyInfo>();
@@ -70,20 +80,31 @@ export class JsonFastWriter {
     this.nameLog = logFromInputName(ctx.inputName) ?? 'unknown';
   }
 
-  /** The key of member `i`: usually the one that followed member i-1's key before, else looked up by name. */
-  private key(prevKey: KeyInfo | null, buf: Buffer, s: number, e: number): KeyInfo {
-    let prev = prevKey;
+  /**
+   * Recognises member `m`'s key (KeyResolver): usually it is the key that followed member m-1's key
+   * before, compared in place; otherwise its text is checked and looked up by name.
+   */
+  key(buf: Uint8Array, p: number, e: number, m: number): number {
+    let prev = m === 0 ? null : this.infos[m - 1];
     const guess = prev === null ? this.firstKey : prev.next;
-    if (guess !== null && sameBytes(buf, s, e, guess.bytes)) return guess;
+    if (guess !== null) {
+      const end = keyEnd(buf, p, e, guess.bytes);
+      if (end >= 0) {
+        this.infos[m] = guess;
+        return end;
+      }
+    }
+    const q = stringEnd(buf, p, e);
+    if (q < 0) return -1;
     const other = prev === null ? this.firstKey2 : prev.next2;
     let info: KeyInfo | undefined;
-    if (other !== null && sameBytes(buf, s, e, other.bytes)) info = other;
+    if (other !== null && keyEnd(buf, p, e, other.bytes) === q) info = other;
     else {
-      const name = latin1(buf, s, e);
+      const name = latin1(buf as Buffer, p, q);
       info = this.known.get(name);
       if (info === undefined) {
-        // A bounded cache: a file with endless distinct keys costs lookups, never memory.
-        // The successor links are dropped with it, so no forgotten key stays reachable.
+        // A bounded cache: a file with endless distinct keys costs lookups, never memory. The
+        // successor links are dropped with it, so no forgotten key stays reachable.
         if (this.known.size >= 4096) {
           this.known.clear();
           this.firstKey = this.firstKey2 = null;
@@ -94,13 +115,16 @@ export class JsonFastWriter {
       }
     }
     if (prev === null) {
-      this.firstKey2 = this.firstKey;
-      this.firstKey = info;
+      if (m === 0) {
+        this.firstKey2 = this.firstKey;
+        this.firstKey = info;
+      }
     } else {
       prev.next2 = prev.next;
       prev.next = info;
     }
-    return info;
+    this.infos[m] = info;
+    return q;
   }
 
   /** True when JSON.stringify would write member `i`'s value as the bytes it has in the line. */
@@ -197,19 +221,16 @@ export class JsonFastWriter {
   /** Writes the line `buf[s .. e)` if it can be done exactly; false (nothing written) sends it the general way. */
   write(buf: Buffer, s: number, e: number): boolean {
     const t = this.t;
-    if (!scanJsonLine(buf, s, e, t)) return false;
+    if (!scanJsonLine(buf, s, e, t, this)) return false;
     const n = t.count;
     const infos = this.infos;
     const stamp = ++this.stamp;
     let pathAt = -1;
     let hints = 0;
-    let prev: KeyInfo | null = null;
     for (let i = 0; i < n; i++) {
-      const info = this.key(prev, buf, t.keyStart[i], t.keyEnd[i]);
-      prev = info;
+      const info = infos[i];
       if (info.stamp === stamp) return false;
       info.stamp = stamp;
-      infos[i] = info;
       if (t.kind[i] === J_NULL) continue;
       if (info.isPath) {
         if (t.kind[i] !== J_STR || t.valEnd[i] === t.valStart[i]) return false;

@@ -23,12 +23,19 @@ export const J_ARR = 6;
 /** Most members a line may have on the fast path; longer objects take the JSON.parse path. */
 const MAX_MEMBERS = 512;
 
-/** Key and value ranges of the last scanned line, reused from line to line. */
+/** Recognises keys as the scanner meets them, so a key's bytes are read once. */
+export interface KeyResolver {
+  /**
+   * Recognises member `m`'s key, whose text starts at `p`; returns the index of its closing quote, or -1
+   * when it is not a plain string (see stringEnd).
+   */
+  key(buf: Uint8Array, p: number, e: number, m: number): number;
+}
+
+/** Value ranges of the last scanned line, reused from line to line (keys are the resolver's business). */
 export class JsonLineTokens {
   /** Members found. */
   count = 0;
-  readonly keyStart = new Int32Array(MAX_MEMBERS);
-  readonly keyEnd = new Int32Array(MAX_MEMBERS);
   readonly valStart = new Int32Array(MAX_MEMBERS);
   readonly valEnd = new Int32Array(MAX_MEMBERS);
   readonly kind = new Uint8Array(MAX_MEMBERS);
@@ -89,7 +96,7 @@ export function numberEnd(buf: Uint8Array, p: number, e: number): number {
 }
 
 /** Index of the closing quote of a plain string whose text starts at `p`, or -1 (escape, control or non-ASCII byte). */
-function stringEnd(buf: Uint8Array, p: number, e: number): number {
+export function stringEnd(buf: Uint8Array, p: number, e: number): number {
   for (; p < e; p++) {
     const c = buf[p];
     if (c === 34) return p;
@@ -178,10 +185,10 @@ function scanArray(buf: Uint8Array, p: number, e: number, t: JsonLineTokens, m: 
 }
 
 /**
- * Scans the line `buf[s .. e)` into `t`; false when it is not a flat JSON object of the supported
- * kind (the caller then parses it the general way).
+ * Scans the line `buf[s .. e)` into `t`, handing each key to `keys`; false when it is not a flat JSON
+ * object of the supported kind (the caller then parses it the general way).
  */
-export function scanJsonLine(buf: Uint8Array, s: number, e: number, t: JsonLineTokens): boolean {
+export function scanJsonLine(buf: Uint8Array, s: number, e: number, t: JsonLineTokens, keys: KeyResolver): boolean {
   t.count = 0;
   t.itemCount = 0;
   let p = skipWs(buf, s, e);
@@ -191,10 +198,8 @@ export function scanJsonLine(buf: Uint8Array, s: number, e: number, t: JsonLineT
   let m = 0;
   for (;;) {
     if (m >= MAX_MEMBERS || p >= e || buf[p] !== 34) return false;
-    const ke = stringEnd(buf, p + 1, e);
+    const ke = keys.key(buf, p + 1, e, m);
     if (ke < 0) return false;
-    t.keyStart[m] = p + 1;
-    t.keyEnd[m] = ke;
     p = skipWs(buf, ke + 1, e);
     if (p >= e || buf[p] !== 58) return false;
     p = skipWs(buf, p + 1, e);
