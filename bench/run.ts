@@ -65,7 +65,7 @@ function awkRate(file: string, format: ConnLogFormat): number {
 }
 
 function zeekSection(): void {
-  const rows: string[][] = [['Zeek conn.log into DuckDB', 'input', 'records/s', 'MB/s', 'peak RSS', 'awk lines/s (same file)']];
+  const rows: string[][] = [['Zeek conn.log into DuckDB', 'input', 'records/s', 'MB/s', 'CPU s', 'peak RSS', 'awk lines/s (same file)']];
   for (const format of ['tsv', 'json'] as ConnLogFormat[]) {
     const file = path.join(dir, `conn-${lines}.${format}.log`);
     if (!fs.existsSync(file)) {
@@ -82,6 +82,7 @@ function zeekSection(): void {
         `${format.toUpperCase()} ${(size / 1e6).toFixed(0)} MB, ${fmt(lines)} lines`,
         fmt(m.records / m.seconds),
         (size / 1e6 / m.seconds).toFixed(1),
+        m.cpuSeconds.toFixed(2),
         `${(m.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
         fmt(awk),
       ]);
