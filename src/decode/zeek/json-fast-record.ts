@@ -218,7 +218,7 @@ export class JsonFastWriter implements KeyResolver {
     return !((role === SHARED_ORIG_H || role === SHARED_RESP_H) && t.valEnd[i] === t.valStart[i]);
   }
 
-  /** Writes the line `buf[s .. e)` if it can be done exactly; false (nothing written) sends it the general way. */
+  /** Writes the line `buf[s .. e)` if it can be done exactly; false (no row left behind) sends it the general way. */
   write(buf: Buffer, s: number, e: number): boolean {
     const t = this.t;
     if (!scanJsonLine(buf, s, e, t, this)) return false;
@@ -242,36 +242,14 @@ export class JsonFastWriter implements KeyResolver {
       pathAt >= 0 ? this.path.get(buf, t.valStart[pathAt], t.valEnd[pathAt]) : hints & 1 ? 'conn' : hints & 2 ? 'dns' : this.nameLog;
     const log = refineLog(raw, this.ctx.inputName);
     const table = tableForLog(log);
-    if (!this.check(buf, table)) return false;
-    this.store(buf, table, log);
-    return true;
+    return this.store(buf, table, log);
   }
 
-  /** Every value checked and converted before anything is written, as the general path does. */
-  private check(buf: Buffer, table: ZeekTable): boolean {
-    const t = this.t;
-    const meta = table === 'metadata';
-    const conn = table === 'connections';
-    for (let i = 0; i < t.count; i++) {
-      const info = this.infos[i];
-      if (t.kind[i] === J_NULL || info.isPath) continue;
-      if (meta && !(info.plain && this.copyable(buf, i))) return false;
-      const role = info.role;
-      if (role === SHARED_SENSOR) {
-        if (t.kind[i] !== J_STR) return false;
-      } else if (role !== SHARED_NONE) {
-        if (!this.sharedOk(buf, i, role)) return false;
-      } else if (!meta) {
-        const st = conn ? info.connType : info.dnsType;
-        if (st === T_NONE) {
-          if (!(info.plain && this.copyable(buf, i))) return false;
-        } else if (!this.convert(buf, i, st, conn ? info.connMax : info.dnsMax)) return false;
-      }
-    }
-    return true;
-  }
-
-  private store(buf: Buffer, table: ZeekTable, log: string): void {
+  /**
+   * Checks and writes every value in one pass; on the first value it is unsure of, drops the row
+   * (the batch forgets it whole, lists included) and answers false.
+   */
+  private store(buf: Buffer, table: ZeekTable, log: string): boolean {
     const t = this.t;
     const ctx = this.ctx;
     const meta = table === 'metadata';
@@ -285,55 +263,40 @@ export class JsonFastWriter implements KeyResolver {
     w.reset();
     w.byte(123);
     let members = 0;
-    for (let i = 0; i < t.count; i++) {
+    let ok = true;
+    for (let i = 0; i < t.count && ok; i++) {
       const info = this.infos[i];
       const k = t.kind[i];
       if (k === J_NULL || info.isPath) continue;
       const s = t.valStart[i];
       const e = t.valEnd[i];
-      if (meta) this.member(buf, i, info, members++ === 0);
-      switch (info.role) {
-        case SHARED_NONE:
-          break;
-        case SHARED_TS:
-          fk.tsMicros = this.nums[i];
-          continue;
-        case SHARED_UID:
-          b.setBytes(K.uid, row, buf, s, e);
-          continue;
-        case SHARED_ORIG_H:
-          fk.origHStart = s;
-          fk.origHEnd = e;
-          continue;
-        case SHARED_RESP_H:
-          fk.respHStart = s;
-          fk.respHEnd = e;
-          continue;
-        case SHARED_ORIG_P:
-          fk.origP = this.nums[i];
-          continue;
-        case SHARED_RESP_P:
-          fk.respP = this.nums[i];
-          continue;
-        case SHARED_PROTO:
-          fk.proto = protoText(buf, s, e);
-          continue;
-        case SHARED_CID:
-          fk.communityId = latin1(buf, s, e);
-          continue;
-        case SHARED_SENSOR:
-          if (ctx.sensor === null) sensor = this.sensorText.get(buf, s, e);
-          continue;
-        default:
-          continue;
+      if (meta) {
+        if (!(info.plain && this.copyable(buf, i))) ok = false;
+        else this.member(buf, i, info, members++ === 0);
+      }
+      const role = info.role;
+      if (role !== SHARED_NONE) {
+        if (role === SHARED_SENSOR) {
+          if (k !== J_STR) ok = false;
+          else if (ctx.sensor === null) sensor = this.sensorText.get(buf, s, e);
+        } else if (!this.sharedOk(buf, i, role)) ok = false;
+        else this.shared(b, row, buf, i, role);
+        continue;
       }
       if (meta) continue;
       const st = conn ? info.connType : info.dnsType;
       const col = conn ? info.connCol : info.dnsCol;
-      if (st === T_NONE) this.member(buf, i, info, members++ === 0);
+      if (st === T_NONE) {
+        if (!(info.plain && this.copyable(buf, i))) ok = false;
+        else this.member(buf, i, info, members++ === 0);
+      } else if (!this.convert(buf, i, st, conn ? info.connMax : info.dnsMax)) ok = false;
       else if (st === T_STR) b.setBytes(col, row, buf, s, e);
       else if (st === T_STRLIST || st === T_F64LIST) this.list(b, buf, i, st, col, row);
       else b.setNum(col, row, this.nums[i]);
+    }
+    if (!ok) {
+      b.dropLastRow();
+      return false;
     }
     w.byte(125);
     if (meta) {
@@ -345,6 +308,42 @@ export class JsonFastWriter implements KeyResolver {
       if (colon >= 0 && colon < fk.origHEnd!) fk.proto = 'icmp6';
     }
     writeFlowKey(b, row, fk, 'zeek', sensor, ctx.ingestId);
+    return true;
+  }
+
+  /** Puts a checked shared field (other than the sensor) into the flow key, or the uid into its column. */
+  private shared(b: ColumnBatch, row: number, buf: Buffer, i: number, role: number): void {
+    const fk = this.fk;
+    const s = this.t.valStart[i];
+    const e = this.t.valEnd[i];
+    switch (role) {
+      case SHARED_TS:
+        fk.tsMicros = this.nums[i];
+        break;
+      case SHARED_UID:
+        b.setBytes(K.uid, row, buf, s, e);
+        break;
+      case SHARED_ORIG_H:
+        fk.origHStart = s;
+        fk.origHEnd = e;
+        break;
+      case SHARED_RESP_H:
+        fk.respHStart = s;
+        fk.respHEnd = e;
+        break;
+      case SHARED_ORIG_P:
+        fk.origP = this.nums[i];
+        break;
+      case SHARED_RESP_P:
+        fk.respP = this.nums[i];
+        break;
+      case SHARED_PROTO:
+        fk.proto = protoText(buf, s, e);
+        break;
+      case SHARED_CID:
+        fk.communityId = latin1(buf, s, e);
+        break;
+    }
   }
 
   private list(batch: ColumnBatch, buf: Buffer, i: number, st: number, col: number, row: number): void {

@@ -95,14 +95,14 @@ export function numberEnd(buf: Uint8Array, p: number, e: number): number {
   return p;
 }
 
+/** 0 for a byte a plain string may hold, 1 for its closing quote, 2 for a byte it may not (escape, control, non-ASCII). */
+const STR_CLASS = new Uint8Array(256).map((_, c) => (c === 34 ? 1 : c === 92 || c < 32 || c >= 128 ? 2 : 0));
+
 /** Index of the closing quote of a plain string whose text starts at `p`, or -1 (escape, control or non-ASCII byte). */
 export function stringEnd(buf: Uint8Array, p: number, e: number): number {
-  for (; p < e; p++) {
-    const c = buf[p];
-    if (c === 34) return p;
-    if (c === 92 || c < 32 || c >= 128) return -1;
-  }
-  return -1;
+  // One table load per byte instead of four comparisons.
+  while (p < e && STR_CLASS[buf[p]] === 0) p++;
+  return p < e && buf[p] === 34 ? p : -1;
 }
 
 function literalEnd(buf: Uint8Array, p: number, e: number, c: number): number {
