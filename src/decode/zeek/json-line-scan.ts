@@ -5,6 +5,11 @@
  * strings of printable ASCII without escapes. Anything else (nested objects, escapes, non-ASCII text,
  * invalid JSON) makes it answer false and the caller falls back to JSON.parse, which also reports
  * invalid lines.
+ *
+ * Why not the cloud decoders' JsonSpanReader (decode/cloud/json-span-reader.ts), which reads any JSON:
+ * walking a conn line with it cost 0.76 CPU-s per 1 M lines against 0.68 here, and it reads each key
+ * before the caller can compare it, where this scanner hands the key to a KeyResolver that recognises it
+ * in the same pass (another 0.15-0.2 CPU-s per 1 M lines).
  */
 
 /** Value kind: string; its range is the text between the quotes. */
