@@ -3,8 +3,8 @@
  * sensor, ingest). All event tables start with the same fields in the same order, so one set of
  * column indexes serves them all.
  */
-import { communityId, communityIdOfAddrs, protoNumber } from '../model/community-id.js';
-import { parseIpBytesInto } from '../model/ip.js';
+import { COMMUNITY_ID_LEN, communityIdBytes, protoNumber } from '../model/community-id.js';
+import { parseIpBytesInto, parseIpInto } from '../model/ip.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import type { ColumnBatch } from '../store/column-batch.js';
 
@@ -34,6 +34,14 @@ export interface FlowKey {
   respHEnd?: number;
 }
 
+/** Empties a reused flow key for the next record; `addrBuf` is the buffer its address ranges will point into. */
+export function resetFlowKey(key: FlowKey, addrBuf: Uint8Array | null): void {
+  key.tsMicros = key.origP = key.respP = null;
+  key.uid = key.origH = key.respH = key.proto = key.communityId = null;
+  key.addrBuf = addrBuf;
+  key.origHStart = key.origHEnd = key.respHStart = key.respHEnd = 0;
+}
+
 const addrA = new Uint8Array(16);
 const addrB = new Uint8Array(16);
 
@@ -55,7 +63,32 @@ export function protoName(n: number): string {
   }
 }
 
-/** Fills the shared columns of `row`. */
+/** The text of a transport name or of a per-file constant (source type, sensor) as bytes, kept for the next row. */
+class TextBytes {
+  private text: string | null = null;
+  private bytes = new Uint8Array(0);
+
+  /** Stores `s` in column `col` of `row` (null leaves it null). */
+  set(b: ColumnBatch, col: number, row: number, s: string | null): void {
+    if (s === null) return;
+    if (s !== this.text) {
+      this.text = s;
+      this.bytes = Buffer.from(s, 'utf8');
+    }
+    b.setBytes(col, row, this.bytes, 0, this.bytes.length);
+  }
+}
+
+const sourceText = new TextBytes();
+const sensorText = new TextBytes();
+const otherProto = new TextBytes();
+/** Bytes of the common transport names, by protocol number. */
+const PROTO_BYTES = new Map([1, 6, 17, 58, 132].map((n) => [n, Buffer.from(protoName(n))]));
+
+/**
+ * Fills the shared columns of `row`. The values that repeat on every row (protocol, source type, sensor)
+ * and a computed Community ID are copied in as bytes: no string is made or encoded per row.
+ */
 export function writeFlowKey(
   b: ColumnBatch,
   row: number,
@@ -80,21 +113,28 @@ export function writeFlowKey(
   let num: number | undefined;
   if (key.proto !== null) {
     num = protoNumber(key.proto);
-    b.setStr(K.proto, row, num === undefined ? key.proto.toLowerCase() : protoName(num));
+    const known = num === undefined ? undefined : PROTO_BYTES.get(num);
+    if (known !== undefined) b.setBytes(K.proto, row, known, 0, known.length);
+    else otherProto.set(b, K.proto, row, num === undefined ? key.proto.toLowerCase() : protoName(num));
     if (num !== undefined) b.setNum(K.ip_proto, row, num);
   }
-  let cid = key.communityId;
-  if (cid === null && num !== undefined) {
+  if (key.communityId !== null) b.setStr(K.community_id, row, key.communityId);
+  else if (num !== undefined) {
+    let la = 0;
+    let lb = 0;
     if (fromBytes) {
-      const la = parseIpBytesInto(ab, key.origHStart!, key.origHEnd!, addrA, 0);
-      const lb = parseIpBytesInto(ab, key.respHStart!, key.respHEnd!, addrB, 0);
-      if (la !== 0 && la === lb) cid = communityIdOfAddrs(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
+      la = parseIpBytesInto(ab, key.origHStart!, key.origHEnd!, addrA, 0);
+      lb = parseIpBytesInto(ab, key.respHStart!, key.respHEnd!, addrB, 0);
     } else if (key.origH !== null && key.respH !== null) {
-      cid = communityId(key.origH, key.respH, key.origP ?? 0, key.respP ?? 0, num);
+      la = parseIpInto(key.origH, addrA, 0);
+      lb = parseIpInto(key.respH, addrB, 0);
+    }
+    if (la !== 0 && la === lb) {
+      const cid = communityIdBytes(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
+      b.setBytes(K.community_id, row, cid, 0, COMMUNITY_ID_LEN);
     }
   }
-  b.setStr(K.community_id, row, cid);
-  b.setStr(K.source_type, row, sourceType);
-  b.setStr(K.sensor, row, sensor);
+  sourceText.set(b, K.source_type, row, sourceType);
+  sensorText.set(b, K.sensor, row, sensor);
   b.setNum(K.ingest_id, row, ingestId);
 }

@@ -108,6 +108,17 @@ const KNOWN_LOGS = [
  * hint only: it is used when the content says nothing.
  */
 export function logFromInputName(inputName: string): string | null {
+  // The JSON decoder asks once per record (through refineLog), always for the same input.
+  if (inputName === lastName) return lastLog;
+  lastName = inputName;
+  lastLog = logOfName(inputName);
+  return lastLog;
+}
+
+let lastName = '';
+let lastLog: string | null = null;
+
+function logOfName(inputName: string): string | null {
   const base = inputName.slice(inputName.lastIndexOf('/') + 1).toLowerCase();
   const stem = base.split('.')[0];
   if (stem === '' || stem === '-' || !/^[a-z0-9_]+$/.test(stem)) return null;

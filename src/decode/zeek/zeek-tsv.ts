@@ -7,7 +7,7 @@
 import { METADATA } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
-import { K, writeFlowKey, type FlowKey } from '../flow-key.js';
+import { K, resetFlowKey, writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
 import { ByteWriter } from './byte-writer.js';
 import {
@@ -19,19 +19,9 @@ import {
   H_BOOL, H_F64, H_F64LIST, H_INT, H_STR, H_STRLIST, H_TIME, H_UINT, TsvHeader, V_NONE, compilePlan, type TsvPlan,
 } from './tsv-plan.js';
 import { fieldEnd, markerAt, scanDouble, scanEnd, scanMicros, scanString, scanUint } from './tsv-scan.js';
-import { decodeZeekString, latin1, parseDouble, parseInt64, zeekString } from './zeek-values.js';
+import { decodeZeekString, parseDouble, parseInt64, protoText, zeekString } from './zeek-values.js';
 
 const LOG_COL = METADATA.fields.findIndex((f) => f.name === 'log');
-
-/** Interned transport names, so the common ones cost no string per line. */
-function protoText(buf: Buffer, p: number, q: number): string {
-  const n = q - p;
-  if (n === 3) {
-    if (buf[p] === 116 && buf[p + 1] === 99 && buf[p + 2] === 112) return 'tcp';
-    if (buf[p] === 117 && buf[p + 1] === 100 && buf[p + 2] === 112) return 'udp';
-  } else if (n === 4 && buf[p] === 105 && buf[p + 1] === 99 && buf[p + 2] === 109 && buf[p + 3] === 112) return 'icmp';
-  return latin1(buf, p, q);
-}
 
 class TsvDecoder {
   private readonly ctx: DecodeContext;
@@ -89,10 +79,7 @@ class TsvDecoder {
     const b = ctx.batch(plan.table);
     const row = b.addRow();
     const fk = this.fk;
-    fk.tsMicros = fk.origP = fk.respP = null;
-    fk.uid = fk.origH = fk.respH = fk.proto = fk.communityId = null;
-    fk.addrBuf = buf;
-    fk.origHStart = fk.origHEnd = fk.respHStart = fk.respHEnd = 0;
+    resetFlowKey(fk, buf);
     let sensor = ctx.sensor;
     const json = this.json;
     json.len = 0;

@@ -13,6 +13,16 @@ export function latin1(buf: Buffer, start: number, end: number): string {
   return latin1Slice !== undefined ? latin1Slice.call(buf, start, end) : buf.toString('latin1', start, end);
 }
 
+/** Interned transport names, so the common ones cost no string per line. */
+export function protoText(buf: Buffer, p: number, q: number): string {
+  const n = q - p;
+  if (n === 3) {
+    if (buf[p] === 116 && buf[p + 1] === 99 && buf[p + 2] === 112) return 'tcp';
+    if (buf[p] === 117 && buf[p + 1] === 100 && buf[p + 2] === 112) return 'udp';
+  } else if (n === 4 && buf[p] === 105 && buf[p + 1] === 99 && buf[p + 2] === 109 && buf[p + 3] === 112) return 'icmp';
+  return latin1(buf, p, q);
+}
+
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
