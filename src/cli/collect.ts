@@ -24,6 +24,7 @@ interface CollectOpts extends CommonOpts {
   queue: string;
   templateFile?: string;
   sensor?: string;
+  communityIdSeed?: string;
 }
 
 function int(flag: string, v: string): number {
@@ -58,6 +59,7 @@ export function collectConfigOf(o: CollectOpts): ReturnType<typeof collectorConf
     queueDatagrams: int('--queue', o.queue),
     templateFile: o.templateFile === 'none' ? null : (o.templateFile ?? (db === ':memory:' ? null : `${db}.templates.json`)),
     sensor: o.sensor ?? null,
+    communityIdSeed: o.communityIdSeed === undefined ? 0 : Number(o.communityIdSeed),
   });
 }
 
@@ -94,6 +96,7 @@ export function collectCommand(): Command {
     .option('--queue <datagrams>', 'datagrams waiting to be decoded before new ones are dropped', '16384')
     .option('--template-file <path|none>', 'where templates persist (default: <db>.templates.json)')
     .option('--sensor <name>', 'sensor name on every row (default: the exporter address)')
+    .option('--community-id-seed <n>', 'seed of the flows\' Community IDs (0-65535, default 0; as Zeek and Suricata)')
     .addHelpText(
       'after',
       '\nExamples:\n  nightjar collect\n  nightjar collect --bind 0.0.0.0 --netflow-port 9995 --sflow-port 0\n' +

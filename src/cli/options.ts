@@ -3,6 +3,7 @@
  * and parsed once, so every command spells and checks them the same way.
  */
 import { Command, Option } from 'commander';
+import { isCommunityIdSeed } from '../model/community-id.js';
 import { NightjarError } from '../model/errors.js';
 import { checkHost, checkPort, type BasicFilter } from '../query/basic-filter.js';
 import type { FlowSettings } from '../decode/decoder.js';
@@ -86,6 +87,7 @@ export interface FlowOpts {
   otherTimeout?: string;
   interim?: string;
   maxFlows?: string;
+  communityIdSeed?: string;
 }
 
 /** Adds the flow-table options of commands that turn packets into connections. */
@@ -96,7 +98,8 @@ export function withFlowOptions(cmd: Command): Command {
     .option('--icmp-timeout <duration>', 'packet captures: ICMP inactivity timeout (Zeek default 1m)')
     .option('--other-timeout <duration>', 'packet captures: inactivity timeout of other IP protocols (default 1m)')
     .option('--interim <duration>', 'packet captures: report long-lived connections this often (0: only at the end)')
-    .option('--max-flows <n>', 'packet captures: connections held at once (default 1000000, at most 4000000)');
+    .option('--max-flows <n>', 'packet captures: connections held at once (default 1000000, at most 4000000)')
+    .option('--community-id-seed <n>', 'seed of the Community IDs computed for records without one (0-65535, default 0; as Zeek and Suricata)');
 }
 
 /** The flow settings described by the options (absent ones keep the defaults). */
@@ -109,6 +112,13 @@ export function flowSettingsOf(o: FlowOpts): FlowSettings {
       throw new NightjarError('NJ_USAGE', `--max-flows ${o.maxFlows}: give a whole number from 1 to 4000000`);
     }
   }
+  let communityIdSeed: number | undefined;
+  if (o.communityIdSeed !== undefined) {
+    communityIdSeed = Number(o.communityIdSeed);
+    if (o.communityIdSeed.trim() === '' || !isCommunityIdSeed(communityIdSeed)) {
+      throw new NightjarError('NJ_USAGE', `--community-id-seed ${o.communityIdSeed}: give a whole number from 0 to 65535`);
+    }
+  }
   const s: Record<string, number | undefined> = {
     tcpInactivityTimeout: d(o.tcpTimeout, '--tcp-timeout'),
     udpInactivityTimeout: d(o.udpTimeout, '--udp-timeout'),
@@ -116,6 +126,7 @@ export function flowSettingsOf(o: FlowOpts): FlowSettings {
     unknownIpInactivityTimeout: d(o.otherTimeout, '--other-timeout'),
     interimInterval: d(o.interim, '--interim'),
     maxFlows,
+    communityIdSeed,
   };
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as FlowSettings;
 }

@@ -10,6 +10,7 @@
  * in slices of `SLICE` datagrams; while a commit runs, decoding pauses and datagrams wait in the
  * queue (sized for several seconds of a busy exporter).
  */
+import { setCommunityIdSeed } from '../model/community-id.js';
 import { NightjarError } from '../model/errors.js';
 import { isoMicros } from '../model/time.js';
 import { SyslogTcpListener } from '../sources/tcp-listener.js';
@@ -98,6 +99,8 @@ export class Collector {
 
   /** Opens the collector's ingest, restores templates, binds every listener, and starts collecting. */
   static async start(config: CollectorConfig, deps: CollectorDeps): Promise<Collector> {
+    // Flows are decoded on this thread: their IDs take the configured seed.
+    setCommunityIdSeed(config.communityIdSeed);
     const writer = await deps.store.beginIngest();
     const c = new Collector(config, deps, writer);
     try {

@@ -38,6 +38,8 @@ export const collectorConfigSchema = z.strictObject({
   templateFile: z.string().min(1).nullable().default(null),
   /** Sensor name for every row, or null to name rows after their exporter. */
   sensor: z.string().min(1).max(256).nullable().default(null),
+  /** Seed of the Community IDs of flows (as Zeek's CommunityID::seed and Suricata's community-id-seed). */
+  communityIdSeed: z.number().int().min(0).max(65535).default(0),
 });
 
 /** A validated, frozen collector configuration. */

@@ -20,6 +20,8 @@ export interface FlowSettings {
   readonly interimInterval?: number;
   /** Most connections held at once before the one nearest its timeout is emitted early. */
   readonly maxFlows?: number;
+  /** Seed of the Community IDs computed for records that carry none of their own (0-65535, default 0). */
+  readonly communityIdSeed?: number;
 }
 
 /** What a decoder is given: where to write rows, how to report skips, and the ingest's identity. */

@@ -19,7 +19,7 @@ import { AppFlowState } from './app-detect/app-flow-state.js';
 import { connectionExtra } from './connection-extra.js';
 import type { ConnectionRecord } from './connection-record.js';
 import { ExportPayloads } from './export-payloads.js';
-import { FLOW_TABLE_DEFAULTS } from './flow-config.js';
+import { FLOW_TABLE_DEFAULTS, type FlowTableOptions } from './flow-config.js';
 import { FlowSharder } from './flow-shard.js';
 import { FlowTable, type FlowHandle } from './flow-table.js';
 
@@ -377,5 +377,13 @@ export const pcapFormat: DecoderDef = {
   // Split by flow over decode workers (see flow-shard.ts); rows are the same as one decoder's.
   shardable: true,
   // Live captures report long connections every 5 minutes (rows with state_reason 'interim').
-  create: (ctx) => new CaptureDecoder(ctx, { interimInterval: ctx.live ? 300_000_000 : 0, ...ctx.flow }),
+  create: (ctx) => new CaptureDecoder(ctx, { interimInterval: ctx.live ? 300_000_000 : 0, ...flowTableSettings(ctx.flow) }),
 };
+
+/** The flow table's share of the flow settings (the Community ID seed is the decode thread's, not the table's). */
+function flowTableSettings(flow: FlowSettings | undefined): FlowTableOptions {
+  if (flow === undefined) return {};
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(flow)) if (k !== 'communityIdSeed' && v !== undefined) out[k] = v;
+  return out;
+}

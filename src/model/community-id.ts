@@ -18,6 +18,21 @@ const ICMP6_PAIRS: Record<number, number> = {
 export const COMMUNITY_ID_LEN = 30;
 
 const out = Buffer.alloc(COMMUNITY_ID_LEN);
+
+// The seed of IDs computed without an explicit one: one per deployment, as Zeek's CommunityID::seed and
+// Suricata's community-id-seed (a decoder thread sets it from its job: setCommunityIdSeed).
+let defaultSeed = 0;
+
+/** True when `n` is a Community ID seed: a whole number from 0 to 65535. */
+export function isCommunityIdSeed(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 0xffff;
+}
+
+/** Sets the seed of the IDs this thread computes from now on without an explicit one (default 0). */
+export function setCommunityIdSeed(seed: number): void {
+  if (!isCommunityIdSeed(seed)) throw new RangeError(`Community ID seed ${seed}: a whole number from 0 to 65535`);
+  defaultSeed = seed;
+}
 const B64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 const addrA = new Uint8Array(16);
 const addrB = new Uint8Array(16);
@@ -32,7 +47,7 @@ export function communityId(
   sport: number,
   dport: number,
   proto: number,
-  seed = 0,
+  seed = defaultSeed,
 ): string | null {
   const la = parseIpInto(saddr, addrA, 0);
   const lb = parseIpInto(daddr, addrB, 0);
@@ -51,7 +66,7 @@ export function communityIdOfAddrs(
   sport: number,
   dport: number,
   proto: number,
-  seed = 0,
+  seed = defaultSeed,
 ): string {
   // Spelled out rather than (...flow) spread: netflow and sflow call this once per flow.
   return communityIdBytes(a, b, len, sport, dport, proto, seed).toString('latin1', 0, COMMUNITY_ID_LEN);
@@ -68,7 +83,7 @@ export function communityIdBytes(
   sport: number,
   dport: number,
   proto: number,
-  seed = 0,
+  seed = defaultSeed,
 ): Buffer {
   let sp = sport;
   let dp = dport;

@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { DECODERS } from './registry.js';
 import type { DecodeContext, Decoder } from '../decode/decoder.js';
+import { setCommunityIdSeed } from '../model/community-id.js';
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
 import { ColumnBatch, batchParts, recycledBatch, type BatchParts } from '../store/column-batch.js';
 import { SkipLog } from './skip-log.js';
@@ -58,6 +59,7 @@ port.on('message', (msg: ToWorker) => {
         skip: (reason, position, detail) => log.skip(reason, position, detail),
         ignore: (kind) => log.ignore(kind),
       };
+      setCommunityIdSeed(msg.flow?.communityIdSeed ?? 0);
       decoder = def.create(ctx);
       break;
     }

@@ -2,6 +2,7 @@
  * Runs a decoder on the calling thread, with the same interface as the worker: for small inputs,
  * tests, and platforms where a worker is not wanted.
  */
+import { setCommunityIdSeed } from '../model/community-id.js';
 import { DECODERS } from './registry.js';
 import type { DecodeContext, Decoder } from '../decode/decoder.js';
 import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
@@ -33,6 +34,7 @@ export class InlineDecoder {
     this.batches.clear();
     if (batchRows !== this.batchRows) this.spare.clear();
     this.batchRows = batchRows;
+    setCommunityIdSeed(job.flow?.communityIdSeed ?? 0);
     const ctx: DecodeContext = {
       ingestId,
       sensor,
