@@ -28,6 +28,12 @@ import { latin1, parseDouble, protoText } from './zeek-values.js';
 const LOG_COL = METADATA.fields.findIndex((f) => f.name === 'log');
 const DATA_COL = METADATA.fields.findIndex((f) => f.name === 'data');
 
+/** The value of number member `i`: as the scanner found it for a plain integer, else parsed from its text. */
+function numberOf(t: JsonLineTokens, i: number, buf: Buffer, s: number, e: number): number {
+  const v = t.num[i];
+  return v === v ? v : parseDouble(buf, s, e);
+}
+
 /** Index of the closing quote when the key text at `p` is exactly `key`, else -1. */
 function keyEnd(buf: Uint8Array, p: number, e: number, key: Uint8Array): number {
   const n = key.length;
@@ -167,11 +173,11 @@ export class JsonFastWriter implements KeyResolver {
       }
       case T_F64:
         if (k !== J_NUM) return false;
-        this.nums[i] = parseDouble(buf, s, e);
+        this.nums[i] = numberOf(t, i, buf, s, e);
         return true;
       case T_UINT: {
         if (k !== J_NUM) return false;
-        const v = parseDouble(buf, s, e);
+        const v = numberOf(t, i, buf, s, e);
         this.nums[i] = v;
         return Number.isInteger(v) && v >= 0 && v <= max;
       }
@@ -209,7 +215,7 @@ export class JsonFastWriter implements KeyResolver {
     }
     if (role === SHARED_ORIG_P || role === SHARED_RESP_P) {
       if (k !== J_NUM) return false;
-      const v = parseDouble(buf, t.valStart[i], t.valEnd[i]);
+      const v = numberOf(t, i, buf, t.valStart[i], t.valEnd[i]);
       this.nums[i] = v;
       return Number.isInteger(v) && v >= 0 && v <= 65535;
     }

@@ -44,6 +44,8 @@ export class JsonLineTokens {
   readonly valStart = new Int32Array(MAX_MEMBERS);
   readonly valEnd = new Int32Array(MAX_MEMBERS);
   readonly kind = new Uint8Array(MAX_MEMBERS);
+  /** For a number member: its value when it is a plain unsigned integer of at most 15 digits, else NaN (parse the text). */
+  readonly num = new Float64Array(MAX_MEMBERS);
   /** For an array member: index of its first item in the item table, and its item count. */
   readonly first = new Int32Array(MAX_MEMBERS);
   readonly items = new Int32Array(MAX_MEMBERS);
@@ -145,6 +147,27 @@ function scalarEnd(buf: Uint8Array, p: number, e: number, k: number): number {
   return literalEnd(buf, p, e, buf[p]);
 }
 
+/**
+ * numberEnd for member `m`, also leaving the value of a plain unsigned integer (ports, counts: most of a
+ * conn line's numbers) in `t.num[m]`, so it is read once; NaN for any other number.
+ */
+function valuedNumberEnd(buf: Uint8Array, p: number, e: number, t: JsonLineTokens, m: number): number {
+  let q = p;
+  let v = 0;
+  for (; q < e; q++) {
+    const d = buf[q] - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  const next = q < e ? buf[q] : 0;
+  if (q > p && q - p <= 15 && (buf[p] !== 48 || q === p + 1) && next !== 46 && next !== 101 && next !== 69) {
+    t.num[m] = v;
+    return q;
+  }
+  t.num[m] = NaN;
+  return numberEnd(buf, p, e);
+}
+
 /** Scans an array of scalars starting at `[` (index `p`) as member `m`; the index after `]`, or -1. */
 function scanArray(buf: Uint8Array, p: number, e: number, t: JsonLineTokens, m: number): number {
   t.first[m] = t.itemCount;
@@ -220,7 +243,7 @@ export function scanJsonLine(buf: Uint8Array, s: number, e: number, t: JsonLineT
     } else {
       const k = scalarKind(c);
       if (k === 0) return false;
-      const end = scalarEnd(buf, p, e, k);
+      const end = k === J_NUM ? valuedNumberEnd(buf, p, e, t, m) : scalarEnd(buf, p, e, k);
       if (end < 0) return false;
       t.kind[m] = k;
       if (k === J_STR) {
