@@ -55,6 +55,22 @@ export function protoName(n: number): string {
   }
 }
 
+/**
+ * Stores an address given as bytes of a log line. A decoder may pass on a field that is not an address
+ * (a damaged line): its bytes are copied only when they are ASCII, as every address is; anything else is
+ * decoded (invalid UTF-8 becomes U+FFFD), because the store must never be handed bytes that are not UTF-8.
+ */
+function setAddrBytes(b: ColumnBatch, col: number, row: number, ab: Uint8Array, start: number, end: number): void {
+  if (end <= start) return;
+  for (let i = start; i < end; i++) {
+    if (ab[i] > 127) {
+      b.setStr(col, row, Buffer.from(ab.buffer, ab.byteOffset + start, end - start).toString('utf8'));
+      return;
+    }
+  }
+  b.setBytes(col, row, ab, start, end);
+}
+
 /** Fills the shared columns of `row`. */
 export function writeFlowKey(
   b: ColumnBatch,
@@ -69,8 +85,8 @@ export function writeFlowKey(
   const ab = key.addrBuf;
   const fromBytes = ab != null && key.origH === null && key.respH === null;
   if (fromBytes) {
-    if (key.origHEnd! > key.origHStart!) b.setBytes(K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
-    if (key.respHEnd! > key.respHStart!) b.setBytes(K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
+    setAddrBytes(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
+    setAddrBytes(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
   } else {
     b.setStr(K.orig_h, row, key.origH);
     b.setStr(K.resp_h, row, key.respH);

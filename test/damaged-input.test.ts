@@ -1,0 +1,35 @@
+// Damaged real inputs through the whole pipeline into a real DuckDB store: the regressions the corpus
+// sweep found (a damaged line is stored or skipped with a reason; it never takes the run down).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ingest } from '../src/pipeline/ingest.js';
+import { openStore } from '../src/store/open.js';
+import { sql } from '../src/store/sql.js';
+
+const FIX = path.join(process.cwd(), 'test/fixtures');
+
+function tmpDb(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nj-damaged-')), 'a.duckdb');
+}
+
+test('Zeek TSV: an address damaged into bytes that are not UTF-8 is stored as text, and the file after it too', async () => {
+  const store = await openStore(tmpDb());
+  try {
+    const damaged = path.join(FIX, 'zeek/DERIVED_rita_tsv_conn_bad_utf8_addr.log');
+    const after = path.join(FIX, 'zeek/rita_tsv_dns.log');
+    const report = await ingest(store, [damaged, after]);
+    assert.deepEqual(report.files.map((f) => [f.status, f.totalRecords]), [['ingested', 4], ['ingested', 942]]);
+    const rows = await store.all(sql`SELECT uid, orig_h, resp_h, community_id FROM connections ORDER BY ts`);
+    assert.deepEqual(rows.map((r) => [r.uid, r.orig_h, r.resp_h, r.community_id === null]), [
+      ['CXHB1X22027MRWU6D', '10.136.0.18', '10.136.0.16', false],
+      ['CpUSUugm0UhJd4Opj', '10.136.0.18', '10.136\ufffd0.16', true],
+      ['CffdOR3N4bsj8V5BL4', '10.\ufffd36.0.18', '10.136.0.16', true],
+      ['Cr4U3w2E9iSU8zBzkk', 'fe80::7809:d6ff:fee3:ff67', 'ff02::2', false],
+    ]);
+  } finally {
+    await store.close();
+  }
+});
