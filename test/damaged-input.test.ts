@@ -33,3 +33,21 @@ test('Zeek TSV: an address damaged into bytes that are not UTF-8 is stored as te
     await store.close();
   }
 });
+
+test('an EVE file that starts inside a record (cut with split -b) is recognised; the partial line is skipped with its reason', async () => {
+  const store = await openStore(tmpDb());
+  try {
+    const whole = fs.readFileSync(path.join(FIX, 'suricata/crowdsec_suricata_eve.json'));
+    const cut = path.join(path.dirname(tmpDb()), 'eve.json.part2');
+    fs.writeFileSync(cut, whole.subarray(whole.indexOf(10) >> 1));
+    const [f] = (await ingest(store, [cut])).files;
+    assert.equal(f.status, 'ingested');
+    assert.equal(f.format, 'suricata-eve');
+    // The whole file holds 4 alerts, 2 flows and 2 stats events; the first alert is the cut line.
+    assert.deepEqual(f.records, { findings: 3, connections: 2 });
+    assert.deepEqual(Object.keys(f.skipped), ['bad_json']);
+    assert.deepEqual(f.skipped.bad_json.first, [1]);
+  } finally {
+    await store.close();
+  }
+});
