@@ -5,6 +5,7 @@
  */
 import { communityId, communityIdOfAddrs, protoNumber } from '../model/community-id.js';
 import { parseIpBytesInto } from '../model/ip.js';
+import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import type { ColumnBatch } from '../store/column-batch.js';
 
@@ -56,9 +57,11 @@ export function protoName(n: number): string {
 }
 
 /**
- * Stores an address given as bytes of a log line. A decoder may pass on a field that is not an address
- * (a damaged line): its bytes are copied only when they are ASCII, as every address is; anything else is
- * decoded (invalid UTF-8 becomes U+FFFD), because the store must never be handed bytes that are not UTF-8.
+ * Stores an address given as bytes of a log line, in the one text form every source's rows share
+ * (RFC 5952 for IPv6: ip6tables, for one, logs every group in full). A decoder may pass on a field that
+ * is not an address (a damaged line): its bytes are copied only when they are ASCII, as every address
+ * is; anything else is decoded (invalid UTF-8 becomes U+FFFD), because the store must never be handed
+ * bytes that are not UTF-8.
  */
 function setAddrBytes(b: ColumnBatch, col: number, row: number, ab: Uint8Array, start: number, end: number): void {
   if (end <= start) return;
@@ -68,7 +71,9 @@ function setAddrBytes(b: ColumnBatch, col: number, row: number, ab: Uint8Array, 
       return;
     }
   }
-  b.setBytes(col, row, ab, start, end);
+  const canonical = canonicalIpBytes(ab, start, end);
+  if (canonical !== null) b.setStr(col, row, canonical);
+  else b.setBytes(col, row, ab, start, end);
 }
 
 /** Fills the shared columns of `row`. */
@@ -88,8 +93,8 @@ export function writeFlowKey(
     setAddrBytes(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
     setAddrBytes(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
   } else {
-    b.setStr(K.orig_h, row, key.origH);
-    b.setStr(K.resp_h, row, key.respH);
+    b.setStr(K.orig_h, row, key.origH === null ? null : canonicalIp(key.origH));
+    b.setStr(K.resp_h, row, key.respH === null ? null : canonicalIp(key.respH));
   }
   if (key.origP !== null) b.setNum(K.orig_p, row, key.origP);
   if (key.respP !== null) b.setNum(K.resp_p, row, key.respP);

@@ -1,5 +1,6 @@
-// Damaged real inputs through the whole pipeline into a real DuckDB store: the regressions the corpus
-// sweep found (a damaged line is stored or skipped with a reason; it never takes the run down).
+// Real inputs, whole, damaged or cut, through the whole pipeline into a real DuckDB store: the regressions
+// the corpus sweep found (a damaged line is stored or skipped with a reason; it never takes the run down;
+// every source's addresses are stored in one text form).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -47,6 +48,20 @@ test('an EVE file that starts inside a record (cut with split -b) is recognised;
     assert.deepEqual(f.records, { findings: 3, connections: 2 });
     assert.deepEqual(Object.keys(f.skipped), ['bad_json']);
     assert.deepEqual(f.skipped.bad_json.first, [1]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('ip6tables: addresses logged in full are stored in RFC 5952 form, so a host query finds them', async () => {
+  const store = await openStore(tmpDb());
+  try {
+    const [f] = (await ingest(store, [path.join(FIX, 'firewall/iptables_kernel_log_variants.log')])).files;
+    assert.equal(f.status, 'ingested');
+    const rows = await store.all(sql`SELECT orig_h, resp_h, proto FROM firewall WHERE orig_h = ${'fe80::84:88ff:feae:790a'}`);
+    assert.deepEqual(rows, [{ orig_h: 'fe80::84:88ff:feae:790a', resp_h: 'ff02::16', proto: 'icmp6' }]);
+    const full = await store.all(sql`SELECT count(*) AS n FROM firewall WHERE orig_h LIKE ${'%:0000:%'} OR resp_h LIKE ${'%:0000:%'}`);
+    assert.equal(Number(full[0].n), 0);
   } finally {
     await store.close();
   }
