@@ -66,3 +66,29 @@ test('ip6tables: addresses logged in full are stored in RFC 5952 form, so a host
     await store.close();
   }
 });
+
+test('a UTF-8 byte order mark before the first line (Windows tools write one) does not hide the format or the first record', async () => {
+  const store = await openStore(tmpDb());
+  try {
+    const dir = path.dirname(tmpDb());
+    const inputs: [string, string, Record<string, number>][] = [
+      ['zeek/rita_tsv_conn.log', 'zeek-tsv', { connections: 463 }],
+      ['zeek/rita_json_dns.log', 'zeek-json', { dns: 34 }],
+      ['firewall/windows_pfirewall_azure_stack_edge_doc.log', 'windows-firewall', { firewall: 13 }],
+      ['firewall/crowdsec_pfsense_filterlog.log', 'pf-filterlog', { firewall: 9 }],
+      ['cloud/aws_vpcflow_v5_all_fields.log', 'aws-vpc-flow', { connections: 1 }],
+    ];
+    const files = inputs.map(([name]) => {
+      const out = path.join(dir, 'bom-' + path.basename(name));
+      fs.writeFileSync(out, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(path.join(FIX, name))]));
+      return out;
+    });
+    const report = await ingest(store, files);
+    assert.deepEqual(
+      report.files.map((f) => [f.format, f.records, Object.keys(f.skipped).filter((k) => k !== 'truncated')]),
+      inputs.map(([, format, records]) => [format, records, []]),
+    );
+  } finally {
+    await store.close();
+  }
+});
