@@ -44,3 +44,19 @@ test('a damaged address (bytes that are not UTF-8) reaches the batch as valid UT
   assert.equal(b.getStr(K.resp_h, row), '10.136\ufffd0.16');
   assert.equal(b.getStr(K.community_id, row), null);
 });
+
+test('addresses given as strings are stored in one form, and the Community ID is of what is stored', () => {
+  const b = new ColumnBatch(CONNECTIONS, 4);
+  const key = (origH: string, respH: string): FlowKey => ({
+    tsMicros: 1, uid: null, origH, origP: 1234, respH, respP: 53, proto: 'udp', communityId: null,
+  });
+  const r1 = b.addRow();
+  writeFlowKey(b, r1, key('::ffff:192.0.2.1', '0000:0000:0000:0000:0000:ffff:c000:0202'), 'cef', null, 1);
+  const r2 = b.addRow();
+  writeFlowKey(b, r2, key('192.0.2.1', '192.0.2.2'), 'cef', null, 1);
+  assert.deepEqual([b.getStr(K.orig_h, r1), b.getStr(K.resp_h, r1)], ['192.0.2.1', '192.0.2.2']);
+  assert.equal(b.getStr(K.community_id, r1), b.getStr(K.community_id, r2));
+  const r3 = b.addRow();
+  writeFlowKey(b, r3, key('FE80:0000:0000:0000:0084:88FF:FEAE:790A', 'ff02::16'), 'cef', null, 1);
+  assert.equal(b.getStr(K.orig_h, r3), 'fe80::84:88ff:feae:790a');
+});

@@ -89,12 +89,15 @@ export function writeFlowKey(
   b.setStr(K.uid, row, key.uid);
   const ab = key.addrBuf;
   const fromBytes = ab != null && key.origH === null && key.respH === null;
+  // Stored and hashed in one form, so that the Community ID agrees with the addresses shown.
+  const origH = key.origH === null ? null : canonicalIp(key.origH);
+  const respH = key.respH === null ? null : canonicalIp(key.respH);
   if (fromBytes) {
     setAddrBytes(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
     setAddrBytes(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
   } else {
-    b.setStr(K.orig_h, row, key.origH === null ? null : canonicalIp(key.origH));
-    b.setStr(K.resp_h, row, key.respH === null ? null : canonicalIp(key.respH));
+    b.setStr(K.orig_h, row, origH);
+    b.setStr(K.resp_h, row, respH);
   }
   if (key.origP !== null) b.setNum(K.orig_p, row, key.origP);
   if (key.respP !== null) b.setNum(K.resp_p, row, key.respP);
@@ -110,8 +113,8 @@ export function writeFlowKey(
       const la = parseIpBytesInto(ab, key.origHStart!, key.origHEnd!, addrA, 0);
       const lb = parseIpBytesInto(ab, key.respHStart!, key.respHEnd!, addrB, 0);
       if (la !== 0 && la === lb) cid = communityIdOfAddrs(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
-    } else if (key.origH !== null && key.respH !== null) {
-      cid = communityId(key.origH, key.respH, key.origP ?? 0, key.respP ?? 0, num);
+    } else if (origH !== null && respH !== null) {
+      cid = communityId(origH, respH, key.origP ?? 0, key.respP ?? 0, num);
     }
   }
   b.setStr(K.community_id, row, cid);
