@@ -5,9 +5,9 @@
  */
 import { communityId, communityIdOfAddrs, protoNumber } from '../model/community-id.js';
 import { parseIpBytesInto } from '../model/ip.js';
-import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import type { ColumnBatch } from '../store/column-batch.js';
+import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
 
 /** Column indexes of the shared leading fields, valid for every event table. */
 export const K = columnIndex(CONNECTIONS);
@@ -38,24 +38,6 @@ export interface FlowKey {
 const addrA = new Uint8Array(16);
 const addrB = new Uint8Array(16);
 
-/** Canonical transport name for a protocol number (what `proto` holds). */
-export function protoName(n: number): string {
-  switch (n) {
-    case 6:
-      return 'tcp';
-    case 17:
-      return 'udp';
-    case 1:
-      return 'icmp';
-    case 58:
-      return 'icmp6';
-    case 132:
-      return 'sctp';
-    default:
-      return String(n);
-  }
-}
-
 /**
  * Stores an address given as bytes of a log line, in the one text form every source's rows share
  * (RFC 5952 for IPv6: ip6tables, for one, logs every group in full). A decoder may pass on a field that
@@ -76,6 +58,24 @@ function setAddrBytes(b: ColumnBatch, col: number, row: number, ab: Uint8Array, 
   else b.setBytes(col, row, ab, start, end);
 }
 
+/** Canonical transport name for a protocol number (what `proto` holds). */
+export function protoName(n: number): string {
+  switch (n) {
+    case 6:
+      return 'tcp';
+    case 17:
+      return 'udp';
+    case 1:
+      return 'icmp';
+    case 58:
+      return 'icmp6';
+    case 132:
+      return 'sctp';
+    default:
+      return String(n);
+  }
+}
+
 /** Fills the shared columns of `row`. */
 export function writeFlowKey(
   b: ColumnBatch,
@@ -89,15 +89,16 @@ export function writeFlowKey(
   b.setStr(K.uid, row, key.uid);
   const ab = key.addrBuf;
   const fromBytes = ab != null && key.origH === null && key.respH === null;
-  // Stored and hashed in one form, so that the Community ID agrees with the addresses shown.
-  const origH = key.origH === null ? null : canonicalIp(key.origH);
-  const respH = key.respH === null ? null : canonicalIp(key.respH);
   if (fromBytes) {
     setAddrBytes(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
     setAddrBytes(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
   } else {
-    b.setStr(K.orig_h, row, origH);
-    b.setStr(K.resp_h, row, respH);
+    // Stored and hashed in one form (the key's text is replaced), so that the Community ID below agrees
+    // with the addresses shown.
+    if (key.origH !== null) key.origH = canonicalIp(key.origH);
+    if (key.respH !== null) key.respH = canonicalIp(key.respH);
+    b.setStr(K.orig_h, row, key.origH);
+    b.setStr(K.resp_h, row, key.respH);
   }
   if (key.origP !== null) b.setNum(K.orig_p, row, key.origP);
   if (key.respP !== null) b.setNum(K.resp_p, row, key.respP);
@@ -113,8 +114,8 @@ export function writeFlowKey(
       const la = parseIpBytesInto(ab, key.origHStart!, key.origHEnd!, addrA, 0);
       const lb = parseIpBytesInto(ab, key.respHStart!, key.respHEnd!, addrB, 0);
       if (la !== 0 && la === lb) cid = communityIdOfAddrs(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
-    } else if (origH !== null && respH !== null) {
-      cid = communityId(origH, respH, key.origP ?? 0, key.respP ?? 0, num);
+    } else if (key.origH !== null && key.respH !== null) {
+      cid = communityId(key.origH, key.respH, key.origP ?? 0, key.respP ?? 0, num);
     }
   }
   b.setStr(K.community_id, row, cid);
