@@ -1,4 +1,4 @@
-// Tests of the shared-column writer: addresses handed over as bytes of a (possibly damaged) log line.
+// Tests of the shared-column writer's addresses: given as bytes of a (possibly damaged) log line, or as text in any form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
