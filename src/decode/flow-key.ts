@@ -7,6 +7,7 @@ import { COMMUNITY_ID_LEN, communityIdBytes, protoNumber } from '../model/commun
 import { parseIpBytesInto, parseIpInto } from '../model/ip.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import type { ColumnBatch } from '../store/column-batch.js';
+import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
 
 /** Column indexes of the shared leading fields, valid for every event table. */
 export const K = columnIndex(CONNECTIONS);
@@ -44,6 +45,26 @@ export function resetFlowKey(key: FlowKey, addrBuf: Uint8Array | null): void {
 
 const addrA = new Uint8Array(16);
 const addrB = new Uint8Array(16);
+
+/**
+ * Stores an address given as bytes of a log line, in the one text form every source's rows share
+ * (RFC 5952 for IPv6: ip6tables, for one, logs every group in full). A decoder may pass on a field that
+ * is not an address (a damaged line): its bytes are copied only when they are ASCII, as every address
+ * is; anything else is decoded (invalid UTF-8 becomes U+FFFD), because the store must never be handed
+ * bytes that are not UTF-8.
+ */
+function setAddrBytes(b: ColumnBatch, col: number, row: number, ab: Uint8Array, start: number, end: number): void {
+  if (end <= start) return;
+  for (let i = start; i < end; i++) {
+    if (ab[i] > 127) {
+      b.setStr(col, row, Buffer.from(ab.buffer, ab.byteOffset + start, end - start).toString('utf8'));
+      return;
+    }
+  }
+  const canonical = canonicalIpBytes(ab, start, end);
+  if (canonical !== null) b.setStr(col, row, canonical);
+  else b.setBytes(col, row, ab, start, end);
+}
 
 /** Canonical transport name for a protocol number (what `proto` holds). */
 export function protoName(n: number): string {
@@ -102,9 +123,13 @@ export function writeFlowKey(
   const ab = key.addrBuf;
   const fromBytes = ab != null && key.origH === null && key.respH === null;
   if (fromBytes) {
-    if (key.origHEnd! > key.origHStart!) b.setBytes(K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
-    if (key.respHEnd! > key.respHStart!) b.setBytes(K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
+    setAddrBytes(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!);
+    setAddrBytes(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!);
   } else {
+    // Stored and hashed in one form (the key's text is replaced), so that the Community ID below agrees
+    // with the addresses shown.
+    if (key.origH !== null) key.origH = canonicalIp(key.origH);
+    if (key.respH !== null) key.respH = canonicalIp(key.respH);
     b.setStr(K.orig_h, row, key.origH);
     b.setStr(K.resp_h, row, key.respH);
   }

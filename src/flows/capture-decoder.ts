@@ -13,7 +13,7 @@ import { writeFlowKey, protoName, type FlowKey } from '../decode/flow-key.js';
 import { PacketDecoder } from '../decode/packet/decode-packet.js';
 import { DecodeResult, PacketInfo, TunnelKind } from '../decode/packet/packet-info.js';
 import { CONNECTIONS, DNS, columnIndex } from '../model/fields.js';
-import { formatAddress } from './address-format.js';
+import { formatAddress } from '../model/address-format.js';
 import { AppDetector } from './app-detect/app-detector.js';
 import { AppFlowState } from './app-detect/app-flow-state.js';
 import { connectionExtra } from './connection-extra.js';

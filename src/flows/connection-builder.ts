@@ -4,7 +4,7 @@
  * "duration > 0 or else '-'" rule of set_conn. Runs only when a record is emitted.
  */
 import { TunnelKind } from '../decode/packet/packet-info.js';
-import { formatAddress } from './address-format.js';
+import { formatAddress } from '../model/address-format.js';
 import type { ConnectionEndReason, ConnectionRecord, ConnectionTunnel, ConnState } from './connection-record.js';
 import {
   B_KIND,

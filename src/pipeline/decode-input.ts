@@ -51,8 +51,11 @@ export async function sniffInput(input: OpenedInput, format?: string): Promise<S
     ended = true;
     if (headLen === 0) return { error: readFailure };
   }
-  const headBuf = Buffer.concat(head);
+  let headBuf = Buffer.concat(head);
   if (input.pooled) for (const c of head) input.recycle(c.buffer);
+  // A UTF-8 byte order mark (left by Windows editors and PowerShell's Out-File) is no part of the first
+  // record: with it, no Zeek TSV header, syslog line or log line is recognised. No binary format starts so.
+  if (headBuf.length >= 3 && headBuf[0] === 0xef && headBuf[1] === 0xbb && headBuf[2] === 0xbf) headBuf = headBuf.subarray(3);
   const def = format ? DECODERS.get(format)! : sniffFormat(headBuf);
   if (def === null) {
     input.close();

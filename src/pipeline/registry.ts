@@ -27,8 +27,8 @@ export const DECODERS: ReadonlyMap<string, DecoderDef> = new Map(
   [zeekTsv, zeekJson, suricataEve, pcapFormat, awsVpcFlow, azureNsgFlow, gcpVpcFlow, netfilter, pfFilterlog, windowsFirewall, cef, ciscoAsa, panos, fortigate, mikrotik, leef, nfcapd].map((d) => [d.name, d]),
 );
 
-/** Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */
-export function sniffFormat(head: Buffer): DecoderDef | null {
+/** The decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the first registered). */
+function mostConfident(head: Buffer): DecoderDef | null {
   let best: DecoderDef | null = null;
   let bestScore = 0.49;
   for (const d of DECODERS.values()) {
@@ -39,4 +39,18 @@ export function sniffFormat(head: Buffer): DecoderDef | null {
     }
   }
   return best;
+}
+
+/**
+ * Picks the decoder most confident about `head`, or null when none is at least 0.5 sure (ties go to the
+ * first registered). An input may start inside a record (a log cut with `split -b`, copied while being
+ * rotated, or read from an offset), which no line format recognises: when nothing recognises the head,
+ * it is looked at again from its second line, and the decoder then skips the partial first line with
+ * its reason.
+ */
+export function sniffFormat(head: Buffer): DecoderDef | null {
+  const best = mostConfident(head);
+  if (best !== null) return best;
+  const nl = head.indexOf(10);
+  return nl < 0 || nl + 1 >= head.length ? null : mostConfident(head.subarray(nl + 1));
 }

@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { duckdbDialect } from '../store/duckdb/dialect.js';
 import { raw } from '../store/sql.js';
 import { addressInCidr, cidrSql, parseCidr } from './cidr-sql.js';
-import { formatAddress } from '../flows/address-format.js';
+import { formatAddress } from '../model/address-format.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

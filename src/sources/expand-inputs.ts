@@ -66,8 +66,41 @@ export function expandInputs(args: readonly string[]): { inputs: InputRef[]; pro
   return { inputs, problems };
 }
 
-function walk(dir: string, problems: InputProblem[]): string[] {
+/**
+ * What a directory entry is, following a symbolic link (log directories link to the current logs, and
+ * collections are often assembled from links); null for anything else. A dangling link is a problem.
+ */
+function entryKind(dir: string, e: fs.Dirent, problems: InputProblem[]): 'file' | 'dir' | null {
+  if (e.isFile()) return 'file';
+  if (e.isDirectory()) return 'dir';
+  if (!e.isSymbolicLink()) return null;
+  const p = path.join(dir, e.name);
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : null;
+  } catch (err) {
+    problems.push({ arg: p, message: `cannot follow symbolic link: ${(err as Error).message}` });
+    return null;
+  }
+}
+
+/** True the first time a directory (by its real path, plus `tag`) is entered, so that linked directories cannot loop. */
+function firstVisit(dir: string, visited: Set<string>, tag = ''): boolean {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    real = path.resolve(dir);
+  }
+  real += tag;
+  if (visited.has(real)) return false;
+  visited.add(real);
+  return true;
+}
+
+function walk(dir: string, problems: InputProblem[], visited = new Set<string>()): string[] {
   const out: string[] = [];
+  if (!firstVisit(dir, visited)) return out;
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -79,8 +112,9 @@ function walk(dir: string, problems: InputProblem[]): string[] {
   for (const e of entries) {
     if (e.name.startsWith('.') || (e.isFile() && skippedInWalk(e.name))) continue;
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p, problems));
-    else if (e.isFile()) out.push(p);
+    const kind = entryKind(dir, e, problems);
+    if (kind === 'dir') out.push(...walk(p, problems, visited));
+    else if (kind === 'file') out.push(p);
   }
   return out;
 }
@@ -113,8 +147,9 @@ function globFiles(pattern: string, problems: InputProblem[]): string[] {
   while (i < segs.length - 1 && !GLOB_CHARS.test(segs[i])) base = path.join(base, segs[i++]);
   const rest = segs.slice(i);
   const out: string[] = [];
+  const visited = new Set<string>();
   const visit = (dir: string, k: number): void => {
-    if (k >= rest.length) return;
+    if (k >= rest.length || !firstVisit(dir, visited, `\0${k}`)) return;
     const seg = rest[k];
     let entries: fs.Dirent[];
     try {
@@ -126,7 +161,7 @@ function globFiles(pattern: string, problems: InputProblem[]): string[] {
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     if (seg === '**') {
       visit(dir, k + 1);
-      for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) visit(path.join(dir, e.name), k);
+      for (const e of entries) if (!e.name.startsWith('.') && entryKind(dir, e, problems) === 'dir') visit(path.join(dir, e.name), k);
       return;
     }
     const re = globSegmentRegex(seg);
@@ -134,9 +169,10 @@ function globFiles(pattern: string, problems: InputProblem[]): string[] {
       if (!re.test(e.name) || (e.name.startsWith('.') && !seg.startsWith('.'))) continue;
       if (e.isFile() && GLOB_CHARS.test(seg) && skippedInWalk(e.name)) continue;
       const p = path.join(dir, e.name);
+      const kind = entryKind(dir, e, problems);
       if (k === rest.length - 1) {
-        if (e.isFile()) out.push(p);
-      } else if (e.isDirectory()) visit(p, k + 1);
+        if (kind === 'file') out.push(p);
+      } else if (kind === 'dir') visit(p, k + 1);
     }
   };
   visit(base, 0);

@@ -35,8 +35,14 @@ test('oversize messages are cut at the limit, counted, and the stream stays in s
   assert.deepEqual(r.problems, ['oversize', 'oversize']);
 });
 
-test('digits not followed by a space are read as a newline-framed message', () => {
-  const r = frame(['2024-01-01 message\n']);
-  assert.deepEqual(r.msgs, ['2024-01-01 message']);
-  assert.deepEqual(r.problems, ['bad_octet_count']);
+test('digits not followed by a space are read as a newline-framed message, and nothing is reported dropped', () => {
+  // Real MikroTik and iptables lines (shortened) forwarded without a PRI (test/fixtures/firewall/
+  // crowdsec_mikrotik.log, iptables_kernel_log_variants.log), as rsyslog or nc send a log file.
+  const lines = [
+    '2023-03-18T20:35:05.734637+01:00 10.120.127.1 firewall,info drop-in input: in:ether1-WAN out:(unknown 0), proto UDP, 186.26.78.68:44355->81.82.202.145:53, len 65',
+    '2021-03-12T14:10:18Z Hostname kernel: [wan-lan-default-D]IN=eth0 OUT= SRC=67.43.156.15 DST=10.4.0.5 LEN=52 PROTO=TCP SPT=38842 DPT=443',
+  ];
+  const r = frame([lines.join('\n') + '\n<13>after\n']);
+  assert.deepEqual(r.msgs, [...lines, '<13>after']);
+  assert.deepEqual(r.problems, []);
 });

@@ -7,7 +7,7 @@
  */
 
 /** What the framer reports besides messages. */
-export type FramingProblem = 'oversize' | 'bad_octet_count';
+export type FramingProblem = 'oversize';
 
 /** Cuts one connection's stream into syslog messages. */
 export class SyslogFramer {
@@ -51,8 +51,9 @@ export class SyslogFramer {
         while (q < b.length && b[q] >= 0x30 && b[q] <= 0x39 && q - p < 10) len = len * 10 + (b[q++] - 0x30);
         if (q >= b.length) break;
         if (b[q] !== 0x20) {
-          // Not a count after all: read it as a newline-framed message.
-          this.onProblem('bad_octet_count');
+          // Not a count after all but a message without a PRI that starts with a digit (a timestamp, as
+          // when a log file is forwarded line by line): a newline-framed message, delivered whole, so
+          // nothing to report (it used to be counted as dropped although it was stored).
           const next = this.newline(b, p);
           if (next < 0) break;
           p = next;

@@ -2,6 +2,7 @@
  * Big-endian XDR reads and address printing for the sFlow decoder. Callers check bounds before reading:
  * these helpers never look at the buffer length, which keeps the hot loops branch-light.
  */
+import { formatAddress } from '../../model/address-format.js';
 
 /** Unsigned 32-bit big-endian integer at `p`. */
 export function u32(b: Uint8Array, p: number): number {
@@ -18,35 +19,9 @@ export function ipv4Text(b: Uint8Array, p: number): string {
   return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
 }
 
-/** IPv6 text of the 16 bytes at `p` (RFC 5952: lower case, longest zero run of two or more as `::`). */
+/** IPv6 text of the 16 bytes at `p`, in the form every stored address has (see formatAddress). */
 export function ipv6Text(b: Uint8Array, p: number): string {
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (b[p + 2 * i] !== 0 || b[p + 2 * i + 1] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && b[p + 2 * j] === 0 && b[p + 2 * j + 1] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) best = -1;
-  let s = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === best) {
-      s += i === 0 ? '::' : ':';
-      i += bestLen - 1;
-      continue;
-    }
-    s += ((b[p + 2 * i] << 8) | b[p + 2 * i + 1]).toString(16);
-    if (i < 7) s += ':';
-  }
-  return s;
+  return formatAddress(b, p, true);
 }
 
 /** Text of an address: 4 bytes as IPv4 when `v6` is false, else 16 bytes as IPv6. */

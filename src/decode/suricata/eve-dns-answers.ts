@@ -9,7 +9,7 @@
 import { DNS, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import { rcodeNumber } from './eve-dns-codes.js';
-import { canonicalIp } from './eve-ip.js';
+import { canonicalIp } from '../../model/address-format.js';
 import { isObject, type EveObject } from './eve-values.js';
 
 const D = columnIndex(DNS);

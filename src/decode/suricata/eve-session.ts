@@ -12,7 +12,7 @@ import type { EventTableName } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
-import { canonicalIp } from './eve-ip.js';
+import { canonicalIp } from '../../model/address-format.js';
 import { KeyTable, RawFilter } from './eve-raw-json.js';
 import { parseEveTime } from './eve-time.js';
 import { rest, type EveObject } from './eve-values.js';

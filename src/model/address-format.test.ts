@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIpInto } from '../model/ip.js';
+import { parseIpInto } from './ip.js';
 import { formatAddress } from './address-format.js';
 
 function fmt(s: string): string {
