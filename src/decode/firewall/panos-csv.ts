@@ -3,7 +3,7 @@
  * boundaries (PAN-OS quotes a field that holds a comma, doubling any quote inside), and its two time
  * formats. Nothing here makes a string unless asked.
  */
-import { ViewCache } from './word-copy.js';
+import { ViewCache } from '../word-copy.js';
 
 /** Field boundaries of the current line; `quoted[i]` is 2 when field i holds doubled quotes. */
 export class CsvFields {

@@ -24,7 +24,7 @@ import { ByteWriter } from '../zeek/byte-writer.js';
 import { latin1, parseUint } from '../zeek/zeek-values.js';
 import { CsvFields, csvStart, envelopeHost, envelopeOffset, isoTime, panosTime } from './panos-csv.js';
 import { RepeatString } from './byte-intern.js';
-import { ViewCache, copyEscaped, copyWords } from './word-copy.js';
+import { ViewCache, copyEscaped, copyWords } from '../word-copy.js';
 import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P, THREAT_FIELDS, TRAFFIC_FIELDS } from './panos-fields.js';
 
 const W = columnIndex(FIREWALL);

@@ -1,6 +1,6 @@
 /**
- * Copies bytes four at a time through DataViews, for the `extra` JSON the text firewall decoders build
- * from their lines. On this project's machines a JavaScript byte loop costs about 1.4 ns a byte, a
+ * Copies and scans bytes four at a time through DataViews, for the `extra` JSON the text firewall and
+ * cloud decoders build from their lines and for the JSON reader's strings. On this project's machines a JavaScript byte loop costs about 1.4 ns a byte, a
  * 32-bit DataView read and write about 0.35 ns a byte, and a native copy (`set` of a `subarray`,
  * `Buffer.copy`) 60-120 ns a call for the view it makes, too much for fields of a few bytes: so the
  * copies here are word loops with a byte tail. The escaping copy tests four bytes at once for anything
@@ -86,4 +86,24 @@ export function copyEscaped(dst: Uint8Array, dv: DataView, p: number, src: Uint8
   }
   while (i < e) p = escapeByte(dst, p, src[i++]);
   return p;
+}
+
+/**
+ * The index of the first byte in `b[i .. end)` that a JSON string cannot hold as plain ASCII (a control
+ * byte, `"`, `\` or any byte from 0x80), or `end`; `dv` is a view over `b`. Four bytes at a time.
+ */
+export function plainRunEnd(b: Uint8Array, dv: DataView, i: number, end: number): number {
+  while (i + 4 <= end) {
+    const x = dv.getInt32(i, true);
+    const q = x ^ 0x22222222;
+    const s = x ^ 0x5c5c5c5c;
+    if (((x | ((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080) !== 0) break;
+    i += 4;
+  }
+  while (i < end) {
+    const c = b[i];
+    if (c < 0x20 || c >= 0x80 || c === 0x22 || c === 0x5c) break;
+    i++;
+  }
+  return i;
 }

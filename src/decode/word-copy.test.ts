@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { ByteWriter } from '../zeek/byte-writer.js';
-import { RepeatString } from './byte-intern.js';
-import { CsvFields } from './panos-csv.js';
-import { ViewCache, copyEscaped, copyWords } from './word-copy.js';
+import { ByteWriter } from './zeek/byte-writer.js';
+import { RepeatString } from './firewall/byte-intern.js';
+import { CsvFields } from './firewall/panos-csv.js';
+import { ViewCache, copyEscaped, copyWords, plainRunEnd } from './word-copy.js';
 
 /** Random bytes biased towards the ones the word tests look for. */
 function randomBytes(n: number, seed: number): Buffer {
@@ -84,4 +84,15 @@ test('RepeatString gives the string of the current bytes, made again only when t
   assert.equal(r.get(b, 31, 131), 'x'.repeat(100));
   assert.equal(r.get(b, 132, 232), 'x'.repeat(100), 'too long to keep: made again, still right');
   assert.equal(made, 6);
+});
+
+test('plainRunEnd stops where a byte loop stops: control bytes, quote, backslash, non-ASCII', () => {
+  for (let seed = 1; seed < 200; seed++) {
+    const b = randomBytes(40 + (seed % 50), seed * 31);
+    for (let i = 0; i < b.length; i += 3) {
+      let want = i;
+      while (want < b.length && b[want] >= 0x20 && b[want] < 0x80 && b[want] !== 0x22 && b[want] !== 0x5c) want++;
+      assert.equal(plainRunEnd(b, new DataView(b.buffer, b.byteOffset, b.length), i, b.length), want, `seed ${seed} from ${i}`);
+    }
+  }
 });
