@@ -3,7 +3,7 @@ import test from 'node:test';
 import { ByteWriter } from './zeek/byte-writer.js';
 import { RepeatString } from './firewall/byte-intern.js';
 import { CsvFields } from './firewall/panos-csv.js';
-import { ViewCache, copyEscaped, copyWords, plainRunEnd } from './word-copy.js';
+import { ViewCache, copyEscaped, copyWords, findByte, plainRunEnd } from './word-copy.js';
 
 /** Random bytes biased towards the ones the word tests look for. */
 function randomBytes(n: number, seed: number): Buffer {
@@ -93,6 +93,19 @@ test('plainRunEnd stops where a byte loop stops: control bytes, quote, backslash
       let want = i;
       while (want < b.length && b[want] >= 0x20 && b[want] < 0x80 && b[want] !== 0x22 && b[want] !== 0x5c) want++;
       assert.equal(plainRunEnd(b, new DataView(b.buffer, b.byteOffset, b.length), i, b.length), want, `seed ${seed} from ${i}`);
+    }
+  }
+});
+
+test('findByte finds the first occurrence a byte loop finds, or the end', () => {
+  for (let seed = 1; seed < 200; seed++) {
+    const b = randomBytes(30 + (seed % 70), seed * 17);
+    const dv = new DataView(b.buffer, b.byteOffset, b.length);
+    for (const c of [0x2c, 0x3d, 0x5c, 0x22]) {
+      for (let i = 0; i < b.length; i += 5) {
+        const j = b.indexOf(c, i);
+        assert.equal(findByte(b, dv, i, b.length, c), j < 0 ? b.length : j, `seed ${seed} byte ${c} from ${i}`);
+      }
     }
   }
 });

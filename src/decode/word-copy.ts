@@ -107,3 +107,15 @@ export function plainRunEnd(b: Uint8Array, dv: DataView, i: number, end: number)
   }
   return i;
 }
+
+/** The index of the first byte `c` (an ASCII code) in `b[i .. end)`, or `end`; four bytes at a time. */
+export function findByte(b: Uint8Array, dv: DataView, i: number, end: number, c: number): number {
+  const m = c * 0x01010101;
+  while (i + 4 <= end) {
+    const x = dv.getInt32(i, true) ^ m;
+    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+    i += 4;
+  }
+  while (i < end && b[i] !== c) i++;
+  return i;
+}
