@@ -3,7 +3,7 @@ import test from 'node:test';
 import { ByteWriter } from './zeek/byte-writer.js';
 import { RepeatString } from './firewall/byte-intern.js';
 import { CsvFields } from './firewall/panos-csv.js';
-import { ViewCache, copyEscaped, copyWords, findByte, plainRunEnd } from './word-copy.js';
+import { ViewCache, copyEscaped, copyWords, findByte, isAsciiRange, plainRunEnd } from './word-copy.js';
 
 /** Random bytes biased towards the ones the word tests look for. */
 function randomBytes(n: number, seed: number): Buffer {
@@ -105,6 +105,21 @@ test('findByte finds the first occurrence a byte loop finds, or the end', () => 
       for (let i = 0; i < b.length; i += 5) {
         const j = b.indexOf(c, i);
         assert.equal(findByte(b, dv, i, b.length, c), j < 0 ? b.length : j, `seed ${seed} byte ${c} from ${i}`);
+      }
+    }
+  }
+});
+
+test('isAsciiRange agrees with a byte loop on every range', () => {
+  for (let seed = 1; seed < 100; seed++) {
+    const b = randomBytes(40, seed * 13);
+    for (let i = 0; i < b.length; i++) if (b[i] >= 0x80 && (seed + i) % 4 !== 0) b[i] = 0x41;
+    const dv = new DataView(b.buffer, b.byteOffset, b.length);
+    for (let s = 0; s < 10; s++) {
+      for (let e = s; e <= b.length; e++) {
+        let want = true;
+        for (let i = s; i < e; i++) if (b[i] >= 0x80) want = false;
+        assert.equal(isAsciiRange(b, dv, s, e), want, `seed ${seed} ${s}..${e}`);
       }
     }
   }

@@ -119,3 +119,12 @@ export function findByte(b: Uint8Array, dv: DataView, i: number, end: number, c:
   while (i < end && b[i] !== c) i++;
   return i;
 }
+
+/** True when every byte of `b[s .. e)` is below 0x80 (`dv` a view over `b`); eight bytes a step, no view object made. */
+export function isAsciiRange(b: Uint8Array, dv: DataView, s: number, e: number): boolean {
+  let acc = 0;
+  let i = s;
+  for (; i + 8 <= e; i += 8) acc |= dv.getInt32(i, true) | dv.getInt32(i + 4, true);
+  for (; i < e; i++) acc |= b[i];
+  return (acc & 0x80808080) === 0;
+}
