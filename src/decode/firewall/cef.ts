@@ -45,6 +45,14 @@ import {
 } from './syslog-envelope.js';
 
 const F = columnIndex(FIREWALL);
+// A key's facts as `kindAt` packs them: its kind, and flags for what its name ends with.
+const KIND = 31;
+const LABEL = 32;
+const TIME = 64;
+const RESERVED = 128;
+const ODD = 256;
+/** The keys `extra` is given by name (header fields, an undecided action). */
+const NAMED_KEYS = new Set(['cef_version', 'device_vendor', 'device_product', 'device_version', 'severity', 'act']);
 const NAME = 'cef';
 
 /** Splits a CEF extension into keys and (unescaped) values. */
@@ -122,6 +130,12 @@ class ExtraPairs {
   private pair = new Int32Array(64);
   private plain = true;
   private readonly w = new ByteWriter(1024);
+  // Repeated keys are found by id (an interned key's id stamped with the line's serial) instead of by
+  // comparing strings with every key so far; `mixed` says a key without an id was added, so a
+  // comparison is needed after all.
+  private readonly stamp = new Int32Array(4096);
+  private serial = 0;
+  private mixed = false;
 
   constructor(private readonly ext: ExtensionPairs) {}
 
@@ -129,6 +143,8 @@ class ExtraPairs {
     this.keys.length = 0;
     this.values.length = 0;
     this.plain = true;
+    this.mixed = false;
+    this.serial++;
   }
 
   private key(k: string): void {
@@ -145,9 +161,29 @@ class ExtraPairs {
     this.values.push(v);
   }
 
-  /** Adds a member whose value is extension pair `i`. */
+  /** Adds a member whose value is extension pair `i`, under a key that is not the pair's interned key. */
   putPair(k: string, i: number): void {
     this.key(k);
+    this.mixed = true;
+    this.pairAt(i);
+  }
+
+  /**
+   * Adds a member whose value is extension pair `i` under its own key `k`, interned as `id` (>= 0);
+   * `facts` are the key's flags from `kindAt` (RESERVED: it might equal a key added by name; ODD: a JS
+   * object would order or treat it differently).
+   */
+  putOwn(k: string, id: number, facts: number, i: number): void {
+    if (this.plain) {
+      if ((facts & ODD) !== 0 || this.stamp[id] === this.serial) this.plain = false;
+      else if (((facts & RESERVED) !== 0 || this.mixed) && this.keys.includes(k)) this.plain = false;
+    }
+    this.stamp[id] = this.serial;
+    this.keys.push(k);
+    this.pairAt(i);
+  }
+
+  private pairAt(i: number): void {
     const n = this.values.length;
     if (n >= this.pair.length) {
       const g = new Int32Array(this.pair.length * 2);
@@ -191,7 +227,7 @@ class CefDecoder {
   private readonly pairs = new ExtensionPairs();
   private readonly labels = new Map<string, string>();
   /** Kinds of the keys seen so far, by their id in `pairs.keys` (-1: not worked out yet). */
-  private readonly kinds = new Int8Array(4096).fill(-1);
+  private readonly kinds = new Int16Array(4096).fill(-1);
   private kindsOf = 0;
   private readonly extra = new ExtraPairs(this.pairs);
   private lastVendor = '';
@@ -230,9 +266,14 @@ class CefDecoder {
 
     const labels = this.labels;
     labels.clear();
+    if (p.keys.generation !== this.kindsOf) {
+      this.kinds.fill(-1);
+      this.kindsOf = p.keys.generation;
+    }
     for (let i = 0; i < p.count; i++) {
+      if ((this.kindAt(i) & LABEL) === 0) continue;
       const k = p.key(i);
-      if (k.endsWith('Label')) labels.set(k.slice(0, -5), p.value(i));
+      labels.set(k.slice(0, -5), p.value(i));
     }
     let src: string | null = null;
     let dst: string | null = null;
@@ -262,15 +303,8 @@ class CefDecoder {
     for (let i = 0; i < p.count; i++) {
       const id = p.keyId(i);
       const raw = id >= 0 ? p.keys.strings[id] : p.key(i);
-      if (p.keys.generation !== this.kindsOf) {
-        this.kinds.fill(-1);
-        this.kindsOf = p.keys.generation;
-      }
-      let kind = id >= 0 ? this.kinds[id] : -1;
-      if (kind < 0) {
-        kind = kindOf(raw);
-        if (id >= 0) this.kinds[id] = kind;
-      }
+      const flags = this.kindAt(i);
+      const kind = flags & KIND;
       switch (kind) {
         case K_SRC:
           src = p.value(i);
@@ -307,7 +341,8 @@ class CefDecoder {
             if (!Number.isFinite(c) || c < 0) return ctx.skip('bad_field', lineNo, kind === K_IN ? 'in' : 'out');
           }
           bytes = (bytes < 0 ? 0 : bytes) + c;
-          extra.putPair(raw, i);
+          if (id >= 0) extra.putOwn(raw, id, flags, i);
+          else extra.putPair(raw, i);
           break;
         }
         case K_RT:
@@ -335,9 +370,11 @@ class CefDecoder {
           natDpt = this.port(i);
           break;
         default: {
-          if (labels.size > 0 && raw.endsWith('Label') && labels.has(raw.slice(0, -5))) break;
-          if (vendorTime === null && endsWithTime(raw) && p.startsWithYear(i)) vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
-          extra.putPair(labels.size > 0 ? (labels.get(raw) ?? raw) : raw, i);
+          if (labels.size > 0 && (flags & LABEL) !== 0 && labels.has(raw.slice(0, -5))) break;
+          if (vendorTime === null && (flags & TIME) !== 0 && p.startsWithYear(i)) vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
+          const named = labels.size > 0 ? (labels.get(raw) ?? raw) : raw;
+          if (id >= 0 && named === raw) extra.putOwn(raw, id, flags, i);
+          else extra.putPair(named, i);
         }
       }
     }
@@ -368,6 +405,25 @@ class CefDecoder {
     if (start !== null && endT !== null && endT >= start) b.setNum(F.duration, row, (endT - start) / 1e6);
     b.setBytes(F.message, row, buf, lineStart, lineEnd);
     extra.write(b, F.extra, row);
+  }
+
+  /**
+   * What pair i's key is: its kind (K_*) in the low bits, LABEL when it ends with `Label`, TIME when
+   * with `time` in any case; worked out once per key (by its interned id) and kept.
+   */
+  private kindAt(i: number): number {
+    const p = this.pairs;
+    const id = p.keyId(i);
+    let k = id >= 0 ? this.kinds[id] : -1;
+    if (k < 0) {
+      const raw = p.key(i);
+      k = kindOf(raw) | (raw.endsWith('Label') ? LABEL : 0) | (endsWithTime(raw) ? TIME : 0);
+      if (NAMED_KEYS.has(raw)) k |= RESERVED;
+      const c = raw.charCodeAt(0);
+      if ((c >= 48 && c <= 57) || raw === '__proto__') k |= ODD;
+      if (id >= 0) this.kinds[id] = k;
+    }
+    return k;
   }
 
   /** Pair i as a port: plain digits read from the bytes, anything else as Number() reads it; -1 when not a port. */
