@@ -27,9 +27,7 @@ import { decisionOf } from './decision-words.js';
 import { latin1 } from '../zeek/zeek-values.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
-import type { ColumnBatch } from '../../store/column-batch.js';
-import { ByteWriter } from '../zeek/byte-writer.js';
-import { closeExtra, jsonPairStrings, jsonStrValue, openExtra, openKey } from './json-extra.js';
+import { ExtraPairs, ODD, RESERVED } from './cef-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
@@ -49,8 +47,6 @@ const F = columnIndex(FIREWALL);
 const KIND = 31;
 const LABEL = 32;
 const TIME = 64;
-const RESERVED = 128;
-const ODD = 256;
 /** The keys `extra` is given by name (header fields, an undecided action). */
 const NAMED_KEYS = new Set(['cef_version', 'device_vendor', 'device_product', 'device_version', 'severity', 'act']);
 const NAME = 'cef';
@@ -118,107 +114,6 @@ function endsWithTime(k: string): boolean {
   return n >= 4 && (k.charCodeAt(n - 4) | 32) === 116 && (k.charCodeAt(n - 3) | 32) === 105 && (k.charCodeAt(n - 2) | 32) === 109 && (k.charCodeAt(n - 1) | 32) === 101;
 }
 
-/**
- * The `extra` members of one line, in order, written as JSON bytes; a value is a string or an
- * extension pair's index (copied from the line's bytes). A key given twice keeps its first place and
- * its last value, as an object would; lines with such keys (or keys a JS object orders or treats
- * differently: integer-like ones, `__proto__`) go through an object and JSON.stringify instead.
- */
-class ExtraPairs {
-  private readonly keys: string[] = [];
-  private readonly values: (string | null)[] = [];
-  private pair = new Int32Array(64);
-  private plain = true;
-  private readonly w = new ByteWriter(1024);
-  // Repeated keys are found by id (an interned key's id stamped with the line's serial) instead of by
-  // comparing strings with every key so far; `mixed` says a key without an id was added, so a
-  // comparison is needed after all.
-  private readonly stamp = new Int32Array(4096);
-  private serial = 0;
-  private mixed = false;
-
-  constructor(private readonly ext: ExtensionPairs) {}
-
-  clear(): void {
-    this.keys.length = 0;
-    this.values.length = 0;
-    this.plain = true;
-    this.mixed = false;
-    this.serial++;
-  }
-
-  private key(k: string): void {
-    if (this.plain) {
-      const c = k.charCodeAt(0);
-      if ((c >= 48 && c <= 57) || k === '__proto__' || this.keys.includes(k)) this.plain = false;
-    }
-    this.keys.push(k);
-  }
-
-  /** Adds a member with a string value. */
-  put(k: string, v: string): void {
-    this.key(k);
-    this.values.push(v);
-  }
-
-  /** Adds a member whose value is extension pair `i`, under a key that is not the pair's interned key. */
-  putPair(k: string, i: number): void {
-    this.key(k);
-    this.mixed = true;
-    this.pairAt(i);
-  }
-
-  /**
-   * Adds a member whose value is extension pair `i` under its own key `k`, interned as `id` (>= 0);
-   * `facts` are the key's flags from `kindAt` (RESERVED: it might equal a key added by name; ODD: a JS
-   * object would order or treat it differently).
-   */
-  putOwn(k: string, id: number, facts: number, i: number): void {
-    if (this.plain) {
-      if ((facts & ODD) !== 0 || this.stamp[id] === this.serial) this.plain = false;
-      else if (((facts & RESERVED) !== 0 || this.mixed) && this.keys.includes(k)) this.plain = false;
-    }
-    this.stamp[id] = this.serial;
-    this.keys.push(k);
-    this.pairAt(i);
-  }
-
-  private pairAt(i: number): void {
-    const n = this.values.length;
-    if (n >= this.pair.length) {
-      const g = new Int32Array(this.pair.length * 2);
-      g.set(this.pair);
-      this.pair = g;
-    }
-    this.pair[n] = i;
-    this.values.push(null);
-  }
-
-  write(b: ColumnBatch, col: number, row: number): void {
-    const keys = this.keys;
-    const values = this.values;
-    if (!this.plain) {
-      const o: Record<string, string> = {};
-      for (let i = 0; i < keys.length; i++) o[keys[i]] = values[i] ?? this.ext.value(this.pair[i]);
-      b.setStr(col, row, JSON.stringify(o));
-      return;
-    }
-    const w = this.w;
-    openExtra(w);
-    for (let i = 0; i < keys.length; i++) {
-      const v = values[i];
-      if (v !== null) jsonPairStrings(w, keys[i], v);
-      else {
-        openKey(w);
-        jsonStrValue(w, keys[i]);
-        w.ascii(':"');
-        this.ext.writeJson(w, this.pair[i]);
-      }
-    }
-    closeExtra(w);
-    b.setBytes(col, row, w.buf, 0, w.len);
-  }
-}
 
 /** Decoding of one input. */
 class CefDecoder {
