@@ -21,7 +21,8 @@ export interface ScannerEvents {
 }
 
 const KEY_MAX = 16;
-const RECORDS = 'records';
+/** The key whose array holds the records, as bytes. */
+const RECORDS = Buffer.from('records', 'latin1');
 
 /** An incremental scanner over one input. */
 export class JsonRecordScanner {
@@ -42,7 +43,8 @@ export class JsonRecordScanner {
   private readonly str = new Uint8Array(KEY_MAX);
   private strLen = 0;
   private strAt1 = false;
-  private key: string | null = null;
+  /** True while the value of a depth-1 key `records` is being read. */
+  private inRecords = false;
   private keyPending = false;
 
   constructor(
@@ -79,7 +81,7 @@ export class JsonRecordScanner {
           if (this.depth === 0) this.badByte(i);
           break;
         case 0x3a: // :
-          if (this.depth === 1 && this.keyPending) this.key = this.keyText();
+          if (this.depth === 1 && this.keyPending) this.inRecords = this.keyIsRecords();
           this.keyPending = false;
           break;
         case 0x7b: // {
@@ -94,7 +96,7 @@ export class JsonRecordScanner {
             this.oversized = false;
           }
           this.depth++;
-          if (c === 0x5b && this.arrayDepth === 0 && (this.depth === 1 || (this.depth === 2 && this.key === RECORDS))) {
+          if (c === 0x5b && this.arrayDepth === 0 && (this.depth === 1 || (this.depth === 2 && this.inRecords))) {
             this.arrayDepth = this.depth;
             if (this.captureDepth === 0) this.dropCapture(); // the wrapper object is not a record
           }
@@ -108,7 +110,7 @@ export class JsonRecordScanner {
           }
           this.depth--;
           if (this.depth === this.arrayDepth - 1 && c === 0x5d) this.arrayDepth = 0;
-          if (this.depth === 1 || this.depth === 0) this.key = null;
+          if (this.depth === 1 || this.depth === 0) this.inRecords = false;
           if (this.captureAt >= 0 && this.depth === this.captureDepth) {
             if (this.pieces.length === 0 && !this.oversized && this.captured === 0) {
               // The whole record is in this chunk: hand it over without copying.
@@ -186,10 +188,11 @@ export class JsonRecordScanner {
     this.inGarbage = true;
   }
 
-  private keyText(): string {
-    let s = '';
-    for (let k = 0; k < this.strLen; k++) s += String.fromCharCode(this.str[k]);
-    return s;
+  /** Whether the key just read is `records` (compared as bytes: no string per key). */
+  private keyIsRecords(): boolean {
+    if (this.strLen !== RECORDS.length) return false;
+    for (let k = 0; k < RECORDS.length; k++) if (this.str[k] !== RECORDS[k]) return false;
+    return true;
   }
 
   private take(chunk: Buffer, from: number, to: number): void {
@@ -216,7 +219,8 @@ export class JsonRecordScanner {
   private dropCapture(): void {
     this.captureAt = -1;
     this.captureDepth = -1;
-    this.pieces = [];
+    // A new list only when the old one holds pieces (emit still reads them): no array per record.
+    if (this.pieces.length > 0) this.pieces = [];
     this.captured = 0;
     this.oversized = false;
   }
