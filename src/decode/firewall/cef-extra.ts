@@ -18,8 +18,11 @@ export const ODD = 256;
  * differently: integer-like ones, `__proto__`) go through an object and JSON.stringify instead.
  */
 export class ExtraPairs {
+  // Members 0..n-1 of the line. The arrays are reused with a count: emptying one with `length = 0`
+  // frees its storage, so every line would allocate it again.
   private readonly keys: string[] = [];
   private readonly values: (string | null)[] = [];
+  private n = 0;
   private pair = new Int32Array(64);
   private plain = true;
   private readonly w = new ByteWriter(1024);
@@ -34,25 +37,31 @@ export class ExtraPairs {
 
   /** Starts the next line's object. */
   clear(): void {
-    this.keys.length = 0;
-    this.values.length = 0;
+    this.n = 0;
     this.plain = true;
     this.mixed = false;
     this.serial++;
   }
 
+  /** Whether key `k` is among the members so far. */
+  private has(k: string): boolean {
+    const keys = this.keys;
+    for (let i = 0; i < this.n; i++) if (keys[i] === k) return true;
+    return false;
+  }
+
   private key(k: string): void {
     if (this.plain) {
       const c = k.charCodeAt(0);
-      if ((c >= 48 && c <= 57) || k === '__proto__' || this.keys.includes(k)) this.plain = false;
+      if ((c >= 48 && c <= 57) || k === '__proto__' || this.has(k)) this.plain = false;
     }
-    this.keys.push(k);
+    this.keys[this.n] = k;
   }
 
   /** Adds a member with a string value. */
   put(k: string, v: string): void {
     this.key(k);
-    this.values.push(v);
+    this.values[this.n++] = v;
   }
 
   /** Adds a member whose value is extension pair `i`, under a key that is not the pair's interned key. */
@@ -70,22 +79,24 @@ export class ExtraPairs {
   putOwn(k: string, id: number, facts: number, i: number): void {
     if (this.plain) {
       if ((facts & ODD) !== 0 || this.stamp[id] === this.serial) this.plain = false;
-      else if (((facts & RESERVED) !== 0 || this.mixed) && this.keys.includes(k)) this.plain = false;
+      else if (((facts & RESERVED) !== 0 || this.mixed) && this.has(k)) this.plain = false;
     }
     this.stamp[id] = this.serial;
-    this.keys.push(k);
+    this.keys[this.n] = k;
     this.pairAt(i);
   }
 
+  /** Ends the member whose key was just set: its value is extension pair `i`. */
   private pairAt(i: number): void {
-    const n = this.values.length;
+    const n = this.n;
     if (n >= this.pair.length) {
       const g = new Int32Array(this.pair.length * 2);
       g.set(this.pair);
       this.pair = g;
     }
     this.pair[n] = i;
-    this.values.push(null);
+    this.values[n] = null;
+    this.n = n + 1;
   }
 
   /** Stores the object in `col` of `row` (through JSON.stringify when its keys need an object's rules). */
@@ -94,13 +105,13 @@ export class ExtraPairs {
     const values = this.values;
     if (!this.plain) {
       const o: Record<string, string> = {};
-      for (let i = 0; i < keys.length; i++) o[keys[i]] = values[i] ?? this.ext.value(this.pair[i]);
+      for (let i = 0; i < this.n; i++) o[keys[i]] = values[i] ?? this.ext.value(this.pair[i]);
       b.setStr(col, row, JSON.stringify(o));
       return;
     }
     const w = this.w;
     openExtra(w);
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = 0; i < this.n; i++) {
       const v = values[i];
       if (v !== null) jsonPairStrings(w, keys[i], v);
       else {

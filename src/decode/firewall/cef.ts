@@ -64,9 +64,13 @@ export function parseExtension(ext: string, keys: string[], values: string[]): v
   }
 }
 
-/** Splits the 7 header fields from `start`; returns the extension's offset, or -1 when there are fewer. */
+/**
+ * Splits the 7 header fields from `start` into `out[0..6]` (written by index: emptying an array with
+ * `length = 0` frees its storage, so every line would grow it again); returns the extension's offset,
+ * or -1 when there are fewer.
+ */
 function parseHeader(s: string, start: number, out: string[]): number {
-  out.length = 0;
+  let n = 0;
   let cur = '';
   let seg = start;
   for (let i = start; i < s.length; i++) {
@@ -76,10 +80,10 @@ function parseHeader(s: string, start: number, out: string[]): number {
       i++;
       seg = i + 1;
     } else if (c === 124) {
-      out.push(cur + s.slice(seg, i));
+      out[n++] = cur + s.slice(seg, i);
       cur = '';
       seg = i + 1;
-      if (out.length === 7) return i + 1;
+      if (n === 7) return i + 1;
     }
   }
   return -1;
@@ -155,7 +159,7 @@ class CefDecoder {
     const extAt = parseHeader(s, h, hd);
     if (extAt < 0) return ctx.skip('truncated', lineNo);
     if (r === ENVELOPE_BAD_TIME) return ctx.skip('bad_time', lineNo);
-    for (let i = 0; i < hd.length; i++) hd[i] = utf8Of(hd[i]);
+    for (let i = 0; i < 7; i++) hd[i] = utf8Of(hd[i]);
     const p = this.pairs;
     p.scan(buf, lineStart + extAt, n);
 
