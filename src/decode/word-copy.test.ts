@@ -3,7 +3,7 @@ import test from 'node:test';
 import { ByteWriter } from './zeek/byte-writer.js';
 import { RepeatString } from './firewall/byte-intern.js';
 import { CsvFields } from './firewall/panos-csv.js';
-import { ViewCache, copyEscaped, copyWords, findByte, isAsciiRange, plainRunEnd } from './word-copy.js';
+import { ViewCache, copyEscaped, copyWords, findByte, findQuoteOrBackslash, isAsciiRange, plainRunEnd } from './word-copy.js';
 
 /** Random bytes biased towards the ones the word tests look for. */
 function randomBytes(n: number, seed: number): Buffer {
@@ -121,6 +121,18 @@ test('isAsciiRange agrees with a byte loop on every range', () => {
         for (let i = s; i < e; i++) if (b[i] >= 0x80) want = false;
         assert.equal(isAsciiRange(b, dv, s, e), want, `seed ${seed} ${s}..${e}`);
       }
+    }
+  }
+});
+
+test('findQuoteOrBackslash stops at the first quote or backslash a byte loop finds', () => {
+  for (let seed = 1; seed < 200; seed++) {
+    const b = randomBytes(30 + (seed % 70), seed * 7);
+    const dv = new DataView(b.buffer, b.byteOffset, b.length);
+    for (let i = 0; i < b.length; i += 3) {
+      let want = i;
+      while (want < b.length && b[want] !== 0x22 && b[want] !== 0x5c) want++;
+      assert.equal(findQuoteOrBackslash(b, dv, i, b.length), want, `seed ${seed} from ${i}`);
     }
   }
 });

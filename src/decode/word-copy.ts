@@ -128,3 +128,16 @@ export function isAsciiRange(b: Uint8Array, dv: DataView, s: number, e: number):
   for (; i < e; i++) acc |= b[i];
   return (acc & 0x80808080) === 0;
 }
+
+/** The index of the first `"` or `\` in `b[i .. end)`, or `end`; four bytes at a time. */
+export function findQuoteOrBackslash(b: Uint8Array, dv: DataView, i: number, end: number): number {
+  while (i + 4 <= end) {
+    const x = dv.getInt32(i, true);
+    const q = x ^ 0x22222222;
+    const s = x ^ 0x5c5c5c5c;
+    if ((((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080) break;
+    i += 4;
+  }
+  while (i < end && b[i] !== 0x22 && b[i] !== 0x5c) i++;
+  return i;
+}

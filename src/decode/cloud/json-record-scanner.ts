@@ -7,6 +7,8 @@
  * and reported, and scanning goes on after it.
  */
 
+import { ViewCache, findQuoteOrBackslash } from '../word-copy.js';
+
 /** Receives one record's bytes and the byte offset of its opening brace in the input. */
 export type RecordHandler = (json: Buffer, offset: number) => void;
 
@@ -45,6 +47,7 @@ export class JsonRecordScanner {
   private strAt1 = false;
   /** True while the value of a depth-1 key `records` is being read. */
   private inRecords = false;
+  private readonly views = new ViewCache();
   private keyPending = false;
 
   constructor(
@@ -61,8 +64,11 @@ export class JsonRecordScanner {
       const c = chunk[i];
       if (this.inStr) {
         if (this.esc) this.esc = false;
-        else if (c === 0x5c) this.esc = true;
-        else if (c === 0x22) {
+        else if (c === 0x5c) {
+          // A key written with an escape is not taken for `records` (its bytes are not its text).
+          this.esc = true;
+          this.strAt1 = false;
+        } else if (c === 0x22) {
           this.inStr = false;
           if (this.strAt1) this.keyPending = true;
         } else if (this.strAt1) {
@@ -74,12 +80,26 @@ export class JsonRecordScanner {
         continue;
       }
       switch (c) {
-        case 0x22:
+        case 0x22: {
+          if (this.depth === 0) this.badByte(i);
+          // A string without escapes that ends in this chunk is read in one step, with the outcome
+          // the byte-by-byte states below would reach (a depth-1 string of up to KEY_MAX bytes may be
+          // a key; a longer one keeps its first KEY_MAX bytes and cannot be).
+          const q = findQuoteOrBackslash(chunk, this.views.of(chunk), i + 1, n);
+          if (q < n && chunk[q] === 0x22) {
+            const len = q - i - 1;
+            const kept = this.depth === 1 ? Math.min(len, KEY_MAX) : 0;
+            for (let k = 0; k < kept; k++) this.str[k] = chunk[i + 1 + k];
+            this.strLen = kept;
+            if (this.depth === 1 && len <= KEY_MAX) this.keyPending = true;
+            i = q;
+            break;
+          }
           this.inStr = true;
           this.strAt1 = this.depth === 1;
           this.strLen = 0;
-          if (this.depth === 0) this.badByte(i);
           break;
+        }
         case 0x3a: // :
           if (this.depth === 1 && this.keyPending) this.inRecords = this.keyIsRecords();
           this.keyPending = false;
