@@ -15,6 +15,7 @@ export class JsonBytes {
   private fields = 0;
   private readonly outView = new ViewCache();
   private readonly srcView = new ViewCache();
+  private readonly headView = new ViewCache();
 
   /** Starts a new object. */
   begin(): void {
@@ -27,11 +28,8 @@ export class JsonBytes {
   beginWith(head: JsonBytes): void {
     this.n = 0;
     this.reserve(head.n);
-    // Heads are short: a loop is cheaper than a native copy's call.
-    const src = head.buf;
-    const dst = this.buf;
-    for (let i = 0; i < head.n; i++) dst[i] = src[i];
-    this.n = head.n;
+    // Heads are a few hundred bytes: copied by words (a native copy's call costs more).
+    this.n = copyWords(this.buf, this.outView.of(this.buf), 0, head.buf, this.headView.of(head.buf), 0, head.n);
     this.fields = head.fields;
   }
 
