@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { EVENT_TABLES, type EventTableName } from '../src/model/fields.js';
 import { DECODERS } from '../src/pipeline/registry.js';
 import { ColumnBatch } from '../src/store/column-batch.js';
-import type { DecodeContext } from '../src/decode/decoder.js';
+import type { DecodeContext, Decoder } from '../src/decode/decoder.js';
 import { LOG_SAMPLES, writeLogFrom } from './log-formats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,8 +23,11 @@ const root = path.resolve(here, '../..');
 const lines = Number(process.env.NJ_BENCH_DECODE_LINES ?? 200_000);
 const dir = process.env.NJ_BENCH_DIR ?? path.join(os.tmpdir(), 'nightjar-bench');
 
-/** CPU-seconds to decode `input` with format `name`, and the rows it wrote. */
-function decodeOnce(name: string, input: Buffer): { cpu: number; rows: number } {
+/**
+ * CPU-seconds (process.cpuUsage) to decode `input` in 1 MiB chunks with the decoder `create` makes, and
+ * the rows it wrote; each table's rows go to its own batch, cleared when full.
+ */
+export function decodeCpu(create: (ctx: DecodeContext) => Decoder, input: Buffer): { cpu: number; rows: number } {
   const batches = new Map<EventTableName, ColumnBatch>();
   let rows = 0;
   const ctx: DecodeContext = {
@@ -47,7 +50,7 @@ function decodeOnce(name: string, input: Buffer): { cpu: number; rows: number } 
     ignore: () => undefined,
   };
   const t0 = process.cpuUsage();
-  const d = DECODERS.get(name)!.create(ctx);
+  const d = create(ctx);
   for (let i = 0; i < input.length; i += 1 << 20) d.push(input.subarray(i, Math.min(input.length, i + (1 << 20))));
   d.finish();
   const t = process.cpuUsage(t0);
@@ -69,7 +72,8 @@ export function benchLogDecode(only: readonly string[] = []): string[][] {
   });
   for (let round = 0; round < 3; round++) {
     for (const x of inputs) {
-      const r = decodeOnce(x.format, x.input);
+      const def = DECODERS.get(x.format)!;
+      const r = decodeCpu((ctx) => def.create(ctx), x.input);
       x.cpu.push(r.cpu);
       x.rows = r.rows;
     }
