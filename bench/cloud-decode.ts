@@ -11,9 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONNECTIONS } from '../src/model/fields.js';
-import { ColumnBatch } from '../src/store/column-batch.js';
 import type { DecodeContext, Decoder } from '../src/decode/decoder.js';
+import { decodeCpu } from './log-decode.js';
 import { azureNsgFlow, azureNsgFlowReference } from '../src/decode/cloud/azure-nsg-flow.js';
 import { gcpVpcFlow, gcpVpcFlowReference } from '../src/decode/cloud/gcp-vpc-flow.js';
 import { awsVpcFlow } from '../src/decode/cloud/aws-vpc-flow.js';
@@ -46,32 +45,6 @@ function azureBlob(n: number, perRecord: number): Buffer {
   return Buffer.from(`{"records":[${parts.join(',')}]}`);
 }
 
-/** CPU-seconds to decode `input` in 1 MiB chunks, and the rows written. */
-function run(create: Create, input: Buffer): { cpu: number; rows: number } {
-  const b = new ColumnBatch(CONNECTIONS, 8192);
-  let rows = 0;
-  const ctx: DecodeContext = {
-    ingestId: 1,
-    sensor: null,
-    inputName: 'bench',
-    batch: () => {
-      if (b.full) {
-        rows += b.length;
-        b.clear();
-      }
-      return b;
-    },
-    skip: () => undefined,
-    ignore: () => undefined,
-  };
-  const t0 = process.cpuUsage();
-  const d = create(ctx);
-  for (let i = 0; i < input.length; i += 1 << 20) d.push(input.subarray(i, Math.min(input.length, i + (1 << 20))));
-  d.finish();
-  const t = process.cpuUsage(t0);
-  return { cpu: (t.user + t.system) / 1e6, rows: rows + b.length };
-}
-
 function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
@@ -90,10 +63,10 @@ export function benchCloudDecode(): string[][] {
     const b: number[] = [];
     let rows = 0;
     for (let k = 0; k < 3; k++) {
-      const r = run(fast, input);
+      const r = decodeCpu(fast, input);
       rows = r.rows;
       a.push(r.cpu);
-      if (ref !== null) b.push(run(ref, input).cpu);
+      if (ref !== null) b.push(decodeCpu(ref, input).cpu);
     }
     const k = (x: number): string => `${(x / 1e3).toFixed(0)}k`;
     const ma = median(a);

@@ -7,6 +7,8 @@
  * and reported, and scanning goes on after it.
  */
 
+import { ViewCache, findQuoteOrBackslash } from '../word-copy.js';
+
 /** Receives one record's bytes and the byte offset of its opening brace in the input. */
 export type RecordHandler = (json: Buffer, offset: number) => void;
 
@@ -21,7 +23,8 @@ export interface ScannerEvents {
 }
 
 const KEY_MAX = 16;
-const RECORDS = 'records';
+/** The key whose array holds the records, as bytes. */
+const RECORDS = Buffer.from('records', 'latin1');
 
 /** An incremental scanner over one input. */
 export class JsonRecordScanner {
@@ -42,7 +45,9 @@ export class JsonRecordScanner {
   private readonly str = new Uint8Array(KEY_MAX);
   private strLen = 0;
   private strAt1 = false;
-  private key: string | null = null;
+  /** True while the value of a depth-1 key `records` is being read. */
+  private inRecords = false;
+  private readonly views = new ViewCache();
   private keyPending = false;
 
   constructor(
@@ -59,8 +64,11 @@ export class JsonRecordScanner {
       const c = chunk[i];
       if (this.inStr) {
         if (this.esc) this.esc = false;
-        else if (c === 0x5c) this.esc = true;
-        else if (c === 0x22) {
+        else if (c === 0x5c) {
+          // A key written with an escape is not taken for `records` (its bytes are not its text).
+          this.esc = true;
+          this.strAt1 = false;
+        } else if (c === 0x22) {
           this.inStr = false;
           if (this.strAt1) this.keyPending = true;
         } else if (this.strAt1) {
@@ -72,14 +80,28 @@ export class JsonRecordScanner {
         continue;
       }
       switch (c) {
-        case 0x22:
+        case 0x22: {
+          if (this.depth === 0) this.badByte(i);
+          // A string without escapes that ends in this chunk is read in one step, with the outcome
+          // the byte-by-byte states below would reach (a depth-1 string of up to KEY_MAX bytes may be
+          // a key; a longer one keeps its first KEY_MAX bytes and cannot be).
+          const q = findQuoteOrBackslash(chunk, this.views.of(chunk), i + 1, n);
+          if (q < n && chunk[q] === 0x22) {
+            const len = q - i - 1;
+            const kept = this.depth === 1 ? Math.min(len, KEY_MAX) : 0;
+            for (let k = 0; k < kept; k++) this.str[k] = chunk[i + 1 + k];
+            this.strLen = kept;
+            if (this.depth === 1 && len <= KEY_MAX) this.keyPending = true;
+            i = q;
+            break;
+          }
           this.inStr = true;
           this.strAt1 = this.depth === 1;
           this.strLen = 0;
-          if (this.depth === 0) this.badByte(i);
           break;
+        }
         case 0x3a: // :
-          if (this.depth === 1 && this.keyPending) this.key = this.keyText();
+          if (this.depth === 1 && this.keyPending) this.inRecords = this.keyIsRecords();
           this.keyPending = false;
           break;
         case 0x7b: // {
@@ -94,7 +116,7 @@ export class JsonRecordScanner {
             this.oversized = false;
           }
           this.depth++;
-          if (c === 0x5b && this.arrayDepth === 0 && (this.depth === 1 || (this.depth === 2 && this.key === RECORDS))) {
+          if (c === 0x5b && this.arrayDepth === 0 && (this.depth === 1 || (this.depth === 2 && this.inRecords))) {
             this.arrayDepth = this.depth;
             if (this.captureDepth === 0) this.dropCapture(); // the wrapper object is not a record
           }
@@ -108,7 +130,7 @@ export class JsonRecordScanner {
           }
           this.depth--;
           if (this.depth === this.arrayDepth - 1 && c === 0x5d) this.arrayDepth = 0;
-          if (this.depth === 1 || this.depth === 0) this.key = null;
+          if (this.depth === 1 || this.depth === 0) this.inRecords = false;
           if (this.captureAt >= 0 && this.depth === this.captureDepth) {
             if (this.pieces.length === 0 && !this.oversized && this.captured === 0) {
               // The whole record is in this chunk: hand it over without copying.
@@ -186,10 +208,11 @@ export class JsonRecordScanner {
     this.inGarbage = true;
   }
 
-  private keyText(): string {
-    let s = '';
-    for (let k = 0; k < this.strLen; k++) s += String.fromCharCode(this.str[k]);
-    return s;
+  /** Whether the key just read is `records` (compared as bytes: no string per key). */
+  private keyIsRecords(): boolean {
+    if (this.strLen !== RECORDS.length) return false;
+    for (let k = 0; k < RECORDS.length; k++) if (this.str[k] !== RECORDS[k]) return false;
+    return true;
   }
 
   private take(chunk: Buffer, from: number, to: number): void {
@@ -216,7 +239,8 @@ export class JsonRecordScanner {
   private dropCapture(): void {
     this.captureAt = -1;
     this.captureDepth = -1;
-    this.pieces = [];
+    // A new list only when the old one holds pieces (emit still reads them): no array per record.
+    if (this.pieces.length > 0) this.pieces = [];
     this.captured = 0;
     this.oversized = false;
   }

@@ -9,16 +9,10 @@
  * every failure is a -1 the caller answers by falling back to `JSON.parse`: the reader may refuse valid
  * JSON, never accept invalid JSON. Non-ASCII bytes are only noted (`high`): the caller checks UTF-8 natively.
  */
+import { ViewCache, plainRunEnd } from '../word-copy.js';
 
 /** Deepest nesting read; deeper values are refused (the caller falls back). */
 export const MAX_DEPTH = 256;
-
-/** 1 for the bytes a string cannot hold as they are (quote, backslash, control) and for non-ASCII. */
-const IN_STRING = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) IN_STRING[c] = 1;
-for (let c = 0x80; c < 0x100; c++) IN_STRING[c] = 1;
-IN_STRING[0x22] = 1;
-IN_STRING[0x5c] = 1;
 
 /** 1 for the bytes a number or literal is made of. */
 const IN_SCALAR = new Uint8Array(256);
@@ -55,10 +49,13 @@ export class JsonSpanReader {
   private pos = 0;
   private first = false;
   private readonly stack = new Uint8Array(MAX_DEPTH);
+  private readonly views = new ViewCache();
+  private view: DataView = this.views.of(this.buf);
 
   /** Starts reading `buf` up to `end`. */
   reset(buf: Uint8Array, end: number): void {
     this.buf = buf;
+    this.view = this.views.of(buf);
     this.end = end;
     this.high = false;
     this.trusted = false;
@@ -80,11 +77,13 @@ export class JsonSpanReader {
   string(i: number): number {
     const b = this.buf;
     const end = this.end;
+    const dv = this.view;
     let escaped = false;
     i++;
     while (i < end) {
+      i = plainRunEnd(b, dv, i, end);
+      if (i >= end) break;
       const c = b[i++];
-      if (IN_STRING[c] === 0) continue;
       if (c >= 0x80) {
         this.high = true;
         continue;
@@ -202,8 +201,14 @@ export class JsonSpanReader {
     do {
       const c = b[i];
       if (c === 0x22) {
+        // To the closing quote: runs of plain bytes four at a time, an escape's two bytes at once.
         i++;
-        for (let d = b[i]; d !== 0x22; d = b[++i]) if (d === 0x5c) i++;
+        for (;;) {
+          i = plainRunEnd(b, this.view, i, this.end);
+          const d = b[i];
+          if (d === 0x22) break;
+          i += d === 0x5c ? 2 : 1;
+        }
         i++;
       } else if (c === 0x7b || c === 0x5b) {
         depth++;

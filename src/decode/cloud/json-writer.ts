@@ -4,6 +4,7 @@
  */
 import type { ColumnBatch } from '../../store/column-batch.js';
 import { copyCompact } from './json-span-reader.js';
+import { ViewCache, copyWords } from '../word-copy.js';
 
 const HEX = '0123456789abcdef';
 
@@ -12,6 +13,9 @@ export class JsonBytes {
   private buf = Buffer.allocUnsafe(4096);
   private n = 0;
   private fields = 0;
+  private readonly outView = new ViewCache();
+  private readonly srcView = new ViewCache();
+  private readonly headView = new ViewCache();
 
   /** Starts a new object. */
   begin(): void {
@@ -24,11 +28,8 @@ export class JsonBytes {
   beginWith(head: JsonBytes): void {
     this.n = 0;
     this.reserve(head.n);
-    // Heads are short: a loop is cheaper than a native copy's call.
-    const src = head.buf;
-    const dst = this.buf;
-    for (let i = 0; i < head.n; i++) dst[i] = src[i];
-    this.n = head.n;
+    // Heads are a few hundred bytes: copied by words (a native copy's call costs more).
+    this.n = copyWords(this.buf, this.outView.of(this.buf), 0, head.buf, this.headView.of(head.buf), 0, head.n);
     this.fields = head.fields;
   }
 
@@ -134,9 +135,9 @@ export class JsonBytes {
     b.setBytes(col, row, this.buf, 0, this.n);
   }
 
+  /** Copies `src[start, end)` (room already made) four bytes at a time: no view object per call. */
   private copy(src: Buffer, start: number, end: number): void {
-    if (end - start < 48) for (let i = start; i < end; i++) this.buf[this.n++] = src[i];
-    else this.n += src.copy(this.buf, this.n, start, end);
+    this.n = copyWords(this.buf, this.outView.of(this.buf), this.n, src, this.srcView.of(src), start, end);
   }
 
   private reserve(k: number): void {

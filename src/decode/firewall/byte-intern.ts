@@ -76,3 +76,33 @@ export class ByteInterner {
     this.strings.length = 0;
   }
 }
+
+/**
+ * The string of a byte run that mostly repeats the previous one (a device name, a protocol): while the
+ * same bytes come again the string made last time is returned, so a per-file constant costs a byte
+ * comparison instead of a string a line. `make` turns bytes into the string (latin1 or UTF-8).
+ */
+export class RepeatString {
+  private readonly bytes = new Uint8Array(64);
+  private len = -1;
+  private str = '';
+
+  constructor(private readonly make: (b: Buffer, s: number, e: number) => string) {}
+
+  /** The string of `b[s..e)`. */
+  get(b: Buffer, s: number, e: number): string {
+    const n = e - s;
+    const kept = this.bytes;
+    if (n === this.len) {
+      let i = 0;
+      while (i < n && kept[i] === b[s + i]) i++;
+      if (i === n) return this.str;
+    }
+    this.str = this.make(b, s, e);
+    if (n <= kept.length) {
+      for (let i = 0; i < n; i++) kept[i] = b[s + i];
+      this.len = n;
+    } else this.len = -1;
+    return this.str;
+  }
+}

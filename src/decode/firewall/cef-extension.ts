@@ -8,6 +8,7 @@ import type { ByteWriter } from '../zeek/byte-writer.js';
 import { latin1 } from '../zeek/zeek-values.js';
 import { ByteInterner } from './byte-intern.js';
 import { uintField } from './byte-fields.js';
+import { ViewCache, copyEscaped, findByte } from '../word-copy.js';
 
 function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
@@ -42,6 +43,9 @@ export class ExtensionPairs {
   /** 1 when the value ends in a byte above ASCII: JS trims some of those (U+00A0...), so it is read as a string. */
   odd = new Uint8Array(64);
   private buf: Buffer = Buffer.alloc(0);
+  private readonly views = new ViewCache();
+  private view: DataView = this.views.of(this.buf);
+  private readonly outViews = new ViewCache();
   /** Key strings by their bytes: a device repeats its keys, so each is made once. */
   readonly keys = new ByteInterner();
 
@@ -57,17 +61,18 @@ export class ExtensionPairs {
 
   private split(b: Buffer, from: number, to: number): void {
     this.buf = b;
+    const dv = (this.view = this.views.of(b));
     this.count = 0;
     let i = from;
     while (i < to && b[i] === 32) i++;
-    let eq = nextEquals(b, from, i, to);
+    let eq = nextEquals(b, dv, from, i, to);
     if (eq < 0) return;
     let keyS = i;
     let keyE = eq;
     let valS = eq + 1;
     let at = valS;
     for (;;) {
-      const next = nextEquals(b, from, at, to);
+      const next = nextEquals(b, dv, from, at, to);
       if (next < 0) break;
       let sp = next - 1;
       while (sp >= valS && b[sp] !== 32) sp--;
@@ -168,22 +173,29 @@ export class ExtensionPairs {
       return;
     }
     const b = this.buf;
+    const dv = this.view;
     const s = this.valStart[i];
     const e = this.valEnd[i];
     w.ensure((e - s) * 6 + 1);
+    const o = w.buf;
+    const ov = this.outViews.of(o);
+    let p = w.len;
     let run = s;
-    for (let j = s; j < e; j++) {
-      if (b[j] !== 92 || j + 1 >= e) continue;
-      w.jsonEscaped(b, run, j);
+    for (;;) {
+      // A backslash escapes the byte after it; one at the very end stays as it is.
+      const j = findByte(b, dv, run, e, 92);
+      if (j >= e - 1) break;
+      p = copyEscaped(o, ov, p, b, dv, run, j);
       const n = b[j + 1];
-      if (n === 110) w.ascii('\\n');
-      else if (n === 114) w.ascii('\\r');
-      else w.jsonEscaped(b, j + 1, j + 2);
-      j++;
-      run = j + 1;
+      if (n === 110 || n === 114) {
+        o[p++] = 92;
+        o[p++] = n;
+      } else p = copyEscaped(o, ov, p, b, dv, j + 1, j + 2);
+      run = j + 2;
     }
-    w.jsonEscaped(b, run, e);
-    w.byte(34);
+    p = copyEscaped(o, ov, p, b, dv, run, e);
+    o[p++] = 34;
+    w.len = p;
   }
 }
 
@@ -194,12 +206,13 @@ function text(b: Buffer, s: number, e: number): string {
 }
 
 /** Next `=` at or after `i` not escaped by a backslash (backslashes counted back to `from`), or -1. */
-function nextEquals(b: Uint8Array, from: number, i: number, to: number): number {
-  for (let j = i; j < to; j++) {
-    if (b[j] !== 61) continue;
+function nextEquals(b: Uint8Array, dv: DataView, from: number, i: number, to: number): number {
+  for (;;) {
+    const j = findByte(b, dv, i, to, 61);
+    if (j >= to) return -1;
     let bs = 0;
     for (let k = j - 1; k >= from && b[k] === 92; k--) bs++;
     if (bs % 2 === 0) return j;
+    i = j + 1;
   }
-  return -1;
 }

@@ -117,3 +117,26 @@ test('sniff: claims CEF only', () => {
   }
   assert.equal(cef.sniff(Buffer.from('{"timestamp":"2020","event_type":"alert"}\n')), 0);
 });
+
+test('extra: a key given twice keeps its first place and last value, as a JS object would, whichever way it repeats', () => {
+  const lines = [
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 foo=1 bar=x foo=2', // an extension key twice
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 severity=9 baz=1', // an extension key equal to a header member
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 cs1=a cs1Label=qux qux=b', // a label's name equal to a later key
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 qux=b cs1=a cs1Label=qux', // ... and to an earlier one
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 2x=a y=b 1a=c', // integer-like keys an object puts first
+  ];
+  const out = decodeAll(dec, Buffer.from(lines.join('\n') + '\n'));
+  const extras = out.rows.firewall.map((r) => r.extra as string);
+  const head = { cef_version: '0', device_vendor: 'V', device_product: 'P', device_version: '1', severity: '3' };
+  const want = [
+    { ...head, foo: '2', bar: 'x' },
+    { ...head, severity: '9', baz: '1' },
+    { ...head, qux: 'b' },
+    { ...head, qux: 'a' },
+    { ...head, '2x': 'a', y: 'b', '1a': 'c' },
+  ];
+  for (let i = 0; i < lines.length; i++) {
+    assert.equal(extras[i], JSON.stringify(want[i]), lines[i]);
+  }
+});

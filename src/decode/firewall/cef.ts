@@ -27,9 +27,7 @@ import { decisionOf } from './decision-words.js';
 import { latin1 } from '../zeek/zeek-values.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpInto } from '../../model/ip.js';
-import type { ColumnBatch } from '../../store/column-batch.js';
-import { ByteWriter } from '../zeek/byte-writer.js';
-import { closeExtra, jsonPairStrings, jsonStrValue, openExtra, openKey } from './json-extra.js';
+import { ExtraPairs, ODD, RESERVED } from './cef-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
@@ -45,6 +43,12 @@ import {
 } from './syslog-envelope.js';
 
 const F = columnIndex(FIREWALL);
+// A key's facts as `kindAt` packs them: its kind, and flags for what its name ends with.
+const KIND = 31;
+const LABEL = 32;
+const TIME = 64;
+/** The keys `extra` is given by name (header fields, an undecided action). */
+const NAMED_KEYS = new Set(['cef_version', 'device_vendor', 'device_product', 'device_version', 'severity', 'act']);
 const NAME = 'cef';
 
 /** Splits a CEF extension into keys and (unescaped) values. */
@@ -60,9 +64,13 @@ export function parseExtension(ext: string, keys: string[], values: string[]): v
   }
 }
 
-/** Splits the 7 header fields from `start`; returns the extension's offset, or -1 when there are fewer. */
+/**
+ * Splits the 7 header fields from `start` into `out[0..6]` (written by index: emptying an array with
+ * `length = 0` frees its storage, so every line would grow it again); returns the extension's offset,
+ * or -1 when there are fewer.
+ */
 function parseHeader(s: string, start: number, out: string[]): number {
-  out.length = 0;
+  let n = 0;
   let cur = '';
   let seg = start;
   for (let i = start; i < s.length; i++) {
@@ -72,10 +80,10 @@ function parseHeader(s: string, start: number, out: string[]): number {
       i++;
       seg = i + 1;
     } else if (c === 124) {
-      out.push(cur + s.slice(seg, i));
+      out[n++] = cur + s.slice(seg, i);
       cur = '';
       seg = i + 1;
-      if (out.length === 7) return i + 1;
+      if (n === 7) return i + 1;
     }
   }
   return -1;
@@ -110,79 +118,6 @@ function endsWithTime(k: string): boolean {
   return n >= 4 && (k.charCodeAt(n - 4) | 32) === 116 && (k.charCodeAt(n - 3) | 32) === 105 && (k.charCodeAt(n - 2) | 32) === 109 && (k.charCodeAt(n - 1) | 32) === 101;
 }
 
-/**
- * The `extra` members of one line, in order, written as JSON bytes; a value is a string or an
- * extension pair's index (copied from the line's bytes). A key given twice keeps its first place and
- * its last value, as an object would; lines with such keys (or keys a JS object orders or treats
- * differently: integer-like ones, `__proto__`) go through an object and JSON.stringify instead.
- */
-class ExtraPairs {
-  private readonly keys: string[] = [];
-  private readonly values: (string | null)[] = [];
-  private pair = new Int32Array(64);
-  private plain = true;
-  private readonly w = new ByteWriter(1024);
-
-  constructor(private readonly ext: ExtensionPairs) {}
-
-  clear(): void {
-    this.keys.length = 0;
-    this.values.length = 0;
-    this.plain = true;
-  }
-
-  private key(k: string): void {
-    if (this.plain) {
-      const c = k.charCodeAt(0);
-      if ((c >= 48 && c <= 57) || k === '__proto__' || this.keys.includes(k)) this.plain = false;
-    }
-    this.keys.push(k);
-  }
-
-  /** Adds a member with a string value. */
-  put(k: string, v: string): void {
-    this.key(k);
-    this.values.push(v);
-  }
-
-  /** Adds a member whose value is extension pair `i`. */
-  putPair(k: string, i: number): void {
-    this.key(k);
-    const n = this.values.length;
-    if (n >= this.pair.length) {
-      const g = new Int32Array(this.pair.length * 2);
-      g.set(this.pair);
-      this.pair = g;
-    }
-    this.pair[n] = i;
-    this.values.push(null);
-  }
-
-  write(b: ColumnBatch, col: number, row: number): void {
-    const keys = this.keys;
-    const values = this.values;
-    if (!this.plain) {
-      const o: Record<string, string> = {};
-      for (let i = 0; i < keys.length; i++) o[keys[i]] = values[i] ?? this.ext.value(this.pair[i]);
-      b.setStr(col, row, JSON.stringify(o));
-      return;
-    }
-    const w = this.w;
-    openExtra(w);
-    for (let i = 0; i < keys.length; i++) {
-      const v = values[i];
-      if (v !== null) jsonPairStrings(w, keys[i], v);
-      else {
-        openKey(w);
-        jsonStrValue(w, keys[i]);
-        w.ascii(':"');
-        this.ext.writeJson(w, this.pair[i]);
-      }
-    }
-    closeExtra(w);
-    b.setBytes(col, row, w.buf, 0, w.len);
-  }
-}
 
 /** Decoding of one input. */
 class CefDecoder {
@@ -191,7 +126,7 @@ class CefDecoder {
   private readonly pairs = new ExtensionPairs();
   private readonly labels = new Map<string, string>();
   /** Kinds of the keys seen so far, by their id in `pairs.keys` (-1: not worked out yet). */
-  private readonly kinds = new Int8Array(4096).fill(-1);
+  private readonly kinds = new Int16Array(4096).fill(-1);
   private kindsOf = 0;
   private readonly extra = new ExtraPairs(this.pairs);
   private lastVendor = '';
@@ -224,15 +159,20 @@ class CefDecoder {
     const extAt = parseHeader(s, h, hd);
     if (extAt < 0) return ctx.skip('truncated', lineNo);
     if (r === ENVELOPE_BAD_TIME) return ctx.skip('bad_time', lineNo);
-    for (let i = 0; i < hd.length; i++) hd[i] = utf8Of(hd[i]);
+    for (let i = 0; i < 7; i++) hd[i] = utf8Of(hd[i]);
     const p = this.pairs;
     p.scan(buf, lineStart + extAt, n);
 
     const labels = this.labels;
     labels.clear();
+    if (p.keys.generation !== this.kindsOf) {
+      this.kinds.fill(-1);
+      this.kindsOf = p.keys.generation;
+    }
     for (let i = 0; i < p.count; i++) {
+      if ((this.kindAt(i) & LABEL) === 0) continue;
       const k = p.key(i);
-      if (k.endsWith('Label')) labels.set(k.slice(0, -5), p.value(i));
+      labels.set(k.slice(0, -5), p.value(i));
     }
     let src: string | null = null;
     let dst: string | null = null;
@@ -262,15 +202,8 @@ class CefDecoder {
     for (let i = 0; i < p.count; i++) {
       const id = p.keyId(i);
       const raw = id >= 0 ? p.keys.strings[id] : p.key(i);
-      if (p.keys.generation !== this.kindsOf) {
-        this.kinds.fill(-1);
-        this.kindsOf = p.keys.generation;
-      }
-      let kind = id >= 0 ? this.kinds[id] : -1;
-      if (kind < 0) {
-        kind = kindOf(raw);
-        if (id >= 0) this.kinds[id] = kind;
-      }
+      const flags = this.kindAt(i);
+      const kind = flags & KIND;
       switch (kind) {
         case K_SRC:
           src = p.value(i);
@@ -307,7 +240,8 @@ class CefDecoder {
             if (!Number.isFinite(c) || c < 0) return ctx.skip('bad_field', lineNo, kind === K_IN ? 'in' : 'out');
           }
           bytes = (bytes < 0 ? 0 : bytes) + c;
-          extra.putPair(raw, i);
+          if (id >= 0) extra.putOwn(raw, id, flags, i);
+          else extra.putPair(raw, i);
           break;
         }
         case K_RT:
@@ -335,9 +269,11 @@ class CefDecoder {
           natDpt = this.port(i);
           break;
         default: {
-          if (labels.size > 0 && raw.endsWith('Label') && labels.has(raw.slice(0, -5))) break;
-          if (vendorTime === null && endsWithTime(raw) && p.startsWithYear(i)) vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
-          extra.putPair(labels.size > 0 ? (labels.get(raw) ?? raw) : raw, i);
+          if (labels.size > 0 && (flags & LABEL) !== 0 && labels.has(raw.slice(0, -5))) break;
+          if (vendorTime === null && (flags & TIME) !== 0 && p.startsWithYear(i)) vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
+          const named = labels.size > 0 ? (labels.get(raw) ?? raw) : raw;
+          if (id >= 0 && named === raw) extra.putOwn(raw, id, flags, i);
+          else extra.putPair(named, i);
         }
       }
     }
@@ -368,6 +304,25 @@ class CefDecoder {
     if (start !== null && endT !== null && endT >= start) b.setNum(F.duration, row, (endT - start) / 1e6);
     b.setBytes(F.message, row, buf, lineStart, lineEnd);
     extra.write(b, F.extra, row);
+  }
+
+  /**
+   * What pair i's key is: its kind (K_*) in the low bits, LABEL when it ends with `Label`, TIME when
+   * with `time` in any case; worked out once per key (by its interned id) and kept.
+   */
+  private kindAt(i: number): number {
+    const p = this.pairs;
+    const id = p.keyId(i);
+    let k = id >= 0 ? this.kinds[id] : -1;
+    if (k < 0) {
+      const raw = p.key(i);
+      k = kindOf(raw) | (raw.endsWith('Label') ? LABEL : 0) | (endsWithTime(raw) ? TIME : 0);
+      if (NAMED_KEYS.has(raw)) k |= RESERVED;
+      const c = raw.charCodeAt(0);
+      if ((c >= 48 && c <= 57) || raw === '__proto__') k |= ODD;
+      if (id >= 0) this.kinds[id] = k;
+    }
+    return k;
   }
 
   /** Pair i as a port: plain digits read from the bytes, anything else as Number() reads it; -1 when not a port. */

@@ -42,6 +42,7 @@ class FortigateDecoder {
   readonly decoder: Decoder;
   private readonly kv = new KvPairs();
   private readonly w = new ByteWriter(2048);
+  private readonly host = { start: 0, end: 0 };
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   private buf: Buffer = Buffer.alloc(0);
 
@@ -104,7 +105,11 @@ class FortigateDecoder {
     k.origP = Number.isNaN(sport) ? null : sport;
     k.respP = Number.isNaN(dport) ? null : dport;
     k.proto = Number.isNaN(proto) ? null : protoName(proto);
-    const [hostStart, hostEnd] = kvAt > start ? envelopeHost(buf, start, kvAt) : [0, 0];
+    const host = this.host;
+    if (kvAt > start) envelopeHost(buf, start, kvAt, host);
+    else host.start = host.end = 0;
+    const hostStart = host.start;
+    const hostEnd = host.end;
     const sensor =
       ctx.sensor ?? (kv.has(S.devname) ? this.text(S.devname) : kv.has(S.devid) ? this.text(S.devid) : hostEnd > hostStart ? latin1(buf, hostStart, hostEnd) : null);
     const b = ctx.batch('firewall');

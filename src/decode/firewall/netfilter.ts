@@ -23,6 +23,7 @@ import { FIREWALL, columnIndex } from '../../model/fields.js';
 import { parseIpBytesInto } from '../../model/ip.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
 import { uintField } from './byte-fields.js';
+import { ByteInterner } from './byte-intern.js';
 import { closeExtra, jsonPair, jsonPairStr, openExtra, openKey } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
@@ -177,13 +178,16 @@ const addrScratch = new Uint8Array(16);
 class NetfilterDecoder {
   private readonly env = newEnvelope();
   private readonly prefixes = new Map<string, PrefixInfo>();
-  private lastPrefix = Buffer.alloc(256);
-  private lastPrefixLen = -1;
-  private lastInfo: PrefixInfo | null = null;
+  /** Prefixes by their bytes, so a line costs no string: what each id's prefix says (see `prefix`). */
+  private readonly prefixIds = new ByteInterner(1024, 256);
+  private prefixInfo: (PrefixInfo | undefined)[] = [];
+  private prefixGeneration = 0;
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   private readonly w = new ByteWriter(1024);
-  /** `"key":"` as written for the short keys seen so far, by their packed text. */
-  private readonly keys = new Map<number, Uint8Array>();
+  /** `"key":"` as written for the keys seen so far, by the key's id in `keyIds` (found by its bytes). */
+  private readonly keyIds = new ByteInterner(1024, 64);
+  private keyJson: (Uint8Array | undefined)[] = [];
+  private keyGeneration = 0;
   private readonly ipFlags = new ByteWriter(64);
   private readonly tcpFlags = new ByteWriter(64);
   private readonly other = new ByteWriter(64);
@@ -199,14 +203,19 @@ class NetfilterDecoder {
     });
   }
 
-  /** The prefix `b[s..e)` read, from the last line's when it is the same bytes, else from a cache. */
+  /**
+   * The prefix `b[s..e)` read, found by its bytes (a log mixes a few prefixes line after line);
+   * one longer than the byte cache keeps goes through a cache by its text.
+   */
   private prefix(b: Buffer, s: number, e: number): PrefixInfo {
-    const n = e - s;
-    const last = this.lastPrefix;
-    if (n === this.lastPrefixLen && this.lastInfo !== null) {
-      let same = true;
-      for (let i = 0; i < n && same; i++) same = last[i] === b[s + i];
-      if (same) return this.lastInfo;
+    const ids = this.prefixIds;
+    const id = ids.intern(b, s, e);
+    if (id >= 0) {
+      if (ids.generation !== this.prefixGeneration) {
+        this.prefixGeneration = ids.generation;
+        this.prefixInfo = [];
+      }
+      return (this.prefixInfo[id] ??= readPrefix(ids.strings[id]));
     }
     const raw = b.toString('utf8', s, e);
     let p = this.prefixes.get(raw);
@@ -214,11 +223,6 @@ class NetfilterDecoder {
       p = readPrefix(raw);
       if (this.prefixes.size >= 4096) this.prefixes.clear();
       this.prefixes.set(raw, p);
-    }
-    if (n <= last.length) {
-      b.copy(last, 0, s, e);
-      this.lastPrefixLen = n;
-      this.lastInfo = p;
     }
     return p;
   }
@@ -389,15 +393,20 @@ class NetfilterDecoder {
   /** Any other `KEY=value`: the key lower-cased (ASCII letters as bytes; other text as JS lower-cases it). */
   private otherKey(b: Buffer, ks: number, ke: number, te: number): void {
     const w = this.w;
-    const kc = keyCode(b, ks, ke);
-    const known = kc >= 0 ? this.keys.get(kc) : undefined;
+    const ids = this.keyIds;
+    const id = ids.intern(b, ks, ke);
+    if (ids.generation !== this.keyGeneration) {
+      this.keyGeneration = ids.generation;
+      this.keyJson = [];
+    }
+    const known = id >= 0 ? this.keyJson[id] : undefined;
     if (known !== undefined) {
       if (w.len > 1) w.byte(44);
       w.bytes(known, 0, known.length);
     } else {
       const at = w.len;
       this.newKey(b, ks, ke);
-      if (kc >= 0 && this.keys.size < 1024) this.keys.set(kc, w.buf.slice(at > 1 ? at + 1 : at, w.len));
+      if (id >= 0) this.keyJson[id] = w.buf.slice(at > 1 ? at + 1 : at, w.len);
     }
     w.jsonEscaped(b, ke + 1, te);
     w.byte(34);

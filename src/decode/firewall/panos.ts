@@ -23,6 +23,8 @@ import { lineFramer } from '../line-framer.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
 import { latin1, parseUint } from '../zeek/zeek-values.js';
 import { CsvFields, csvStart, envelopeHost, envelopeOffset, isoTime, panosTime } from './panos-csv.js';
+import { RepeatString } from './byte-intern.js';
+import { ViewCache, copyEscaped, copyWords } from '../word-copy.js';
 import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P, THREAT_FIELDS, TRAFFIC_FIELDS } from './panos-fields.js';
 
 const W = columnIndex(FIREWALL);
@@ -35,6 +37,7 @@ const THREAT_ALLOWED = new Set(['alert', 'allow', 'continue', 'override', 'wildf
 /** The `"name":"` bytes of a table's keys, laid end to end in one array (copied from with one loop). */
 interface KeyBytes {
   readonly bytes: Uint8Array;
+  readonly view: DataView;
   readonly start: Int32Array;
   readonly length: number;
 }
@@ -45,7 +48,7 @@ function keyBytes(table: readonly string[]): KeyBytes {
   for (let i = 0; i < parts.length; i++) start[i + 1] = start[i] + parts[i].length;
   const bytes = new Uint8Array(start[parts.length]);
   parts.forEach((b, i) => bytes.set(b, start[i]));
-  return { bytes, start, length: parts.length };
+  return { bytes, view: new DataView(bytes.buffer), start, length: parts.length };
 }
 const TRAFFIC_KEYS = keyBytes(TRAFFIC_FIELDS);
 const THREAT_KEYS = keyBytes(THREAT_FIELDS);
@@ -59,12 +62,31 @@ function flags(list: number[]): Uint8Array {
 const TRAFFIC_IN_COLUMNS = flags([P.src, P.dst, P.sport, P.dport, P.proto, P.rule, P.from, P.to, P.inboundIf, P.outboundIf, P.sessionid, P.bytes, P.packets, P.elapsed, P.trafficRuleUuid]);
 const THREAT_IN_COLUMNS = flags([P.src, P.dst, P.sport, P.dport, P.proto, P.sessionid, P.app]);
 
-/** PAN-OS TRAFFIC action to the firewall table's vocabulary; null when unknown (the text stays in extra). */
-function trafficAction(a: string): string | null {
-  if (a === 'allow' || a === 'deny') return a;
-  if (a === 'drop' || a === 'drop-icmp' || a === 'drop-all-packets' || a === 'drop-all') return 'drop';
-  if (a.startsWith('reset-')) return 'reject';
-  return null;
+const ascii = (t: string): Uint8Array => Buffer.from(t, 'latin1');
+const TRAFFIC = ascii('TRAFFIC');
+const THREAT = ascii('THREAT');
+const ACTIONS: readonly [Uint8Array, string][] = [
+  ['allow', 'allow'],
+  ['deny', 'deny'],
+  ['drop', 'drop'],
+  ['drop-icmp', 'drop'],
+  ['drop-all-packets', 'drop'],
+  ['drop-all', 'drop'],
+].map(([a, v]) => [ascii(a), v]);
+const RESET = ascii('reset-');
+
+/** True when `b[s..e)` starts with `word` (and is exactly it when `whole`). */
+function bytesAre(b: Uint8Array, s: number, e: number, word: Uint8Array, whole: boolean): boolean {
+  const n = word.length;
+  if (whole ? e - s !== n : e - s < n) return false;
+  for (let i = 0; i < n; i++) if (b[s + i] !== word[i]) return false;
+  return true;
+}
+
+/** PAN-OS TRAFFIC action `b[s..e)` to the firewall table's vocabulary; null when unknown (the text stays in extra). */
+function trafficAction(b: Uint8Array, s: number, e: number): string | null {
+  for (const [a, v] of ACTIONS) if (bytesAre(b, s, e, a, true)) return v;
+  return bytesAre(b, s, e, RESET, false) ? 'reject' : null;
 }
 
 /** Decoding of one input. */
@@ -72,11 +94,15 @@ class PanosDecoder {
   readonly decoder: Decoder;
   private readonly f = new CsvFields();
   private readonly w = new ByteWriter(2048);
+  private readonly outView = new ViewCache();
+  private readonly lineView = new ViewCache();
   private readonly iso = { micros: 0, offsetMicros: 0 };
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   private buf: Buffer = Buffer.alloc(0);
-  private hostStart = 0;
-  private hostEnd = 0;
+  private readonly host = { start: 0, end: 0 };
+  // Strings of fields that repeat from line to line, made again only when their bytes change.
+  private readonly protoText = new RepeatString(latin1);
+  private readonly deviceText = new RepeatString(latin1);
 
   constructor(private readonly ctx: DecodeContext) {
     this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
@@ -122,12 +148,13 @@ class PanosDecoder {
     const f = this.f;
     if (!f.split(buf, s, end)) return ctx.skip('bad_quote', lineNo);
     if (f.count < 5) return ctx.skip('not_panos', lineNo);
-    const type = this.text(P.type);
-    const traffic = type === 'TRAFFIC';
-    if (!traffic && type !== 'THREAT') {
+    const traffic = bytesAre(buf, f.start[P.type], f.end[P.type], TRAFFIC, true);
+    if (!traffic && !bytesAre(buf, f.start[P.type], f.end[P.type], THREAT, true)) {
+      const type = this.text(P.type);
       if (OTHER_TYPES.has(type)) return ctx.ignore(`panos-${type.toLowerCase()}`);
       return ctx.skip('not_panos', lineNo);
     }
+    const type = traffic ? 'TRAFFIC' : 'THREAT';
     if (f.count < (traffic ? MIN_TRAFFIC_FIELDS : MIN_THREAT_FIELDS)) return ctx.skip('column_count', lineNo, type);
     const ts = this.time(traffic ? P.trafficHighRes : P.threatHighRes, start, s);
     if (Number.isNaN(ts)) return ctx.skip('bad_timestamp', lineNo);
@@ -137,7 +164,7 @@ class PanosDecoder {
     if (this.empty(P.src) || this.empty(P.dst)) return ctx.skip('bad_value', lineNo, 'address');
     const k = this.key;
     k.tsMicros = ts;
-    k.uid = this.empty(P.sessionid) ? null : this.text(P.sessionid);
+    k.uid = null; // written as bytes after the key
     k.addrBuf = buf;
     k.origHStart = f.start[P.src];
     k.origHEnd = f.end[P.src];
@@ -145,12 +172,18 @@ class PanosDecoder {
     k.respHEnd = f.end[P.dst];
     k.origP = sport;
     k.respP = dport;
-    k.proto = this.empty(P.proto) ? null : this.text(P.proto);
+    k.proto = this.empty(P.proto) ? null : this.repeated(this.protoText, P.proto);
     const device = traffic ? P.trafficDevice : P.threatDevice;
-    const sensor = ctx.sensor ?? (this.empty(device) ? (this.empty(P.serial) ? null : this.text(P.serial)) : this.text(device));
-    [this.hostStart, this.hostEnd] = s > start ? envelopeHost(buf, start, s) : [0, 0];
+    const sensor = ctx.sensor ?? (this.empty(device) ? (this.empty(P.serial) ? null : this.repeated(this.deviceText, P.serial)) : this.repeated(this.deviceText, device));
+    if (s > start) envelopeHost(buf, start, s, this.host);
+    else this.host.start = this.host.end = 0;
     if (traffic) this.traffic(sensor, start, end);
     else this.threat(sensor);
+  }
+
+  /** Field i's text (as `text` makes it), the string of last time when the bytes repeat. */
+  private repeated(cache: RepeatString, i: number): string {
+    return this.f.quoted[i] === 2 ? this.text(i) : cache.get(this.buf, this.f.start[i], this.f.end[i]);
   }
 
   private port(i: number): number {
@@ -171,7 +204,9 @@ class PanosDecoder {
     const b = this.ctx.batch('firewall');
     const row = b.addRow();
     writeFlowKey(b, row, this.key, SOURCE, sensor, this.ctx.ingestId);
-    b.setStr(W.action, row, trafficAction(this.text(P.action)));
+    this.set(b, W.uid, row, P.sessionid);
+    const f = this.f;
+    b.setStr(W.action, row, f.quoted[P.action] === 2 ? null : trafficAction(this.buf, f.start[P.action], f.end[P.action]));
     this.set(b, W.rule, row, P.rule);
     this.set(b, W.rule_id, row, P.trafficRuleUuid);
     this.set(b, W.in_zone, row, P.from);
@@ -209,6 +244,7 @@ class PanosDecoder {
     const b = this.ctx.batch('findings');
     const row = b.addRow();
     writeFlowKey(b, row, this.key, SOURCE, sensor, this.ctx.ingestId);
+    this.set(b, G.uid, row, P.sessionid);
     const threat = this.empty(P.threatid) ? '' : this.str(P.threatid);
     const open = threat.lastIndexOf('(');
     const idText = open >= 0 && threat.endsWith(')') ? threat.slice(open + 1, -1) : threat;
@@ -234,41 +270,49 @@ class PanosDecoder {
     const w = this.w;
     const buf = this.buf;
     w.reset();
-    w.ensure((f.end[f.count - 1] - f.start[0]) * 6 + f.count * 40 + (this.hostEnd - this.hostStart) * 6 + 64);
+    const host = this.host;
+    w.ensure((f.end[f.count - 1] - f.start[0]) * 6 + f.count * 40 + (host.end - host.start) * 6 + 64);
     w.byte(123);
     let first = true;
-    if (this.hostEnd > this.hostStart) {
+    if (host.end > host.start) {
       w.ascii('"syslog_host":"');
-      w.jsonEscaped(buf, this.hostStart, this.hostEnd);
+      w.jsonEscaped(buf, host.start, host.end);
       w.byte(34);
       first = false;
     }
-    const raw = !f.escapes;
+    // Room for everything was made above, so `o` stays the writer's buffer; refreshed anyway after
+    // the writer's own methods, which may grow it.
+    let o = w.buf;
+    let ov = this.outView.of(o);
+    const lv = this.lineView.of(buf);
+    const kb = keys.bytes;
+    const kv = keys.view;
+    let p = w.len;
     for (let i = 0; i < f.count; i++) {
       const s = f.start[i];
       const e = f.end[i];
       if (s === e || inColumns[i] === 1) continue;
-      if (!first) w.buf[w.len++] = 44;
+      if (!first) o[p++] = 44;
       first = false;
-      if (i < keys.length) {
-        const kb = keys.bytes;
-        const ke = keys.start[i + 1];
-        const o = w.buf;
-        let p = w.len;
-        for (let j = keys.start[i]; j < ke; j++) o[p++] = kb[j];
+      if (i < keys.length) p = copyWords(o, ov, p, kb, kv, keys.start[i], keys.start[i + 1]);
+      else {
         w.len = p;
-      } else w.ascii(`"field_${i}":"`);
+        w.ascii(`"field_${i}":"`);
+        p = w.len;
+        o = w.buf;
+        ov = this.outView.of(o);
+      }
       if (f.quoted[i] === 2) {
         const enc = Buffer.from(JSON.stringify(this.str(i)));
-        w.bytes(enc, 1, enc.length - 1);
-      } else if (raw && f.quoted[i] === 0) {
-        const o = w.buf;
-        let p = w.len;
-        for (let j = s; j < e; j++) o[p++] = buf[j];
         w.len = p;
-      } else w.jsonEscaped(buf, s, e);
-      w.buf[w.len++] = 34;
+        w.bytes(enc, 1, enc.length - 1);
+        p = w.len;
+        o = w.buf;
+        ov = this.outView.of(o);
+      } else p = copyEscaped(o, ov, p, buf, lv, s, e);
+      o[p++] = 34;
     }
+    w.len = p;
     w.byte(125);
     b.setBytes(col, row, w.buf, 0, w.len);
   }

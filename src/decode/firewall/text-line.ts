@@ -3,10 +3,14 @@
  * UTF-8 re-encoded once so its bytes can be copied into the store as they are, any exception turned into
  * a counted `decoder_error` skip, and the syslog envelope read with its offsets as byte offsets.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
+import { ViewCache, isAsciiRange } from '../word-copy.js';
 import type { DecodeContext } from '../decoder.js';
 import { latin1 } from '../zeek/zeek-values.js';
 import { ENVELOPE_NONE, parseSyslogEnvelope, type EnvelopeOptions, type SyslogEnvelope } from './syslog-envelope.js';
+
+/** The view over the chunk being read (one buffer kept: the last one). */
+const lineViews = new ViewCache();
 
 /** Handles one trimmed line as bytes: buf[start..end). */
 export type ByteRecordFn = (buf: Buffer, start: number, end: number, lineNo: number) => void;
@@ -34,10 +38,8 @@ export function readByteLine(
     start = s;
     end = e;
   }
-  let ascii = true;
-  // Long lines are checked natively (one view object costs less than a byte loop over them).
-  if (end - start > 64) ascii = isAscii(buf.subarray(start, end));
-  else for (let i = start; i < end && ascii; i++) ascii = buf[i] < 128;
+  // Checked eight bytes a step: no view object per line (a `subarray` for the native check made one).
+  const ascii = isAsciiRange(buf, lineViews.of(buf), start, end);
   if (!ascii && !isUtf8(buf.subarray(start, end))) {
     buf = Buffer.from(buf.toString('utf8', start, end));
     start = 0;
