@@ -11,10 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DecodeContext } from '../src/decode/decoder.js';
 import { nfcapd } from '../src/decode/nfcapd/nfcapd.js';
-import { EVENT_TABLES, type EventTableName } from '../src/model/fields.js';
-import { ColumnBatch } from '../src/store/column-batch.js';
+import { decodeCpu } from './log-decode.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -23,38 +21,6 @@ const repeats = ri >= 0 ? Number(args.splice(ri, 2)[1]) : 3;
 if (args.length === 0) {
   process.stderr.write('usage: node dist/bench/nfcapd.js FILE... [--repeats N]\n');
   process.exit(2);
-}
-
-/** Decodes `file` in 1 MiB chunks; returns rows built and CPU-seconds. */
-function decodeOnly(file: string): { rows: number; cpu: number } {
-  const batches = new Map<EventTableName, ColumnBatch>();
-  let rows = 0;
-  const ctx: DecodeContext = {
-    ingestId: 1,
-    sensor: null,
-    inputName: file,
-    batch(name) {
-      let b = batches.get(name);
-      if (!b) batches.set(name, (b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === name)!, 8192)));
-      if (b.full) {
-        rows += b.length;
-        b.clear();
-      }
-      return b;
-    },
-    skip: () => undefined,
-    ignore: () => undefined,
-  };
-  const cpu0 = process.cpuUsage();
-  const dec = nfcapd.create(ctx);
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  for (let n = fs.readSync(fd, buf, 0, buf.length, null); n > 0; n = fs.readSync(fd, buf, 0, buf.length, null)) dec.push(buf.subarray(0, n));
-  fs.closeSync(fd);
-  dec.finish();
-  for (const b of batches.values()) rows += b.length;
-  const c = process.cpuUsage(cpu0);
-  return { rows, cpu: (c.user + c.system) / 1e6 };
 }
 
 /** CPU-seconds (user + system) of a command run through bash's `time`, or null when it failed. */
@@ -79,7 +45,7 @@ for (const file of args) {
   const nfd: number[] = [];
   let rows = 0;
   for (let i = 0; i < repeats; i++) {
-    const d = decodeOnly(file);
+    const d = decodeCpu(nfcapd.create, file);
     rows = d.rows;
     dec.push(d.cpu);
     const r = cpuOf(`${q(process.execPath)} ${q(path.join(here, 'ingest-child.js'))} ${q(db)} ${q(file)} >/dev/null`);
