@@ -24,13 +24,17 @@ const lines = Number(process.env.NJ_BENCH_DECODE_LINES ?? 200_000);
 const dir = process.env.NJ_BENCH_DIR ?? path.join(os.tmpdir(), 'nightjar-bench');
 
 /**
- * CPU-seconds (process.cpuUsage) to decode `input` in 1 MiB chunks with the decoder `create` makes, and
- * the rows it wrote; each table's rows go to its own batch, cleared when full. A string `input` is a
+ * CPU-seconds (process.cpuUsage) and seconds to decode `input` in 1 MiB chunks with the decoder
+ * `create` makes, and the rows and skips it reported; each table's rows go to its own batch, cleared when full. A string `input` is a
  * file, read in 1 MiB chunks as part of the measured work.
  */
-export function decodeCpu(create: (ctx: DecodeContext) => Decoder, input: Buffer | string): { cpu: number; rows: number } {
+export function decodeCpu(
+  create: (ctx: DecodeContext) => Decoder,
+  input: Buffer | string,
+): { cpu: number; seconds: number; rows: number; skips: number } {
   const batches = new Map<EventTableName, ColumnBatch>();
   let rows = 0;
+  let skips = 0;
   const ctx: DecodeContext = {
     ingestId: 1,
     sensor: null,
@@ -47,10 +51,11 @@ export function decodeCpu(create: (ctx: DecodeContext) => Decoder, input: Buffer
       }
       return b;
     },
-    skip: () => undefined,
+    skip: () => void skips++,
     ignore: () => undefined,
   };
   const t0 = process.cpuUsage();
+  const w0 = performance.now();
   const d = create(ctx);
   if (typeof input === 'string') {
     const fd = fs.openSync(input, 'r');
@@ -60,8 +65,9 @@ export function decodeCpu(create: (ctx: DecodeContext) => Decoder, input: Buffer
   } else for (let i = 0; i < input.length; i += 1 << 20) d.push(input.subarray(i, Math.min(input.length, i + (1 << 20))));
   d.finish();
   const t = process.cpuUsage(t0);
+  const seconds = (performance.now() - w0) / 1000;
   for (const b of batches.values()) rows += b.length;
-  return { cpu: (t.user + t.system) / 1e6, rows };
+  return { cpu: (t.user + t.system) / 1e6, seconds, rows, skips };
 }
 
 function median(xs: number[]): number {

@@ -3,11 +3,9 @@
  * memory and times decoding it into reused column batches, with no store behind them.
  * Run: `node dist/bench/zeek-decode.js [lines] [tsv|json]` (defaults: 1,000,000 lines, tsv).
  */
-import { EVENT_TABLES, type EventTableName } from '../src/model/fields.js';
-import { ColumnBatch } from '../src/store/column-batch.js';
-import type { DecodeContext, DecoderDef } from '../src/decode/decoder.js';
 import { zeekJson } from '../src/decode/zeek/zeek-json.js';
 import { zeekTsv } from '../src/decode/zeek/zeek-tsv.js';
+import { decodeCpu } from './log-decode.js';
 
 const HEADER = [
   '#separator \\x09',
@@ -95,40 +93,6 @@ function generate(lines: number, json: boolean): Buffer {
   return Buffer.from(parts.join('\n'));
 }
 
-/** Decodes `input` in 1 MiB chunks into batches that are simply cleared when full; returns rows and skips. */
-function run(def: DecoderDef, input: Buffer): { rows: number; skips: number } {
-  const batches = new Map<EventTableName, ColumnBatch>();
-  let rows = 0;
-  let skips = 0;
-  const ctx: DecodeContext = {
-    ingestId: 1,
-    sensor: null,
-    inputName: 'conn.log',
-    batch(name) {
-      let b = batches.get(name);
-      if (b === undefined) {
-        b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === name)!, 8192);
-        batches.set(name, b);
-      }
-      if (b.full) {
-        rows += b.length;
-        b.clear();
-      }
-      return b;
-    },
-    skip() {
-      skips++;
-    },
-    ignore() {},
-  };
-  const dec = def.create(ctx);
-  const chunk = 1 << 20;
-  for (let i = 0; i < input.length; i += chunk) dec.push(input.subarray(i, i + chunk));
-  dec.finish();
-  for (const b of batches.values()) rows += b.length;
-  return { rows, skips };
-}
-
 const lines = Number(process.argv[2] ?? 1_000_000);
 const json = process.argv[3] === 'json';
 const input = generate(lines, json);
@@ -136,9 +100,7 @@ const def = json ? zeekJson : zeekTsv;
 console.log(`${def.name}: ${lines} lines, ${(input.length / 1e6).toFixed(1)} MB`);
 const rounds = Number(process.argv[4] ?? 3);
 for (let round = 1; round <= rounds; round++) {
-  const t0 = process.hrtime.bigint();
-  const { rows, skips } = run(def, input);
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const { rows, skips, seconds: secs } = decodeCpu(def.create, input);
   console.log(
     `round ${round}: ${rows} rows, ${skips} skips, ${secs.toFixed(3)} s, ` +
       `${Math.round(rows / secs).toLocaleString('en-US')} lines/s, ${(input.length / 1e6 / secs).toFixed(0)} MB/s`,
