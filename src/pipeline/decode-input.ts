@@ -117,7 +117,6 @@ export async function decodeInput(
   });
   let readFailure = s.readFailure;
   let lastTick = performance.now();
-  let decoded = s.head.length;
   try {
     if (s.head.length > 0) await driver.push(s.head);
     if (!s.ended) {
@@ -131,7 +130,6 @@ export async function decodeInput(
           break;
         }
         if (c === null) break;
-        decoded += c.length;
         await driver.push(c, input.pooled);
         // The store may still be writing earlier batches: wait for room, so memory stays bounded.
         if (room) await room();
@@ -148,11 +146,14 @@ export async function decodeInput(
   }
   const log = new SkipLog(s.def.positionUnit);
   log.merge(await driver.finish());
-  const gz = await input.gzipProblem(decoded);
-  if (gz !== null && readFailure === null) readFailure = `${input.name}: ${gz}`;
+  const gz = input.gzipProblem();
   if (readFailure !== null) {
     log.totalSkipped++;
     log.skipped.read_error = { count: 1, first: [input.bytesRead()], unit: 'offset', example: readFailure };
+  } else if (gz !== null) {
+    // Damage or junk found after the data before it was delivered: one skip at its compressed offset.
+    log.totalSkipped++;
+    log.skipped[gz.reason] = { count: 1, first: [gz.offset], unit: 'offset', example: `${input.name}: ${gz.message}` };
   }
   progress(input.bytesRead(), records);
   return { counts, records, skips: log.toJSON() };
