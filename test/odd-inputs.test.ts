@@ -1,5 +1,6 @@
-// Inputs as real systems write them, through the CLI as users run it: gzip with junk after its
-// member (a copy tool or transfer appended bytes), read from a file and from standard input.
+// Inputs as real systems write them: gzip with junk after its member (a copy tool or transfer
+// appended bytes), UTF-16 text (PowerShell 5's `>` and Out-File), through the pipeline into a real
+// store and through the CLI as users run it, from files and from standard input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,6 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { ingest, type IngestReport } from '../src/pipeline/ingest.js';
+import { openStore } from '../src/store/open.js';
+import { sql, raw } from '../src/store/sql.js';
+import type { Store } from '../src/store/store.js';
 
 const BIN = path.join(process.cwd(), 'bin/nightjar.js');
 const FIX = path.join(process.cwd(), 'test/fixtures');
@@ -41,3 +46,74 @@ test('gzip with junk after its member, from a file and from stdin: rows kept, ju
   }
 });
 
+/** `text` as UTF-16 with a byte order mark: little-endian as PowerShell 5 writes it, or big-endian. */
+function utf16(text: Buffer, order: 'le' | 'be'): Buffer {
+  const le = Buffer.from(`\ufeff${text.toString('utf8')}`, 'utf16le');
+  return order === 'le' ? le : le.swap16();
+}
+
+// Zeek TSV with a cut last line, Zeek TSV with non-ASCII text, Windows Firewall's pfirewall.log with a
+// short line, CEF with a line that has no time: the skips must name the same lines in every encoding.
+const TEXTS = [
+  'zeek/rita_tsv_truncated_conn.log',
+  'zeek/zed_edge_zeek_utf8_json.log',
+  'firewall/windows_pfirewall_azure_stack_edge_doc.log',
+  'firewall/crowdsec_cef_unifi.log',
+];
+
+async function rows(store: Store): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of ['connections', 'dns', 'firewall', 'findings', 'metadata']) {
+    for (const r of await store.all(sql`SELECT * EXCLUDE (ingest_id) FROM ${raw(t)} ORDER BY ALL`)) out.push(`${t} ${JSON.stringify(r)}`);
+  }
+  return out;
+}
+
+function skipsOf(report: IngestReport): unknown[] {
+  return report.files.map((f) => [f.status, f.format, f.records, f.skipped, f.ignored]);
+}
+
+for (const worker of [true, false]) {
+  test(`UTF-16LE and UTF-16BE text with a BOM, plain or gzip'd, gives the rows and skip lines of the UTF-8 file (${worker ? 'decode worker' : 'inline'})`, async () => {
+    const dir = tmpDir();
+    const variants: Record<string, (b: Buffer) => Buffer> = {
+      utf8: (b) => b,
+      le: (b) => utf16(b, 'le'),
+      be: (b) => utf16(b, 'be'),
+      'le-gz': (b) => zlib.gzipSync(utf16(b, 'le')),
+    };
+    const results: Record<string, { rows: string[]; skips: unknown[] }> = {};
+    for (const [variant, encode] of Object.entries(variants)) {
+      const files = TEXTS.map((f, i) => {
+        const p = path.join(dir, `${variant}-${i}-${path.basename(f)}`);
+        fs.writeFileSync(p, encode(fs.readFileSync(path.join(FIX, f))));
+        return p;
+      });
+      const store = await openStore(path.join(dir, `${variant}.duckdb`));
+      const report = await ingest(store, files, { worker });
+      results[variant] = { rows: await rows(store), skips: skipsOf(report) };
+      await store.close();
+    }
+    const want = results.utf8;
+    assert.ok(want.rows.length > 50, `${want.rows.length} rows`);
+    assert.deepEqual(
+      want.skips.map((s) => (s as unknown[])[0]),
+      ['ingested', 'ingested', 'ingested', 'ingested'],
+    );
+    for (const variant of ['le', 'be', 'le-gz']) {
+      assert.deepEqual(results[variant].skips, want.skips, variant);
+      assert.deepEqual(results[variant].rows, want.rows, variant);
+    }
+  });
+}
+
+test('UTF-16LE from standard input (PowerShell piping a file) is recognised and stored as from the UTF-8 file', () => {
+  const dir = tmpDir();
+  const text = fs.readFileSync(path.join(FIX, 'firewall/windows_pfirewall_azure_stack_edge_doc.log'));
+  const a = run(['ingest', '--db', path.join(dir, 'a.duckdb'), '--json', '-'], text);
+  const b = run(['ingest', '--db', path.join(dir, 'b.duckdb'), '--json', '-'], utf16(text, 'le'));
+  assert.equal(b.code, 0, b.err);
+  const [fa, fb] = [JSON.parse(a.out).files[0], JSON.parse(b.out).files[0]];
+  assert.equal(fb.format, 'windows-firewall');
+  assert.deepEqual([fb.records, fb.skipped], [fa.records, fa.skipped]);
+});
