@@ -117,3 +117,26 @@ test('UTF-16LE from standard input (PowerShell piping a file) is recognised and 
   assert.equal(fb.format, 'windows-firewall');
   assert.deepEqual([fb.records, fb.skipped], [fa.records, fa.skipped]);
 });
+
+test('AWS VPC flow logs exported from CloudWatch Logs (gzip\'d export object) store the plain files\' connections', async () => {
+  const dir = tmpDir();
+  const cloud = path.join(FIX, 'cloud');
+  const gz = path.join(dir, '000000.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(path.join(cloud, 'DERIVED_aws_vpcflow_cloudwatch_export.log'))));
+  const plain = ['aws_vpcflow_v2_extra_samples.log', 'aws_vpcflow_custom_ecs_fields.log', 'aws_vpcflow_v5_all_fields.log'].map((f) => path.join(cloud, f));
+  const q = sql`SELECT * EXCLUDE (ingest_id, extra), json_extract_string(extra, '$.cloudwatch_timestamp') AS cw FROM connections ORDER BY ALL`;
+  const a = await openStore(path.join(dir, 'a.duckdb'));
+  const ra = await ingest(a, plain);
+  const b = await openStore(path.join(dir, 'b.duckdb'));
+  const [fb] = (await ingest(b, [gz])).files;
+  assert.equal(fb.format, 'aws-vpc-flow');
+  assert.equal(fb.totalSkipped, 0);
+  assert.deepEqual(fb.ignored, { nodata: 5, skipdata: 3 });
+  assert.equal(fb.totalRecords, ra.files.reduce((n, f) => n + f.totalRecords, 0));
+  const rowsA = (await a.all(q)).map((r) => ({ ...r, cw: null }));
+  const rowsB = await b.all(q);
+  assert.ok(rowsB.every((r) => typeof r.cw === 'string' && /^\d{4}-\d\d-\d\dT.*Z$/.test(r.cw)));
+  assert.deepEqual(rowsB.map((r) => ({ ...r, cw: null })), rowsA);
+  await a.close();
+  await b.close();
+});
