@@ -178,7 +178,10 @@ function streamed(
       return r.done ? null : r.value;
     },
     recycle: () => undefined,
-    close: () => source.destroy(),
+    close: () => {
+      members?.close();
+      source.destroy();
+    },
     bytesRead: () => tally.bytes,
     sha256: () => tally.hash?.copy().digest('hex') ?? null,
     gzipProblem: () => members?.problem ?? null,

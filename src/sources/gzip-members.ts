@@ -39,6 +39,8 @@ export class GzipMemberReader {
   /** Compressed offset of buf[0]. */
   private bufOff = 0;
   private readonly gen: AsyncGenerator<Buffer>;
+  /** The current member's inflater, so that close() can release it. */
+  private inflater: zlib.InflateRaw | null = null;
 
   /**
    * `raw` gives the compressed chunks; with `drainJunk` the bytes after junk are still read (to the
@@ -55,6 +57,12 @@ export class GzipMemberReader {
   async next(): Promise<Buffer | null> {
     const r = await this.gen.next();
     return r.done ? null : r.value;
+  }
+
+  /** Stops decompressing (the caller closes the raw source). */
+  close(): void {
+    this.inflater?.destroy();
+    this.inflater = null;
   }
 
   private async *members(): AsyncGenerator<Buffer> {
@@ -111,6 +119,7 @@ export class GzipMemberReader {
    */
   private async *inflateMember(): AsyncGenerator<Buffer, boolean> {
     const inflater = zlib.createInflateRaw({ chunkSize: 256 * 1024, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    this.inflater = inflater;
     const startOff = this.bufOff;
     let written = 0;
     let ended = false;
@@ -155,6 +164,7 @@ export class GzipMemberReader {
     }
     await pumping;
     inflater.close();
+    this.inflater = null;
     this.bufOff = startOff + inflater.bytesWritten;
     return ended;
   }
