@@ -145,4 +145,27 @@ test(`a damaged gzip keeps everything decoded before the damage and reports wher
   assert.match(f.skipped.read_error.example!, /damaged gzip|unexpected end/);
   await store.close();
 });
+
+test(`junk after a complete gzip member: the member's rows kept, the junk one skip at its offset; several members all read (${worker ? 'decode worker' : 'inline'})`, async () => {
+  const dir = tmpDir();
+  const text = fs.readFileSync(path.join(FIX, 'zeek/rita_tsv_dns.log'));
+  const member = zlib.gzipSync(text);
+  const junk = path.join(dir, 'junk.log.gz');
+  fs.writeFileSync(junk, Buffer.concat([member, Buffer.from('trailing garbage\n')]));
+  const twice = path.join(dir, 'twice.log.gz');
+  fs.writeFileSync(twice, Buffer.concat([member, member, Buffer.alloc(64)]));
+  const store = await openStore(path.join(dir, 'gz.duckdb'));
+  const report = await ingest(store, [junk, twice], { worker });
+  const [j, t] = report.files;
+  const rows = text.toString().split('\n').filter((l) => l && !l.startsWith('#')).length;
+  assert.equal(j.status, 'ingested');
+  assert.equal(j.records.dns, rows);
+  assert.equal(j.totalSkipped, 1);
+  assert.deepEqual(j.skipped.gzip_trailing_garbage.first, [member.length]);
+  assert.match(j.skipped.gzip_trailing_garbage.example!, /junk\.log\.gz: trailing garbage .* offset \d+/);
+  assert.equal(t.status, 'ingested');
+  assert.equal(t.records.dns, 2 * rows);
+  assert.equal(t.totalSkipped, 0);
+  await store.close();
+});
 }

@@ -13,6 +13,7 @@ import type { InlineDecoder } from './inline-decoder.js';
 import { SkipLog, type SkipCounts } from './skip-log.js';
 import type { ShardedDecoder } from './sharded-decoder.js';
 import type { WorkerDecoder } from './worker-decoder.js';
+import { Utf16ToUtf8, utf16ByteOrder } from './utf16-text.js';
 
 /** How many bytes of an input are looked at to recognise its format. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -26,6 +27,8 @@ export interface SniffedInput {
   readonly head: Buffer;
   readonly ended: boolean;
   readonly readFailure: string | null;
+  /** Set for UTF-16 text: the rest of the input is transcoded to UTF-8 (the head already is). */
+  readonly utf16: Utf16ToUtf8 | null;
 }
 
 /** Reads the start of an input and picks its decoder; returns a message for the user when it cannot. */
@@ -51,8 +54,12 @@ export async function sniffInput(input: OpenedInput, format?: string): Promise<S
     ended = true;
     if (headLen === 0) return { error: readFailure };
   }
-  let headBuf = Buffer.concat(head);
+  let headBuf: Buffer = Buffer.concat(head);
   if (input.pooled) for (const c of head) input.recycle(c.buffer);
+  // UTF-16 text (PowerShell 5's default) becomes UTF-8 before anything looks at it; the decoder drops its BOM.
+  const byteOrder = utf16ByteOrder(headBuf);
+  const utf16 = byteOrder === null ? null : new Utf16ToUtf8(byteOrder);
+  if (utf16 !== null) headBuf = ended ? Buffer.concat([utf16.push(headBuf), utf16.end()]) : utf16.push(headBuf);
   // A UTF-8 byte order mark (left by Windows editors and PowerShell's Out-File) is no part of the first
   // record: with it, no Zeek TSV header, syslog line or log line is recognised. No binary format starts so.
   if (headBuf.length >= 3 && headBuf[0] === 0xef && headBuf[1] === 0xbb && headBuf[2] === 0xbf) headBuf = headBuf.subarray(3);
@@ -67,7 +74,7 @@ export async function sniffInput(input: OpenedInput, format?: string): Promise<S
             `known formats: ${[...DECODERS.keys()].join(', ')}; use --format to force one`,
     };
   }
-  return { def, head: headBuf, ended, readFailure };
+  return { def, head: headBuf, ended, readFailure, utf16 };
 }
 
 /** What decoding an input produced. */
@@ -117,7 +124,6 @@ export async function decodeInput(
   });
   let readFailure = s.readFailure;
   let lastTick = performance.now();
-  let decoded = s.head.length;
   try {
     if (s.head.length > 0) await driver.push(s.head);
     if (!s.ended) {
@@ -131,8 +137,13 @@ export async function decodeInput(
           break;
         }
         if (c === null) break;
-        decoded += c.length;
-        await driver.push(c, input.pooled);
+        if (s.utf16 !== null) {
+          const utf8 = s.utf16.push(c);
+          if (input.pooled) input.recycle(c.buffer);
+          await driver.push(utf8);
+        } else {
+          await driver.push(c, input.pooled);
+        }
         // The store may still be writing earlier batches: wait for room, so memory stays bounded.
         if (room) await room();
         const now = performance.now();
@@ -141,6 +152,9 @@ export async function decodeInput(
           progress(input.bytesRead(), records);
         }
       }
+      // The end of UTF-16 text: a lone byte or surrogate left over becomes U+FFFD.
+      const rest = s.utf16?.end();
+      if (rest !== undefined && rest.length > 0) await driver.push(rest);
     }
   } catch (err) {
     input.close();
@@ -148,11 +162,14 @@ export async function decodeInput(
   }
   const log = new SkipLog(s.def.positionUnit);
   log.merge(await driver.finish());
-  const gz = await input.gzipProblem(decoded);
-  if (gz !== null && readFailure === null) readFailure = `${input.name}: ${gz}`;
+  const gz = input.gzipProblem();
   if (readFailure !== null) {
     log.totalSkipped++;
     log.skipped.read_error = { count: 1, first: [input.bytesRead()], unit: 'offset', example: readFailure };
+  } else if (gz !== null) {
+    // Damage or junk found after the data before it was delivered: one skip at its compressed offset.
+    log.totalSkipped++;
+    log.skipped[gz.reason] = { count: 1, first: [gz.offset], unit: 'offset', example: `${input.name}: ${gz.message}` };
   }
   progress(input.bytesRead(), records);
   return { counts, records, skips: log.toJSON() };

@@ -10,8 +10,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
 import { NightjarError } from '../model/errors.js';
+import { GzipMemberReader, type GzipProblem } from './gzip-members.js';
 import type { InputRef } from './expand-inputs.js';
 
 const EDGE = 1024 * 1024;
@@ -46,11 +46,11 @@ export interface OpenedInput {
    */
   sha256(): string | null;
   /**
-   * For gzip input, after the end, given how many bytes came out: null when the gzip trailer matches,
-   * else why not. Partial output is always delivered (a cut gzip keeps what it held), so this is how
-   * truncation is seen.
+   * For gzip input, after the end: null when every member was complete and nothing but zero padding
+   * followed, else the damage or junk and its compressed offset. Output up to it is always delivered
+   * (a cut gzip keeps what it held), so this is how truncation and trailing garbage are seen.
    */
-  gzipProblem(decompressedBytes: number): Promise<string | null>;
+  gzipProblem(): GzipProblem | null;
 }
 
 function unreadable(name: string, err: unknown): NightjarError {
@@ -79,12 +79,10 @@ function readAsync(fd: number, buf: Uint8Array, position: number): Promise<numbe
   return new Promise((resolve, reject) => fs.read(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
-/** Raw bytes of a source, counted (and hashed, for streams), with the last 8 kept for the gzip trailer check. */
+/** Raw bytes of a source, counted (and hashed, for streams). */
 class RawTally {
   readonly hash: crypto.Hash | null;
   bytes = 0;
-  readonly tail = Buffer.alloc(8);
-  tailLen = 0;
 
   constructor(hashed: boolean) {
     this.hash = hashed ? crypto.createHash('sha256') : null;
@@ -93,16 +91,6 @@ class RawTally {
   add(c: Uint8Array): void {
     this.bytes += c.length;
     this.hash?.update(c);
-    if (c.length >= 8) this.tail.set(c.subarray(c.length - 8));
-    else {
-      this.tail.copyWithin(0, c.length);
-      this.tail.set(c, 8 - c.length);
-    }
-    this.tailLen = Math.min(8, this.tailLen + c.length);
-  }
-
-  trailerMatches(outBytes: number): boolean {
-    return this.tailLen === 8 && this.tail.readUInt32LE(4) === outBytes % 2 ** 32;
   }
 }
 
@@ -148,7 +136,7 @@ function pooledFile(name: string, fd: number, size: number, fingerprint: string)
     close,
     bytesRead: () => tally.bytes,
     sha256: () => null,
-    gzipProblem: async () => null,
+    gzipProblem: () => null,
   };
 }
 
@@ -159,7 +147,6 @@ function streamed(
   size: number | null,
   fingerprint: string | null,
   gzip: boolean,
-  verifyPath: string | null,
 ): OpenedInput {
   const tally = new RawTally(fingerprint === null);
   const rawIt = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -176,18 +163,9 @@ function streamed(
       yield r.value;
     }
   }
-  let it: AsyncIterator<Buffer>;
-  if (gzip) {
-    // Z_SYNC_FLUSH at the end: a cut-off stream yields everything decodable instead of an error
-    // that would discard zlib's buffered output; the trailer check reports the damage.
-    const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    gunzip.on('error', () => undefined); // errors reach the reader through its iterator
-    const rawStream = Readable.from(raw(), { objectMode: false });
-    rawStream.on('error', (err) => gunzip.destroy(err));
-    it = rawStream.pipe(gunzip)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  } else {
-    it = raw();
-  }
+  // Streams are hashed, so junk after the last gzip member is still read to the end.
+  const members = gzip ? new GzipMemberReader(raw(), tally.hash !== null) : null;
+  const plain = members === null ? raw() : null;
   return {
     name,
     size,
@@ -195,20 +173,18 @@ function streamed(
     gzip,
     pooled: false,
     async next(): Promise<Buffer | null> {
-      const r = await it.next();
+      if (members !== null) return members.next();
+      const r = await plain!.next();
       return r.done ? null : r.value;
     },
     recycle: () => undefined,
-    close: () => source.destroy(),
+    close: () => {
+      members?.close();
+      source.destroy();
+    },
     bytesRead: () => tally.bytes,
     sha256: () => tally.hash?.copy().digest('hex') ?? null,
-    async gzipProblem(outBytes: number): Promise<string | null> {
-      if (!gzip || tally.trailerMatches(outBytes)) return null;
-      // The last member's size differs from the total: truncated, or several members. Files can be
-      // checked again strictly; streams cannot be re-read.
-      if (verifyPath === null) return 'gzip trailer does not match the data (truncated, or several gzip members)';
-      return verifyGzip(verifyPath);
-    },
+    gzipProblem: () => members?.problem ?? null,
   };
 }
 
@@ -246,14 +222,14 @@ function isGzip(magic: Uint8Array): boolean {
 /** Wraps a live stream (a capture tool's output) as an input: no fingerprint, counted and hashed. */
 export async function openLiveStream(name: string, stream: Readable): Promise<OpenedInput> {
   const magic = await firstChunk(stream, name);
-  return streamed(name, stream, null, null, isGzip(magic), null);
+  return streamed(name, stream, null, null, isGzip(magic));
 }
 
 /** Opens an input; throws NightjarError(NJ_INPUT_UNREADABLE) naming the file and the cause. */
 export async function openInput(ref: InputRef): Promise<OpenedInput> {
   if (ref.kind === 'stdin') {
     const magic = await firstChunk(process.stdin, '-');
-    return streamed('-', process.stdin, null, null, isGzip(magic), null);
+    return streamed('-', process.stdin, null, null, isGzip(magic));
   }
   const name = ref.path;
   let fd: number;
@@ -271,20 +247,7 @@ export async function openInput(ref: InputRef): Promise<OpenedInput> {
     throw unreadable(name, err);
   }
   if (size >= 2 && isGzip(magic)) {
-    return streamed(name, fs.createReadStream('', { fd, highWaterMark: CHUNK_BYTES, start: 0 }), size, fingerprint, true, ref.path);
+    return streamed(name, fs.createReadStream('', { fd, highWaterMark: CHUNK_BYTES, start: 0 }), size, fingerprint, true);
   }
   return pooledFile(name, fd, size, fingerprint);
-}
-
-/** Decompresses a file strictly (output discarded) to tell a truncated gzip from a multi-member one. */
-function verifyGzip(file: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const g = zlib.createGunzip();
-    g.on('data', () => undefined);
-    g.on('end', () => resolve(null));
-    g.on('error', (err) => resolve(`damaged gzip data: ${err.message}`));
-    const rs = fs.createReadStream(file);
-    rs.on('error', (err) => resolve(`cannot re-read: ${err.message}`));
-    rs.pipe(g);
-  });
 }

@@ -14,6 +14,13 @@
  * account, region, VPC, subnet, and instance (the network interface when no instance id is logged).
  * Every other set field goes to `extra` by its name with '_' for '-'. NODATA and SKIPDATA records
  * carry no flow: they are counted as ignored (`nodata`, `skipdata`), not stored.
+ *
+ * Flow logs delivered to CloudWatch Logs and exported from there (S3 export objects, `aws logs
+ * get-log-events`) have each record after the event's ISO-8601 time (cloudwatch-prefix.ts): the time
+ * is kept in `extra` as `cloudwatch_timestamp` and the record decoded as above. CloudWatch carries no
+ * header line, so such records are recognised by their field count like headerless files: the default
+ * format and AWS's all-fields layouts (v3 to v8); any other custom format needs its header line put
+ * before the records (the header then sets the layout of every record after it, prefixed or not).
  */
 import { isUtf8 } from 'node:buffer';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
@@ -22,6 +29,7 @@ import { lineFramer } from '../line-framer.js';
 import { C, PROTO_TEXT, byteFlowKey, looksLikeIp, parseUint } from './cloud-columns.js';
 import { AwsField, LAYOUT_BY_COUNT, awsFieldByName, isFieldName, type AwsFieldDef } from './aws-vpc-fields.js';
 import { JsonBytes } from './json-writer.js';
+import { ISO_PREFIX, isoPrefixEnd } from './cloudwatch-prefix.js';
 
 const SOURCE_TYPE = 'aws-vpc-flow';
 const MAX_FIELDS = 128;
@@ -69,6 +77,9 @@ class AwsVpcFlowDecoder {
   private readonly slot = new Int32Array(ROLES);
   private readonly json = new JsonBytes();
   private readonly key: FlowKey = byteFlowKey();
+  /** Span of the current line's CloudWatch timestamp, or -1 when it has none. */
+  private cwStart = -1;
+  private cwEnd = -1;
 
   constructor(private readonly ctx: DecodeContext) {
     this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
@@ -79,6 +90,10 @@ class AwsVpcFlowDecoder {
 
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
     if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    const cw = isoPrefixEnd(buf, start, end);
+    this.cwStart = cw < 0 ? -1 : start;
+    this.cwEnd = cw;
+    if (cw >= 0) start = cw;
     // Split on runs of spaces and tabs, remembering whether any byte is not ASCII.
     const st = this.starts;
     const en = this.ends;
@@ -262,6 +277,10 @@ class AwsVpcFlowDecoder {
       json.value(true);
     }
     if (!statusOk) this.extraStr(buf, 'log_status', ls);
+    if (this.cwStart >= 0) {
+      json.key('cloudwatch_timestamp');
+      json.strBytes(buf, this.cwStart, this.cwEnd);
+    }
     json.store(b, C.extra, row);
     return null;
   }
@@ -299,7 +318,8 @@ class AwsVpcFlowDecoder {
 const HEADER_START = /^(?:\uFEFF)?[ \t]*([a-z][a-z0-9-]*(?:[ \t]+[a-z][a-z0-9-]*)*)[ \t]*\r?$/;
 
 /** Confidence that `line` is a VPC flow log header or a record of a layout we can infer. */
-function sniffLine(line: string): number {
+function sniffLine(text: string): number {
+  const line = text.replace(ISO_PREFIX, '');
   const h = HEADER_START.exec(line);
   if (h !== null) {
     const names = h[1].split(/[ \t]+/);
@@ -324,7 +344,7 @@ function sniffLine(line: string): number {
 /** The AWS VPC Flow Logs decoder, registered as `aws-vpc-flow`. */
 export const awsVpcFlow: DecoderDef = {
   name: SOURCE_TYPE,
-  description: 'AWS VPC Flow Logs (text): default v2 format, custom formats from a header line, all-fields layouts v3 to v8 inferred',
+  description: 'AWS VPC Flow Logs (text): default v2 format, custom formats from a header line, all-fields layouts v3 to v8 inferred; also as exported from CloudWatch Logs (ISO time before each record)',
   positionUnit: 'line',
   sniff(head: Buffer): number {
     const text = head.toString('latin1', 0, Math.min(head.length, 65536));
