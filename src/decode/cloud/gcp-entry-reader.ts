@@ -115,6 +115,8 @@ export class GcpEntryReader {
         p[2 * k] = r.valStart;
         p[2 * k + 1] = r.valEnd;
         if (k < MAPPED_COUNT) continue;
+        // SRC and DEST are what local_orig and local_resp say; another reporter value stays.
+        if (k === P.Reporter && (this.isText(r.valStart, r.valEnd, 'SRC') || this.isText(r.valStart, r.valEnd, 'DEST'))) continue;
         if (k === P.RttMsec) {
           if (!this.rtt()) return false;
           continue;
@@ -333,8 +335,13 @@ export class GcpEntryReader {
   }
 
   private eq(spans: Int32Array, k: number, text: string): boolean {
-    const s = spans[2 * k] + 1;
-    if (spans[2 * k + 1] - 1 - s !== text.length) return false;
+    return this.isText(spans[2 * k], spans[2 * k + 1], text);
+  }
+
+  /** Whether the JSON value at `buf[s..e)` is the string `text`, written without escapes. */
+  private isText(s: number, e: number, text: string): boolean {
+    s++;
+    if (e - 1 - s !== text.length || this.r.buf[s - 1] !== 0x22) return false;
     const b = this.r.buf;
     for (let i = 0; i < text.length; i++) if (b[s + i] !== text.charCodeAt(i)) return false;
     return true;

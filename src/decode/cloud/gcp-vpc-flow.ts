@@ -9,7 +9,10 @@
  * instance and VPC give the cloud columns (falling back to the LogEntry's resource labels).
  * VPC flow logs only record traffic that was delivered, so every row has action "allow" (denials are
  * in firewall rules logging, another log). cloud_region is the instance's region, else the
- * resource's zone without its letter. The rest of jsonPayload is kept in `extra`, with rtt_msec as a number.
+ * resource's zone without its letter. The rest of jsonPayload is kept in `extra`, with rtt_msec as a number;
+ * left out are what the columns hold (docs/firewall-fields.md): connection, bytes_sent, packets_sent,
+ * start_time and end_time (ts and end_ts, to the microsecond), and reporter when SRC or DEST (local_orig
+ * or local_resp says which).
  *
  * Lines are read by gcp-entry-reader.ts straight from their bytes; the few it leaves (escapes in a
  * mapped field, unexpected types, bad values, invalid JSON) are read here with JSON.parse.
@@ -141,7 +144,7 @@ class GcpVpcFlowDecoder {
     b.setStr(C.cloud_instance, row, str(inst.vm_name));
 
     const extra: Obj = {};
-    for (const [k, v] of Object.entries(p)) if (!MAPPED.has(k)) extra[k] = v;
+    for (const [k, v] of Object.entries(p)) if (!MAPPED.has(k) && !(k === 'reporter' && side !== null)) extra[k] = v;
     const rtt = int64(p.rtt_msec);
     if (rtt >= 0) extra.rtt_msec = rtt;
     if (str(entry.insertId) !== null) extra.insert_id = entry.insertId;
