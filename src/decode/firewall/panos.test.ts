@@ -151,6 +151,8 @@ test('TRAFFIC lines: every column of the first line, and all 27 lines decode', (
   for (const k of ['action', 'natsrc', 'natdst', 'natsport', 'natdport', 'time_generated', 'device_name', 'type', 'future_use_38', 'bytes', 'elapsed'])
     assert.equal(x[k], undefined, k);
   assert.equal(x.serial, '012801096514', 'the serial is not the sensor here');
+  for (const k of ['dg_hier_level_1', 'tunnelid', 'parent_session_id', 'tunnel', 'assoc_id', 'chunks']) assert.equal(x[k], undefined, `${k}: PAN-OS's none`);
+  assert.equal(x.action_source, 'from-policy');
   assert.equal(x.start, '2018/11/30 15:59:04');
   assert.equal(x.src, undefined, 'columns are not repeated in extra');
   const icmp = rows[1];

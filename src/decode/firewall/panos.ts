@@ -13,7 +13,9 @@
  * Sensor is the device name, else the serial.
  *
  * `extra` holds, under its PAN-OS name (panos-fields.ts), every non-empty field a column does not hold
- * exactly, and the envelope's host as `syslog_host` unless it is the sensor. Left out (docs/firewall-fields.md):
+ * exactly, and the envelope's host as `syslog_host` unless it is the sensor. PAN-OS's "none" values count
+ * as empty: `0` in dg_hier_level_1..4, tunnelid / tunnel_id, parent_session_id, assoc_id, chunks,
+ * chunks_sent, chunks_received, and `N/A` in tunnel. Left out (docs/firewall-fields.md):
  *   both types: `type` (the table says it), `future_use_*` placeholders, src, dst, sport, dport, proto,
  *     sessionid (uid), the field the sensor came from (device_name, else serial), time_generated when ts
  *     was read from it or, with a high resolution timestamp (kept: its zone is not in ts), when it is
@@ -65,6 +67,22 @@ function keyBytes(table: readonly string[]): KeyBytes {
 }
 const TRAFFIC_KEYS = keyBytes(TRAFFIC_FIELDS);
 const THREAT_KEYS = keyBytes(THREAT_FIELDS);
+
+/**
+ * Fields whose `0` (1) or `N/A` (2) is PAN-OS's way of writing "none": no device group, no tunnel, no
+ * parent session, no SCTP association (the SCTP counters of any other session). Left out like empty values.
+ */
+function noneValues(table: readonly string[]): Uint8Array {
+  const a = new Uint8Array(512);
+  table.forEach((n, i) => {
+    if (/^(dg_hier_level_\d|tunnelid|tunnel_id|parent_session_id|assoc_id|chunks|chunks_sent|chunks_received)$/.test(n)) a[i] = 1;
+    else if (n === 'tunnel') a[i] = 2;
+  });
+  return a;
+}
+const TRAFFIC_NONE = noneValues(TRAFFIC_FIELDS);
+const THREAT_NONE = noneValues(THREAT_FIELDS);
+const NA = Buffer.from('N/A', 'latin1');
 
 function flags(list: number[]): Uint8Array {
   const a = new Uint8Array(512);
@@ -214,6 +232,11 @@ class PanosDecoder {
     return this.f.quoted[i] === 2 ? this.text(i) : cache.get(this.buf, this.f.start[i], this.f.end[i]);
   }
 
+  /** True when `buf[s..e)` is the "none" value of its kind: `0` (1) or `N/A` (2). */
+  private isNone(kind: number, s: number, e: number): boolean {
+    return kind === 1 ? e - s === 1 && this.buf[s] === 48 : bytesAre(this.buf, s, e, NA, true);
+  }
+
   /** True when `buf[s..e)` is field i's bytes. */
   private sameBytes(s: number, e: number, i: number): boolean {
     const f = this.f;
@@ -274,7 +297,7 @@ class PanosDecoder {
     this.dropSent(this.count(b, W.packets, row, P.packets), P.pktsSent, P.pktsReceived);
     this.count(b, W.duration, row, P.elapsed);
     b.setBytes(W.message, row, this.buf, start, end);
-    this.extra(b, W.extra, row, TRAFFIC_KEYS);
+    this.extra(b, W.extra, row, TRAFFIC_KEYS, TRAFFIC_NONE);
   }
 
   /** Leaves the sent count out of `extra` when the stored total minus the kept received count gives it. */
@@ -347,14 +370,14 @@ class PanosDecoder {
     const action = this.text(P.action);
     if (action !== '') b.setStr(G.action, row, THREAT_ALLOWED.has(action) ? 'allowed' : 'blocked');
     this.set(b, G.app_proto, row, P.app);
-    this.extra(b, G.extra, row, THREAT_KEYS);
+    this.extra(b, G.extra, row, THREAT_KEYS, THREAT_NONE);
   }
 
   /**
    * Every non-empty field this line's `drop` does not leave out, as a JSON object of strings, written
    * straight into the writer's bytes: values are copied as they are unless the line holds something to escape.
    */
-  private extra(b: ColumnBatch, col: number, row: number, keys: KeyBytes): void {
+  private extra(b: ColumnBatch, col: number, row: number, keys: KeyBytes, none: Uint8Array): void {
     const d = this.drop;
     const f = this.f;
     const w = this.w;
@@ -381,7 +404,7 @@ class PanosDecoder {
     for (let i = 0; i < f.count; i++) {
       const s = f.start[i];
       const e = f.end[i];
-      if (s === e || (i < 512 && d[i] === 1)) continue;
+      if (s === e || (i < 512 && (d[i] === 1 || (none[i] !== 0 && this.isNone(none[i], s, e))))) continue;
       if (!first) o[p++] = 44;
       first = false;
       if (i < keys.length) p = copyWords(o, ov, p, kb, kv, keys.start[i], keys.start[i + 1]);
