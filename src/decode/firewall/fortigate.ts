@@ -13,14 +13,15 @@
  *              date + time read as UTC
  *
  * `extra` holds, as strings under FortiOS's key names, every pair a column does not hold exactly, and the
- * envelope host as `syslog_host` unless it is the sensor. Left out (docs/firewall-fields.md): type (the
+ * envelope host as `syslog_host` unless it is the sensor; srcintfrole / dstintfrole `undefined` (FortiOS's
+ * "no role") count as empty. Left out (docs/firewall-fields.md): type (the
  * table says it), srcip, srcport, dstip, dstport, proto (ip_proto), sessionid (uid), srcintf, dstintf,
  * policyname and policyid (rule, rule_id), duration when a number; the key the sensor came from (devname,
  * else devid); action when the column holds the same word (deny; accept, close, timeout, ...-rst stay: the
  * column says allow); transip/transport and tranip/tranport when in the NAT columns or "no translation"
  * (0.0.0.0 or :: with port 0); sentbyte and sentpkt when sent + rcvd is the bytes/packets column; date and
- * time when ts was read from them (with tz=, which stays); eventtime when ts was read from it exactly
- * (nanoseconds not ending in 000 stay).
+ * time when ts was read from them (with tz=, which stays); eventtime when ts was read from it (times are
+ * compared at the store's precision, the microsecond).
  * Skips: `bad_kv`, `unterminated_quote`, `no_type`, `bad_timestamp`, `bad_value`.
  */
 import { readByteLine, type ByteRecordFn } from './text-line.js';
@@ -40,6 +41,7 @@ const SOURCE = 'fortigate';
 const OTHER_TYPES = new Set(['event', 'utm', 'anomaly', 'dlp', 'emailfilter', 'virus', 'webfilter', 'ips', 'app-ctrl', 'dns', 'ssh', 'ssl', 'waf', 'voip', 'file-filter', 'gtp']);
 const ALLOWED = new Set(['accept', 'close', 'timeout', 'client-rst', 'server-rst', 'start']);
 const DENIED = new Set(['deny', 'block', 'blocked']);
+const UNDEFINED = Buffer.from('undefined', 'latin1');
 
 /** Slots always left out of `extra`: their text goes to a column unchanged, or the table says it (type). */
 const IN_COLUMNS = new Uint8Array(FG_KEYS.length);
@@ -55,7 +57,7 @@ class FortigateDecoder {
   private buf: Buffer = Buffer.alloc(0);
   /** 1 for each slot this line leaves out of `extra`: IN_COLUMNS, then what this line's columns hold. */
   private readonly drop = new Uint8Array(FG_KEYS.length);
-  /** How `time` found ts: 1 date + time (+ tz), 2 eventtime exactly, 0 eventtime with a finer fraction. */
+  /** How `time` found ts: 1 date + time (+ tz), 2 eventtime. */
   private timeFrom = 0;
 
   constructor(private readonly ctx: DecodeContext) {
@@ -136,6 +138,9 @@ class FortigateDecoder {
     // The envelope host is left out when it is the sensor column's text.
     const hostInSensor = sensorSlot === -1 || (sensorSlot >= 0 && this.sameBytes(hostStart, hostEnd, sensorSlot));
     if (kv.has(S.proto) && this.canonical(S.proto)) d[S.proto] = 1;
+    // FortiOS's "no role" is written `undefined`: left out like an empty value.
+    if (this.isUndefined(S.srcintfrole)) d[S.srcintfrole] = 1;
+    if (this.isUndefined(S.dstintfrole)) d[S.dstintfrole] = 1;
     if (this.timeFrom === 1) d[S.date] = d[S.time] = 1;
     else if (this.timeFrom === 2) d[S.eventtime] = 1;
     const b = ctx.batch('firewall');
@@ -171,6 +176,16 @@ class FortigateDecoder {
     const vs = this.kv.valStart[p];
     if (e - s !== this.kv.valEnd[p] - vs) return false;
     for (let i = 0; i < e - s; i++) if (this.buf[s + i] !== this.buf[vs + i]) return false;
+    return true;
+  }
+
+  /** True when the slot's value is the word `undefined`. */
+  private isUndefined(slot: number): boolean {
+    const p = this.kv.pair[slot];
+    if (p < 0) return false;
+    const s = this.kv.valStart[p];
+    if (this.kv.valEnd[p] - s !== 9) return false;
+    for (let i = 0; i < 9; i++) if (this.buf[s + i] !== UNDEFINED[i]) return false;
     return true;
   }
 
@@ -231,8 +246,8 @@ class FortigateDecoder {
       // FortiOS writes seconds, milliseconds, microseconds or nanoseconds depending on version.
       const v = n >= 18 ? parseUint(buf, s, e - 3) : parseUint(buf, s, e);
       const us = n >= 18 ? v : n >= 15 ? v : n >= 12 ? v * 1e3 : v * 1e6;
-      // ts holds it exactly unless nanoseconds below the microsecond were written.
-      this.timeFrom = n >= 18 && (buf[e - 1] !== 48 || buf[e - 2] !== 48 || buf[e - 3] !== 48) ? 0 : 2;
+      // ts holds it to the store's precision, the microsecond.
+      this.timeFrom = 2;
       if (!Number.isNaN(us)) return us;
     }
     this.timeFrom = 1;
