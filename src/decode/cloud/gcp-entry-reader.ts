@@ -67,6 +67,16 @@ export class GcpEntryReader {
   private readonly res = new Int32Array(RESOURCE.length * 2);
   private readonly labels = new Int32Array(LABELS.length * 2);
   private readonly key: FlowKey = byteFlowKey();
+  /** Key spans and `spaced` of src_instance, dest_instance, src_vpc, dest_vpc, written after the walk. */
+  private readonly deferKey = new Int32Array(8);
+  private readonly deferSpaced = new Uint8Array(4);
+  /** Members of the object `pick` walked last (with `strings`, empty ones included). */
+  private members = 0;
+  /** 1 for the members of the reporter's instance (0-3) and VPC (4-6) that a column holds. */
+  private readonly inColumn = new Uint8Array(7);
+  /** Members of the reporter's instance and VPC objects left once those are taken out. */
+  private instLeft = 0;
+  private vpcLeft = 0;
 
   constructor(private readonly ctx: DecodeContext) {}
 
@@ -119,6 +129,14 @@ export class GcpEntryReader {
         if (k === P.Reporter && (this.isText(r.valStart, r.valEnd, 'SRC') || this.isText(r.valStart, r.valEnd, 'DEST'))) continue;
         if (k === P.RttMsec) {
           if (!this.rtt()) return false;
+          continue;
+        }
+        if (k >= P.SrcInstance && k <= P.DestVpc) {
+          // Written after the walk, when the reporter (which may come later) says which to trim.
+          const d = k - P.SrcInstance;
+          this.deferKey[2 * d] = r.keyStart;
+          this.deferKey[2 * d + 1] = r.keyEnd;
+          this.deferSpaced[d] = r.spaced ? 1 : 0;
           continue;
         }
       }
@@ -186,7 +204,20 @@ export class GcpEntryReader {
       const is = p[2 * (side === 1 ? P.SrcInstance : P.DestInstance)];
       const vs = p[2 * (side === 1 ? P.SrcVpc : P.DestVpc)];
       if (is >= 0 && !this.pick(is, KEYS.instance, inst, true)) return false;
+      const instMembers = this.members;
       if (vs >= 0 && !this.pick(vs, KEYS.vpc, vpc, true)) return false;
+      const vpcMembers = this.members;
+      // What the cloud columns take from them (non-empty strings) is not repeated in extra.
+      const c = this.inColumn;
+      c[0] = inst[0] >= 0 ? 1 : 0; // project_id: cloud_account
+      c[1] = inst[2] >= 0 ? 1 : 0; // region: cloud_region
+      c[2] = inst[4] >= 0 ? 1 : 0; // vm_name: cloud_instance
+      c[3] = 0; // zone
+      c[4] = inst[0] < 0 && vpc[0] >= 0 ? 1 : 0; // project_id: cloud_account when the instance has none
+      c[5] = vpc[2] >= 0 ? 1 : 0; // vpc_name: cloud_vpc
+      c[6] = vpc[4] >= 0 ? 1 : 0; // subnetwork_name: cloud_subnet
+      this.instLeft = is < 0 ? 0 : instMembers - c[0] - c[1] - c[2];
+      this.vpcLeft = vs < 0 ? 0 : vpcMembers - c[4] - c[5] - c[6];
     }
     const labels = this.labels;
     labels.fill(-1);
@@ -231,12 +262,43 @@ export class GcpEntryReader {
     if (!this.col(b, C.cloud_subnet, row, vpc, 2)) this.col(b, C.cloud_subnet, row, labels, 2);
     this.col(b, C.cloud_instance, row, inst, 2);
     const json = this.json;
+    for (let d = 0; d < 4; d++) this.deferred(d, side);
     if (insertId >= 0) {
       json.key('insert_id');
       json.rawBytes(this.buf, this.top[0], this.top[1]);
     }
     json.store(b, C.extra, row, true);
     return true;
+  }
+
+  /**
+   * Writes src_instance, dest_instance, src_vpc or dest_vpc (`d` 0-3) when the payload has it: as it is,
+   * or for the reporter's side without the members a cloud column holds (left out when none remain).
+   */
+  private deferred(d: number, side: number): void {
+    const p = this.payload;
+    const k = P.SrcInstance + d;
+    const s = p[2 * k];
+    if (s < 0) return;
+    const json = this.json;
+    const dk = this.deferKey;
+    if ((d % 2 === 0 ? 1 : 2) !== side) {
+      json.member(this.buf, dk[2 * d], dk[2 * d + 1], s, p[2 * k + 1], this.deferSpaced[d] === 1);
+      return;
+    }
+    const instance = d < 2;
+    if ((instance ? this.instLeft : this.vpcLeft) === 0) return;
+    const names = instance ? KEYS.instance : KEYS.vpc;
+    const base = instance ? 0 : 4;
+    const r = this.r;
+    json.openObject(PAYLOAD[k]);
+    r.open(s);
+    for (let m = r.next(); m !== 0; m = r.next()) {
+      const at = this.which(names);
+      if (at >= 0 && this.inColumn[base + at] === 1) continue;
+      json.member(this.buf, r.keyStart, r.keyEnd, r.valStart, r.valEnd, r.spaced);
+    }
+    json.closeObject();
   }
 
   /**
@@ -247,9 +309,11 @@ export class GcpEntryReader {
   private pick(at: number, names: KeySet, out: Int32Array, strings: boolean): boolean {
     const r = this.r;
     out.fill(-1);
+    this.members = 0;
     if (!r.open(at)) return false;
     for (let m = r.next(); m !== 0; m = r.next()) {
       if (m < 0 || r.keyEscaped) return false;
+      this.members++;
       const k = this.which(names);
       if (k < 0) continue;
       if (out[2 * k] !== -1) return false;
