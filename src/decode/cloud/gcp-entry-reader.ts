@@ -72,6 +72,11 @@ export class GcpEntryReader {
   private readonly deferSpaced = new Uint8Array(4);
   /** Members of the object `pick` walked last (with `strings`, empty ones included). */
   private members = 0;
+  /** The object `pick` walked last held only members of its table, none of them empty. */
+  private plain = true;
+  /** The reporter's instance / VPC is such an object (written from its spans, not walked again). */
+  private instSpans = false;
+  private vpcSpans = false;
   /** 1 for the members of the reporter's instance (0-3) and VPC (4-6) that a column holds. */
   private readonly inColumn = new Uint8Array(7);
   /** Members of the reporter's instance and VPC objects left once those are taken out. */
@@ -205,8 +210,10 @@ export class GcpEntryReader {
       const vs = p[2 * (side === 1 ? P.SrcVpc : P.DestVpc)];
       if (is >= 0 && !this.pick(is, KEYS.instance, inst, true)) return false;
       const instMembers = this.members;
+      this.instSpans = this.plain;
       if (vs >= 0 && !this.pick(vs, KEYS.vpc, vpc, true)) return false;
       const vpcMembers = this.members;
+      this.vpcSpans = this.plain;
       // What the cloud columns take from them (non-empty strings) is not repeated in extra.
       const c = this.inColumn;
       c[0] = inst[0] >= 0 ? 1 : 0; // project_id: cloud_account
@@ -292,6 +299,18 @@ export class GcpEntryReader {
     const base = instance ? 0 : 4;
     const r = this.r;
     json.openObject(PAYLOAD[k]);
+    if (instance ? this.instSpans : this.vpcSpans) {
+      // Only known members, none empty: written from the spans `pick` kept (in the table's order).
+      const spans = instance ? this.inst : this.vpc;
+      const keys = instance ? INSTANCE : VPC;
+      for (let i = 0; i < keys.length; i++) {
+        if (spans[2 * i] < 0 || this.inColumn[base + i] === 1) continue;
+        json.key(keys[i]);
+        json.rawBytes(this.buf, spans[2 * i], spans[2 * i + 1]);
+      }
+      json.closeObject();
+      return;
+    }
     r.open(s);
     for (let m = r.next(); m !== 0; m = r.next()) {
       const at = this.which(names);
@@ -310,17 +329,22 @@ export class GcpEntryReader {
     const r = this.r;
     out.fill(-1);
     this.members = 0;
+    this.plain = true;
     if (!r.open(at)) return false;
     for (let m = r.next(); m !== 0; m = r.next()) {
       if (m < 0 || r.keyEscaped) return false;
       this.members++;
       const k = this.which(names);
-      if (k < 0) continue;
+      if (k < 0) {
+        this.plain = false;
+        continue;
+      }
       if (out[2 * k] !== -1) return false;
       if (strings) {
         if (r.buf[r.valStart] !== 0x22 || this.escapedIn(r.valStart, r.valEnd)) return false;
         if (r.valEnd - r.valStart === 2) {
           out[2 * k] = -2; // seen, empty
+          this.plain = false;
           continue;
         }
       }
