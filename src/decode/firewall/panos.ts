@@ -12,7 +12,7 @@
  * the envelope's UTC offset when the envelope is ISO 8601 with one, else the generated time read as UTC.
  * Sensor is the device name, else the serial.
  *
- * `extra` holds, under its PAN-OS name (panos-fields.ts), every non-empty field a column does not hold
+ * `extra` (panos-extra.ts) holds, under its PAN-OS name (panos-fields.ts), every non-empty field a column does not hold
  * exactly, and the envelope's host as `syslog_host` unless it is the sensor. PAN-OS's "none" values count
  * as empty: `0` in dg_hier_level_1..4, tunnelid / tunnel_id, parent_session_id, assoc_id, chunks,
  * chunks_sent, chunks_received, and `N/A` in tunnel. Left out (docs/firewall-fields.md):
@@ -35,12 +35,11 @@ import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
-import { ByteWriter } from '../zeek/byte-writer.js';
 import { latin1, parseUint } from '../zeek/zeek-values.js';
 import { CsvFields, csvStart, envelopeHost, envelopeOffset, isoTime, panosTime } from './panos-csv.js';
 import { RepeatString } from './byte-intern.js';
-import { ViewCache, copyEscaped, copyWords } from '../word-copy.js';
-import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P, THREAT_FIELDS, TRAFFIC_FIELDS } from './panos-fields.js';
+import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P } from './panos-fields.js';
+import { MAX_FLAGGED, PanosExtra, THREAT_LOG, TRAFFIC_LOG } from './panos-extra.js';
 
 const W = columnIndex(FIREWALL);
 const G = columnIndex(FINDINGS);
@@ -48,54 +47,6 @@ const SOURCE = 'panos';
 const OTHER_TYPES = new Set(['SYSTEM', 'CONFIG', 'HIP-MATCH', 'GLOBALPROTECT', 'USERID', 'DECRYPTION', 'AUTHENTICATION', 'TUNNEL', 'SCTP', 'CORRELATION', 'GTP', 'IPTAG', 'AUDIT']);
 const SEVERITY = new Map<string, number>([['critical', 1], ['high', 2], ['medium', 3], ['low', 4], ['informational', 5]]);
 const THREAT_ALLOWED = new Set(['alert', 'allow', 'continue', 'override', 'wildfire-upload-success', 'wildfire-upload-skip']);
-
-/** The `"name":"` bytes of a table's keys, laid end to end in one array (copied from with one loop). */
-interface KeyBytes {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  readonly start: Int32Array;
-  readonly length: number;
-}
-
-function keyBytes(table: readonly string[]): KeyBytes {
-  const parts = table.map((n) => Buffer.from(`"${n}":"`, 'latin1'));
-  const start = new Int32Array(parts.length + 1);
-  for (let i = 0; i < parts.length; i++) start[i + 1] = start[i] + parts[i].length;
-  const bytes = new Uint8Array(start[parts.length]);
-  parts.forEach((b, i) => bytes.set(b, start[i]));
-  return { bytes, view: new DataView(bytes.buffer), start, length: parts.length };
-}
-const TRAFFIC_KEYS = keyBytes(TRAFFIC_FIELDS);
-const THREAT_KEYS = keyBytes(THREAT_FIELDS);
-
-/**
- * Fields whose `0` (1) or `N/A` (2) is PAN-OS's way of writing "none": no device group, no tunnel, no
- * parent session, no SCTP association (the SCTP counters of any other session). Left out like empty values.
- */
-function noneValues(table: readonly string[]): Uint8Array {
-  const a = new Uint8Array(512);
-  table.forEach((n, i) => {
-    if (/^(dg_hier_level_\d|tunnelid|tunnel_id|parent_session_id|assoc_id|chunks|chunks_sent|chunks_received)$/.test(n)) a[i] = 1;
-    else if (n === 'tunnel') a[i] = 2;
-  });
-  return a;
-}
-const TRAFFIC_NONE = noneValues(TRAFFIC_FIELDS);
-const THREAT_NONE = noneValues(THREAT_FIELDS);
-const NA = Buffer.from('N/A', 'latin1');
-
-function flags(list: number[]): Uint8Array {
-  const a = new Uint8Array(512);
-  for (const i of list) a[i] = 1;
-  return a;
-}
-const futureUse = (table: readonly string[]): number[] => table.flatMap((n, i) => (n.startsWith('future_use_') ? [i] : []));
-/**
- * Fields always left out of `extra`: stored as is in a column, the log type, placeholders. The rest of
- * what is left out depends on the line (`drop` in the decoder).
- */
-const TRAFFIC_IN_COLUMNS = flags([P.type, ...futureUse(TRAFFIC_FIELDS), P.src, P.dst, P.sport, P.dport, P.proto, P.rule, P.from, P.to, P.inboundIf, P.outboundIf, P.sessionid, P.trafficRuleUuid]);
-const THREAT_IN_COLUMNS = flags([P.type, ...futureUse(THREAT_FIELDS), P.src, P.dst, P.sport, P.dport, P.proto, P.sessionid, P.app]);
 
 const ascii = (t: string): Uint8Array => Buffer.from(t, 'latin1');
 const TRAFFIC = ascii('TRAFFIC');
@@ -128,15 +79,13 @@ function trafficAction(b: Uint8Array, s: number, e: number): string | null {
 class PanosDecoder {
   readonly decoder: Decoder;
   private readonly f = new CsvFields();
-  private readonly w = new ByteWriter(2048);
-  private readonly outView = new ViewCache();
-  private readonly lineView = new ViewCache();
+  private readonly extra = new PanosExtra();
   private readonly iso = { micros: 0, offsetMicros: 0 };
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   private buf: Buffer = Buffer.alloc(0);
   private readonly host = { start: 0, end: 0 };
   /** 1 for each field of this line that `extra` leaves out: the static list, then what this line's columns hold. */
-  private readonly drop = new Uint8Array(512);
+  private readonly drop = new Uint8Array(MAX_FLAGGED);
   /** This line's time_generated is what ts holds (set by `time`). */
   private tgInTs = false;
   /** Field the sensor column came from, -1 when none (or when the context names the sensor). */
@@ -232,9 +181,11 @@ class PanosDecoder {
     return this.f.quoted[i] === 2 ? this.text(i) : cache.get(this.buf, this.f.start[i], this.f.end[i]);
   }
 
-  /** True when `buf[s..e)` is the "none" value of its kind: `0` (1) or `N/A` (2). */
-  private isNone(kind: number, s: number, e: number): boolean {
-    return kind === 1 ? e - s === 1 && this.buf[s] === 48 : bytesAre(this.buf, s, e, NA, true);
+  /** Stores the line's `extra` (panos-extra.ts), with the envelope host unless it is the sensor. */
+  private writeExtra(b: ColumnBatch, col: number, row: number, log: typeof TRAFFIC_LOG): void {
+    const host = this.host;
+    const keep = !this.hostIsSensor;
+    this.extra.write(b, col, row, this.buf, this.f, log, this.drop, keep ? host.start : 0, keep ? host.end : 0);
   }
 
   /** True when `buf[s..e)` is field i's bytes. */
@@ -280,7 +231,7 @@ class PanosDecoder {
     this.set(b, W.uid, row, P.sessionid);
     const f = this.f;
     const d = this.drop;
-    d.set(TRAFFIC_IN_COLUMNS);
+    d.set(TRAFFIC_LOG.inColumns);
     this.dropCommon(d);
     const action = f.quoted[P.action] === 2 ? null : trafficAction(this.buf, f.start[P.action], f.end[P.action]);
     b.setStr(W.action, row, action);
@@ -297,7 +248,7 @@ class PanosDecoder {
     this.dropSent(this.count(b, W.packets, row, P.packets), P.pktsSent, P.pktsReceived);
     this.count(b, W.duration, row, P.elapsed);
     b.setBytes(W.message, row, this.buf, start, end);
-    this.extra(b, W.extra, row, TRAFFIC_KEYS, TRAFFIC_NONE);
+    this.writeExtra(b, W.extra, row, TRAFFIC_LOG);
   }
 
   /** Leaves the sent count out of `extra` when the stored total minus the kept received count gives it. */
@@ -348,7 +299,7 @@ class PanosDecoder {
     writeFlowKey(b, row, this.key, SOURCE, sensor, this.ctx.ingestId);
     this.set(b, G.uid, row, P.sessionid);
     const d = this.drop;
-    d.set(THREAT_IN_COLUMNS);
+    d.set(THREAT_LOG.inColumns);
     this.dropCommon(d);
     const threat = this.empty(P.threatid) ? '' : this.str(P.threatid);
     const open = threat.lastIndexOf('(');
@@ -370,65 +321,9 @@ class PanosDecoder {
     const action = this.text(P.action);
     if (action !== '') b.setStr(G.action, row, THREAT_ALLOWED.has(action) ? 'allowed' : 'blocked');
     this.set(b, G.app_proto, row, P.app);
-    this.extra(b, G.extra, row, THREAT_KEYS, THREAT_NONE);
+    this.writeExtra(b, G.extra, row, THREAT_LOG);
   }
 
-  /**
-   * Every non-empty field this line's `drop` does not leave out, as a JSON object of strings, written
-   * straight into the writer's bytes: values are copied as they are unless the line holds something to escape.
-   */
-  private extra(b: ColumnBatch, col: number, row: number, keys: KeyBytes, none: Uint8Array): void {
-    const d = this.drop;
-    const f = this.f;
-    const w = this.w;
-    const buf = this.buf;
-    w.reset();
-    const host = this.host;
-    w.ensure((f.end[f.count - 1] - f.start[0]) * 6 + f.count * 40 + (host.end - host.start) * 6 + 64);
-    w.byte(123);
-    let first = true;
-    if (host.end > host.start && !this.hostIsSensor) {
-      w.ascii('"syslog_host":"');
-      w.jsonEscaped(buf, host.start, host.end);
-      w.byte(34);
-      first = false;
-    }
-    // Room for everything was made above, so `o` stays the writer's buffer; refreshed anyway after
-    // the writer's own methods, which may grow it.
-    let o = w.buf;
-    let ov = this.outView.of(o);
-    const lv = this.lineView.of(buf);
-    const kb = keys.bytes;
-    const kv = keys.view;
-    let p = w.len;
-    for (let i = 0; i < f.count; i++) {
-      const s = f.start[i];
-      const e = f.end[i];
-      if (s === e || (i < 512 && (d[i] === 1 || (none[i] !== 0 && this.isNone(none[i], s, e))))) continue;
-      if (!first) o[p++] = 44;
-      first = false;
-      if (i < keys.length) p = copyWords(o, ov, p, kb, kv, keys.start[i], keys.start[i + 1]);
-      else {
-        w.len = p;
-        w.ascii(`"field_${i}":"`);
-        p = w.len;
-        o = w.buf;
-        ov = this.outView.of(o);
-      }
-      if (f.quoted[i] === 2) {
-        const enc = Buffer.from(JSON.stringify(this.str(i)));
-        w.len = p;
-        w.bytes(enc, 1, enc.length - 1);
-        p = w.len;
-        o = w.buf;
-        ov = this.outView.of(o);
-      } else p = copyEscaped(o, ov, p, buf, lv, s, e);
-      o[p++] = 34;
-    }
-    w.len = p;
-    w.byte(125);
-    b.setBytes(col, row, w.buf, 0, w.len);
-  }
 }
 
 /** True when `line` (envelope included) looks like a PAN-OS CSV log: a known type and a PAN-OS time. */
