@@ -13,7 +13,7 @@ import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { C, PROTO_TEXT, byteFlowKey, looksLikeIp } from './cloud-columns.js';
 import { JsonSpanReader, KeySet } from './json-span-reader.js';
 import { JsonBytes } from './json-writer.js';
-import { rfc3339MicrosBytes } from './rfc3339.js';
+import { countAt, digitsIn, escapedIn, isMember, isText, strAt, timeAt, uintAt } from './json-span-values.js';
 
 const SOURCE_TYPE = 'gcp-vpc-flow';
 
@@ -131,7 +131,7 @@ export class GcpEntryReader {
         p[2 * k + 1] = r.valEnd;
         if (k < MAPPED_COUNT) continue;
         // SRC and DEST are what local_orig and local_resp say; another reporter value stays.
-        if (k === P.Reporter && (this.isText(r.valStart, r.valEnd, 'SRC') || this.isText(r.valStart, r.valEnd, 'DEST'))) continue;
+        if (k === P.Reporter && (isText(this.r.buf, r.valStart, r.valEnd, 'SRC') || isText(this.r.buf, r.valStart, r.valEnd, 'DEST'))) continue;
         if (k === P.RttMsec) {
           if (!this.rtt()) return false;
           continue;
@@ -157,17 +157,17 @@ export class GcpEntryReader {
     const s = r.valStart;
     const e = r.valEnd;
     if (b[s] === 0x22) {
-      if (this.digitsIn(s + 1, e - 1)) {
+      if (digitsIn(this.r.buf, s + 1, e - 1)) {
         if (e - s - 2 > 15) return false;
         this.json.key('rtt_msec');
         this.json.digits(b, s + 1, e - 1);
         return true;
       }
       // Not a count: kept as it is, like any other member (unless escapes might spell one).
-      if (this.escapedIn(s, e)) return false;
+      if (escapedIn(this.r.buf, s, e)) return false;
     } else if ((b[s] >= 0x30 && b[s] <= 0x39) || b[s] === 0x2d) {
       // Numbers other than plain digits (fractions, exponents, -0) are left to JSON.parse.
-      if (!this.digitsIn(s, e)) return false;
+      if (!digitsIn(this.r.buf, s, e)) return false;
     }
     this.json.member(this.buf, r.keyStart, r.keyEnd, s, e, r.spaced);
     return true;
@@ -177,30 +177,30 @@ export class GcpEntryReader {
   private write(buf: Buffer): boolean {
     const p = this.payload;
     const c = this.conn;
-    const sa = this.strAt(c, 0);
-    const da = this.strAt(c, 1);
+    const sa = strAt(this.r.buf, c, 0);
+    const da = strAt(this.r.buf, c, 1);
     if (sa === -2 || da === -2) return false;
     if ((sa >= 0 && !looksLikeIp(buf, c[0] + 1, c[1] - 1)) || (da >= 0 && !looksLikeIp(buf, c[2] + 1, c[3] - 1))) return false;
-    const sp = this.uintAt(c, 2, 65535);
-    const dp = this.uintAt(c, 3, 65535);
-    const proto = this.uintAt(c, 4, 255);
+    const sp = uintAt(this.r.buf, c, 2, 65535);
+    const dp = uintAt(this.r.buf, c, 3, 65535);
+    const proto = uintAt(this.r.buf, c, 4, 255);
     if (sp === -2 || dp === -2 || proto === -2) return false;
-    const start = this.timeAt(p, P.StartTime);
-    const end = this.timeAt(p, P.EndTime);
+    const start = timeAt(this.r.buf, p, P.StartTime);
+    const end = timeAt(this.r.buf, p, P.EndTime);
     if (start === -2 || end === -2) return false;
     let ts = start >= 0 ? start : end;
     if (ts < 0) {
-      ts = this.timeAt(this.top, 3);
+      ts = timeAt(this.r.buf, this.top, 3);
       if (ts < 0) return false;
     }
-    const bytes = this.countAt(p, P.BytesSent);
-    const pkts = this.countAt(p, P.PacketsSent);
+    const bytes = countAt(this.r.buf, p, P.BytesSent);
+    const pkts = countAt(this.r.buf, p, P.PacketsSent);
     if (bytes === -2 || pkts === -2) return false;
 
     // The reporting end's instance and VPC, and the resource labels.
-    const rep = this.strAt(p, P.Reporter);
+    const rep = strAt(this.r.buf, p, P.Reporter);
     if (rep === -2) return false;
-    const side = rep < 0 ? 0 : this.eq(p, P.Reporter, 'SRC') ? 1 : this.eq(p, P.Reporter, 'DEST') ? 2 : 0;
+    const side = rep < 0 ? 0 : isMember(this.r.buf, p, P.Reporter, 'SRC') ? 1 : isMember(this.r.buf, p, P.Reporter, 'DEST') ? 2 : 0;
     const inst = this.inst;
     const vpc = this.vpc;
     inst.fill(-1);
@@ -233,7 +233,7 @@ export class GcpEntryReader {
       if (!this.pick(rs, KEYS.resource, this.res, false)) return false;
       if (this.res[0] >= 0 && !this.pick(this.res[0], KEYS.labels, labels, true)) return false;
     }
-    const insertId = this.strAt(this.top, 0);
+    const insertId = strAt(this.r.buf, this.top, 0);
     if (insertId === -2) return false;
 
     const key = this.key;
@@ -341,7 +341,7 @@ export class GcpEntryReader {
       }
       if (out[2 * k] !== -1) return false;
       if (strings) {
-        if (r.buf[r.valStart] !== 0x22 || this.escapedIn(r.valStart, r.valEnd)) return false;
+        if (r.buf[r.valStart] !== 0x22 || escapedIn(this.r.buf, r.valStart, r.valEnd)) return false;
         if (r.valEnd - r.valStart === 2) {
           out[2 * k] = -2; // seen, empty
           this.plain = false;
@@ -358,81 +358,6 @@ export class GcpEntryReader {
   /** Index in `names` of the current member's key, or -1. */
   private which(names: KeySet): number {
     return names.find(this.r.buf, this.r.keyStart, this.r.keyEnd);
-  }
-
-  /** A string member: its span index (>= 0), -1 when absent or empty, -2 when not a plain string. */
-  private strAt(spans: Int32Array, k: number): number {
-    const s = spans[2 * k];
-    if (s < 0) return -1;
-    const e = spans[2 * k + 1];
-    if (this.r.buf[s] !== 0x22 || this.escapedIn(s, e)) return -2;
-    return e - s === 2 ? -1 : k;
-  }
-
-  /** An integer member in 0..max written as plain digits: -1 when absent, -2 otherwise. */
-  private uintAt(spans: Int32Array, k: number, max: number): number {
-    const s = spans[2 * k];
-    if (s < 0) return -1;
-    const e = spans[2 * k + 1];
-    if (e - s > 5 || !this.digitsIn(s, e)) return -2;
-    const v = this.uint(s, e);
-    return v <= max ? v : -2;
-  }
-
-  /** A count written as a decimal string or plain digits: -1 when absent, -2 otherwise. */
-  private countAt(spans: Int32Array, k: number): number {
-    let s = spans[2 * k];
-    if (s < 0) return -1;
-    let e = spans[2 * k + 1];
-    if (this.r.buf[s] === 0x22) {
-      s++;
-      e--;
-    }
-    return e - s <= 15 && this.digitsIn(s, e) ? this.uint(s, e) : -2;
-  }
-
-  /** A time member: microseconds, -1 when absent, -2 when not a plain string or not a time. */
-  private timeAt(spans: Int32Array, k: number): number {
-    const s = spans[2 * k];
-    if (s < 0) return -1;
-    const e = spans[2 * k + 1];
-    const b = this.r.buf;
-    if (b[s] !== 0x22 || this.escapedIn(s, e)) return -2;
-    const v = rfc3339MicrosBytes(b, s + 1, e - 1);
-    return v === null || v < 0 ? -2 : v;
-  }
-
-  private escapedIn(s: number, e: number): boolean {
-    const b = this.r.buf;
-    for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
-    return false;
-  }
-
-  private digitsIn(s: number, e: number): boolean {
-    if (e <= s) return false;
-    const b = this.r.buf;
-    for (let i = s; i < e; i++) if (b[i] < 0x30 || b[i] > 0x39) return false;
-    return true;
-  }
-
-  private uint(s: number, e: number): number {
-    const b = this.r.buf;
-    let v = 0;
-    for (let i = s; i < e; i++) v = v * 10 + b[i] - 48;
-    return v;
-  }
-
-  private eq(spans: Int32Array, k: number, text: string): boolean {
-    return this.isText(spans[2 * k], spans[2 * k + 1], text);
-  }
-
-  /** Whether the JSON value at `buf[s..e)` is the string `text`, written without escapes. */
-  private isText(s: number, e: number, text: string): boolean {
-    s++;
-    if (e - 1 - s !== text.length || this.r.buf[s - 1] !== 0x22) return false;
-    const b = this.r.buf;
-    for (let i = 0; i < text.length; i++) if (b[s + i] !== text.charCodeAt(i)) return false;
-    return true;
   }
 
   private text(spans: Int32Array, k: number): string {

@@ -8,6 +8,7 @@
 import type { ColumnBatch } from '../../store/column-batch.js';
 import { ByteWriter } from '../zeek/byte-writer.js';
 import { ViewCache, copyEscaped, copyWords } from '../word-copy.js';
+import { closeExtra, jsonPair, openExtra } from './json-extra.js';
 import type { CsvFields } from './panos-csv.js';
 import { P, THREAT_FIELDS, TRAFFIC_FIELDS } from './panos-fields.js';
 
@@ -76,16 +77,10 @@ export class PanosExtra {
   write(b: ColumnBatch, col: number, row: number, buf: Buffer, f: CsvFields, log: PanosLogTable, drop: Uint8Array, hostStart: number, hostEnd: number): void {
     const w = this.w;
     const none = log.none;
-    w.reset();
+    openExtra(w);
     w.ensure((f.end[f.count - 1] - f.start[0]) * 6 + f.count * 40 + (hostEnd - hostStart) * 6 + 64);
-    w.byte(123);
-    let first = true;
-    if (hostEnd > hostStart) {
-      w.ascii('"syslog_host":"');
-      w.jsonEscaped(buf, hostStart, hostEnd);
-      w.byte(34);
-      first = false;
-    }
+    if (hostEnd > hostStart) jsonPair(w, 'syslog_host', buf, hostStart, hostEnd);
+    let first = w.len === 1;
     // Room for everything was made above, so `o` stays the writer's buffer; refreshed anyway after
     // the writer's own methods, which may grow it.
     let o = w.buf;
@@ -119,7 +114,7 @@ export class PanosExtra {
       o[p++] = 34;
     }
     w.len = p;
-    w.byte(125);
+    closeExtra(w);
     b.setBytes(col, row, w.buf, 0, w.len);
   }
 }
