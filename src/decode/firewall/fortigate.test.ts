@@ -95,6 +95,8 @@ test('actions, policies, NAT kinds, envelope host and device name', () => {
   const x = extra(rows[0]);
   assert.deepEqual([x.date, x.time, x.tz, x.devname, x.devid, x.action], [undefined, undefined, '+0100', undefined, 'FG100FTK0000', undefined]);
   assert.deepEqual([extra(rows[1]).tranip, extra(rows[1]).action], [undefined, 'client-rst']);
+  const [utf] = decodeAll(fortigate, Buffer.from(base.replace('FG-100F', 'Gäste-FW') + ' action="deny"\n')).rows.firewall;
+  assert.deepEqual([utf.sensor, extra(utf).devname], ['Gäste-FW', undefined], 'a UTF-8 device name is the sensor as written');
 });
 
 test('malformed FortiGate lines are skipped with their reason', () => {

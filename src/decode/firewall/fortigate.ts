@@ -24,6 +24,7 @@
  * compared at the store's precision, the microsecond).
  * Skips: `bad_kv`, `unterminated_quote`, `no_type`, `bad_timestamp`, `bad_value`.
  */
+import { isUtf8 } from 'node:buffer';
 import { readByteLine, type ByteRecordFn } from './text-line.js';
 import { FIREWALL, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
@@ -76,6 +77,12 @@ class FortigateDecoder {
   private text(slot: number): string {
     const p = this.kv.pair[slot];
     return p < 0 ? '' : latin1(this.buf, this.kv.valStart[p], this.kv.valEnd[p]);
+  }
+
+  /** The slot's value as UTF-8 text (the device name as the device wrote it). */
+  private utf8(slot: number): string {
+    const p = this.kv.pair[slot];
+    return this.buf.toString('utf8', this.kv.valStart[p], this.kv.valEnd[p]);
   }
 
   private uint(slot: number): number {
@@ -133,8 +140,9 @@ class FortigateDecoder {
     const d = this.drop;
     d.set(IN_COLUMNS);
     const sensorSlot = ctx.sensor !== null ? -2 : kv.has(S.devname) ? S.devname : kv.has(S.devid) ? S.devid : -1;
-    const sensor = ctx.sensor ?? (sensorSlot >= 0 ? this.text(sensorSlot) : hostEnd > hostStart ? latin1(buf, hostStart, hostEnd) : null);
-    if (sensorSlot >= 0) d[sensorSlot] = 1;
+    const sensor = ctx.sensor ?? (sensorSlot >= 0 ? this.utf8(sensorSlot) : hostEnd > hostStart ? latin1(buf, hostStart, hostEnd) : null);
+    // The sensor is the value's text when its bytes are UTF-8 (else the decoded text replaced some).
+    if (sensorSlot >= 0 && this.utf8Value(sensorSlot)) d[sensorSlot] = 1;
     // The envelope host is left out when it is the sensor column's text.
     const hostInSensor = sensorSlot === -1 || (sensorSlot >= 0 && this.sameBytes(hostStart, hostEnd, sensorSlot));
     if (kv.has(S.proto) && this.canonical(S.proto)) d[S.proto] = 1;
@@ -176,6 +184,15 @@ class FortigateDecoder {
     const vs = this.kv.valStart[p];
     if (e - s !== this.kv.valEnd[p] - vs) return false;
     for (let i = 0; i < e - s; i++) if (this.buf[s + i] !== this.buf[vs + i]) return false;
+    return true;
+  }
+
+  /** True when the slot's value bytes are valid UTF-8 (checked natively only when not ASCII). */
+  private utf8Value(slot: number): boolean {
+    const p = this.kv.pair[slot];
+    const s = this.kv.valStart[p];
+    const e = this.kv.valEnd[p];
+    for (let i = s; i < e; i++) if (this.buf[i] >= 0x80) return isUtf8(this.buf.subarray(s, e));
     return true;
   }
 

@@ -226,6 +226,8 @@ test('quoted fields with doubled quotes are unescaped in columns and extra', () 
   const [r] = decodeAll(panos, Buffer.from(line + '\n')).rows.firewall;
   assert.equal(r.rule, 'rule "a", b');
   assert.equal(extra(r).app, 'x\\y');
+  const [u] = decodeAll(panos, Buffer.from(withField(52, 'Gäste-FW') + '\n')).rows.firewall;
+  assert.deepEqual([u.sensor, extra(u).device_name], ['Gäste-FW', undefined], 'a UTF-8 device name is the sensor as written');
 });
 
 test('sniff claims PAN-OS CSV with or without envelope, and nothing else', () => {

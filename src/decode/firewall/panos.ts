@@ -29,6 +29,7 @@
  *     when it is exactly `signature(signature_id)`, and category or thr_category, whichever is the column.
  * Skips: `not_panos` (no CSV), `bad_quote`, `column_count`, `bad_timestamp`, `bad_value` (detail: field).
  */
+import { isUtf8 } from 'node:buffer';
 import { readByteLine, type ByteRecordFn } from './text-line.js';
 import { FINDINGS, FIREWALL, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
@@ -75,6 +76,14 @@ function trafficAction(b: Uint8Array, s: number, e: number): string | null {
   return bytesAre(b, s, e, RESET, false) ? 'reject' : null;
 }
 
+const utf8 = (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+
+/** Whether `b[s..e)` is valid UTF-8 (checked natively only when not ASCII). */
+function isUtf8Range(b: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] >= 0x80) return isUtf8(b.subarray(s, e));
+  return true;
+}
+
 /** Decoding of one input. */
 class PanosDecoder {
   readonly decoder: Decoder;
@@ -94,7 +103,7 @@ class PanosDecoder {
   private hostIsSensor = false;
   // Strings of fields that repeat from line to line, made again only when their bytes change.
   private readonly protoText = new RepeatString(latin1);
-  private readonly deviceText = new RepeatString(latin1);
+  private readonly deviceText = new RepeatString(utf8);
 
   constructor(private readonly ctx: DecodeContext) {
     this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
@@ -167,7 +176,8 @@ class PanosDecoder {
     k.proto = this.empty(P.proto) ? null : this.repeated(this.protoText, P.proto);
     const device = traffic ? P.trafficDevice : P.threatDevice;
     this.sensorField = ctx.sensor !== null ? -1 : !this.empty(device) ? device : this.empty(P.serial) ? -1 : P.serial;
-    const sensor = ctx.sensor ?? (this.sensorField < 0 ? null : this.repeated(this.deviceText, this.sensorField));
+    const sf = this.sensorField;
+    const sensor = ctx.sensor ?? (sf < 0 ? null : f.quoted[sf] === 2 ? this.str(sf) : this.deviceText.get(buf, f.start[sf], f.end[sf]));
     const host = this.host;
     if (s > start) envelopeHost(buf, start, s, host);
     else host.start = host.end = 0;
@@ -200,7 +210,9 @@ class PanosDecoder {
   /** Marks what every row leaves out of `extra` besides the static list: time_generated and the sensor's field. */
   private dropCommon(d: Uint8Array): void {
     if (this.tgInTs) d[P.timeGenerated] = 1;
-    if (this.sensorField >= 0) d[this.sensorField] = 1;
+    // The sensor is the field's text when its bytes are UTF-8 (else the decoded text replaced some).
+    const sf = this.sensorField;
+    if (sf >= 0 && isUtf8Range(this.buf, this.f.start[sf], this.f.end[sf])) d[sf] = 1;
   }
 
   private port(i: number): number {
