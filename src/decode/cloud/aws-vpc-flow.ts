@@ -12,7 +12,9 @@
  *
  * Rows go to `connections` with action allow (ACCEPT) or reject (REJECT), cloud_provider "aws", the
  * account, region, VPC, subnet, and instance (the network interface when no instance id is logged).
- * Every other set field goes to `extra` by its name with '_' for '-'. NODATA and SKIPDATA records
+ * Every other set field goes to `extra` by its name with '_' for '-', except flow-direction when egress or
+ * ingress (local_orig / local_resp say it) and pkt-srcaddr / pkt-dstaddr when they are srcaddr / dstaddr
+ * (docs/firewall-fields.md). NODATA and SKIPDATA records
  * carry no flow: they are counted as ignored (`nodata`, `skipdata`), not stored.
  *
  * Flow logs delivered to CloudWatch Logs and exported from there (S3 export objects, `aws logs
@@ -251,9 +253,10 @@ class AwsVpcFlowDecoder {
 
     const fd = slot[AwsField.FlowDirection];
     if (fd >= 0) {
+      // egress and ingress are what local_orig and local_resp say; another value stays in extra.
       if (eq(buf, st[fd], en[fd], 'egress')) b.setBool(C.local_orig, row, true);
       else if (eq(buf, st[fd], en[fd], 'ingress')) b.setBool(C.local_resp, row, true);
-      this.extraStr(buf, 'flow_direction', fd);
+      else this.extraStr(buf, 'flow_direction', fd);
     }
     if (inst >= 0 && eni >= 0) this.extraStr(buf, 'interface_id', eni);
     const v = slot[AwsField.Version];
@@ -269,8 +272,9 @@ class AwsVpcFlowDecoder {
     }
     const ps = slot[AwsField.PktSrcAddr];
     const pd = slot[AwsField.PktDstAddr];
-    if (ps >= 0) this.extraStr(buf, 'pkt_srcaddr', ps);
-    if (pd >= 0) this.extraStr(buf, 'pkt_dstaddr', pd);
+    // The packet's addresses are kept when they are not the record's (orig_h / resp_h hold those).
+    if (ps >= 0 && !this.same(buf, ps, sa)) this.extraStr(buf, 'pkt_srcaddr', ps);
+    if (pd >= 0 && !this.same(buf, pd, da)) this.extraStr(buf, 'pkt_dstaddr', pd);
     if ((ps >= 0 && !this.same(buf, ps, sa)) || (pd >= 0 && !this.same(buf, pd, da))) {
       // The packet's own addresses differ from the interface's view: NAT gateways, load balancers, EKS pods.
       json.key('pkt_addr_differs');

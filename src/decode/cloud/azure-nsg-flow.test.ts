@@ -37,11 +37,12 @@ test('NSG v2 record matches Elastic expected output', () => {
     assert.equal(r.resp_ip_bytes, at(t, 'bytes.received'));
     assert.equal(r.action, { Allowed: 'allow', Denied: 'deny' }[at(t, 'traffic.decision') as string]);
     const x = extraOf(r);
-    assert.equal(x.direction, (at(t, 'traffic.flow') as string).toLowerCase());
+    // Not repeated in extra: the direction is local_orig / local_resp, the MAC cloud_instance.
+    assert.equal(r[{ outbound: 'local_orig', inbound: 'local_resp' }[(at(t, 'traffic.flow') as string).toLowerCase()]!], true);
     assert.equal(x.flow_state, (at(t, 'flow_state') as string).toLowerCase());
     assert.equal(x.rule, rule);
     // Elastic rewrites the MAC as 00-0D-3A-F8-78-56; we keep Azure's spelling.
-    assert.equal((x.mac as string).replace(/(..)(?!$)/g, '$1-'), (at(doc, 'source.mac') as string[])[0]);
+    assert.equal((r.cloud_instance as string).replace(/(..)(?!$)/g, '$1-'), (at(doc, 'source.mac') as string[])[0]);
     assert.equal(r.cloud_provider, 'azure');
     assert.equal(r.cloud_account, SUB);
     assert.equal(x.resource_group, 'FABRIKAMRG');
@@ -103,7 +104,8 @@ test('NSG v1 and v2 tuples from a pretty-printed blob, in any chunking', () => {
     assert.equal(deny.ts, 1487282421e6);
     assert.equal(deny.local_resp, true);
     assert.equal(deny.orig_pkts, null);
-    assert.deepEqual(extraOf(deny), { version: 1, resource_group: 'FABRIKAMRG', nsg: 'FABRIAKMVM1-NSG', system_id: 'sys-1', rule: 'DefaultRule_DenyAllInBound', mac: '000D3AF8801A', direction: 'inbound' });
+    assert.deepEqual(extraOf(deny), { version: 1, resource_group: 'FABRIKAMRG', nsg: 'FABRIAKMVM1-NSG', system_id: 'sys-1', rule: 'DefaultRule_DenyAllInBound' });
+    assert.equal(deny.cloud_instance, '000D3AF8801A');
     assert.equal(rdp.action, 'allow');
     assert.equal(rdp.resp_p, 3389);
     assert.equal(udp.proto, 'udp');

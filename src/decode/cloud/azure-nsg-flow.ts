@@ -16,8 +16,9 @@
  * marking which side is the logged NIC (local_resp for inbound, local_orig for outbound).
  * cloud_account is the subscription of the resource id; cloud_vpc/cloud_subnet the VNet target;
  * cloud_instance the NIC (its name when the target is a NIC, else its MAC); cloud_region the network
- * watcher's region when the watcher has Azure's default name. Rule, MAC, NSG, resource group, flow
- * state, ACL id and encryption go to `extra`.
+ * watcher's region when the watcher has Azure's default name. Rule, NSG, resource group, flow state,
+ * ACL id and encryption go to `extra`, and the MAC when it is not cloud_instance (a VNet record whose
+ * target is a NIC); the direction is not repeated there (docs/firewall-fields.md).
  *
  * Skips report the byte offset of the record's opening brace: `bad_json`, `not_object`, `no_flows`
  * (a record without flows), `bad_tuple` (per tuple), `record_too_large`, `garbage` (bytes outside any
@@ -115,7 +116,7 @@ class AzureFlowDecoder {
           vpc: null,
           subnet: null,
           instance: mac,
-          extraHead: head({ ...common, rule: str(ruleGroup.rule), mac }),
+          extraHead: head({ ...common, rule: str(ruleGroup.rule) }), // the MAC is cloud_instance
         };
         this.tuples(macGroup.flowTuples, group, offset);
       }
@@ -131,7 +132,7 @@ class AzureFlowDecoder {
       ...ids(target),
       flow_log_guid: str(rec.flowLogGUID),
       target_resource_id: str(rec.targetResourceID),
-      mac,
+      mac: target.nic !== null ? mac : null, // else the MAC is cloud_instance
     };
     for (const acl of arr(flowRecords.flows)) {
       if (!isObj(acl)) continue;

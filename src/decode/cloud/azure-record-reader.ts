@@ -152,8 +152,7 @@ export class AzureRecordReader {
           this.strVal(head, 'resource_group', res.resourceGroup);
           this.strVal(head, 'nsg', res.nsg);
           this.token(head, 'system_id', top[2 * T.SystemId], top[2 * T.SystemId + 1]);
-          this.token(head, 'rule', rule0, rule1);
-          this.token(head, 'mac', ms, me);
+          this.token(head, 'rule', rule0, rule1); // the MAC is cloud_instance, not repeated
           if (!this.collect(p[2])) return false;
           r.endValue(macAfter);
         }
@@ -197,7 +196,7 @@ export class AzureRecordReader {
           this.strVal(head, 'nsg', target.nsg);
           this.token(head, 'flow_log_guid', top[2 * T.FlowLogGuid], top[2 * T.FlowLogGuid + 1]);
           this.token(head, 'target_resource_id', top[2 * T.TargetResourceId], top[2 * T.TargetResourceId + 1]);
-          this.token(head, 'mac', ms, me);
+          if (target.nic !== null) this.token(head, 'mac', ms, me); // else the MAC is cloud_instance
           this.token(head, 'acl_id', acl0, acl1);
           this.token(head, 'rule', p[0], p[1]);
           if (!this.collect(p[2])) return false;

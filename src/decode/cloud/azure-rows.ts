@@ -1,8 +1,8 @@
 /**
  * Writes the connections row of one Azure flow tuple, for both ways a record is read (from its bytes,
  * or with JSON.parse): the 5-tuple, counters, action and cloud columns, and `extra` built from the
- * group's head (rule, MAC, NSG... written once per group) plus the tuple's direction, state and
- * encryption.
+ * group's head (rule, NSG... written once per group) plus the tuple's state and encryption. Left out
+ * as the columns hold them: the direction (local_orig or local_resp) and the MAC when it is cloud_instance.
  */
 import type { DecodeContext } from '../decoder.js';
 import { writeFlowKey } from '../flow-key.js';
@@ -75,9 +75,8 @@ export class AzureRowWriter {
     this.text(b, C.cloud_subnet, row, 3, g.subnet);
     this.text(b, C.cloud_instance, row, 4, g.instance);
     const json = this.json;
+    // The direction is not repeated: local_resp (inbound) or local_orig (outbound) says it.
     json.beginWith(this.head);
-    json.key('direction');
-    json.str(t.inbound ? 'inbound' : 'outbound');
     if (t.state !== null) {
       json.key('flow_state');
       json.str(t.state);

@@ -154,3 +154,23 @@ test('random and hostile variants of real entries: the fast path and JSON.parse 
   const n = fastCount(lines);
   assert.ok(n > 1200, `${n} lines read by the fast path`);
 });
+
+test("the reporter's instance and VPC lose what the columns hold, on the fast path as with JSON.parse", () => {
+  const doc = JSON.parse(LINES[0]) as { jsonPayload: Record<string, Json> };
+  const p = doc.jsonPayload;
+  p.src_instance = { managed_instance_group: { name: 'mig-1', zone: 'us-east1-b' }, project_id: 'proj', region: 'us-east1', vm_name: 'vm-1', zone: 'us-east1-b' };
+  p.src_vpc = { subnetwork_name: 'sub', vpc_name: 'net' };
+  const lines = [JSON.stringify(doc), JSON.stringify(doc, null, 1).replace(/\n/g, ' ')];
+  p.src_instance = { region: '', vm_name: 'vm-1' };
+  p.src_vpc = { project_id: 'host', vpc_name: 'net' };
+  lines.push(JSON.stringify(doc));
+  assert.equal(fastCount(lines), lines.length, 'all on the fast path');
+  const out = assertSame(Buffer.from(lines.join('\n') + '\n'), 'trimmed');
+  const x = out.rows.connections.map((r) => JSON.parse(r.extra as string) as Record<string, Json>);
+  assert.deepEqual(x[0].src_instance, { managed_instance_group: { name: 'mig-1', zone: 'us-east1-b' }, zone: 'us-east1-b' });
+  assert.equal(x[0].src_vpc, undefined, 'nothing left: left out');
+  assert.deepEqual(x[1], x[0]);
+  assert.deepEqual(x[2].src_instance, { region: '' }, 'an empty region gave no column: kept');
+  assert.equal(x[2].src_vpc, undefined, 'the VPC project is the account when the instance has none');
+  assert.deepEqual([out.rows.connections[2].cloud_account, out.rows.connections[0].cloud_instance], ['host', 'vm-1']);
+});

@@ -13,7 +13,7 @@ import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { C, PROTO_TEXT, byteFlowKey, looksLikeIp } from './cloud-columns.js';
 import { JsonSpanReader, KeySet } from './json-span-reader.js';
 import { JsonBytes } from './json-writer.js';
-import { rfc3339MicrosBytes } from './rfc3339.js';
+import { countAt, digitsIn, escapedIn, isMember, isText, strAt, timeAt, uintAt } from './json-span-values.js';
 
 const SOURCE_TYPE = 'gcp-vpc-flow';
 
@@ -67,6 +67,21 @@ export class GcpEntryReader {
   private readonly res = new Int32Array(RESOURCE.length * 2);
   private readonly labels = new Int32Array(LABELS.length * 2);
   private readonly key: FlowKey = byteFlowKey();
+  /** Key spans and `spaced` of src_instance, dest_instance, src_vpc, dest_vpc, written after the walk. */
+  private readonly deferKey = new Int32Array(8);
+  private readonly deferSpaced = new Uint8Array(4);
+  /** Members of the object `pick` walked last (with `strings`, empty ones included). */
+  private members = 0;
+  /** The object `pick` walked last held only members of its table, none of them empty. */
+  private plain = true;
+  /** The reporter's instance / VPC is such an object (written from its spans, not walked again). */
+  private instSpans = false;
+  private vpcSpans = false;
+  /** 1 for the members of the reporter's instance (0-3) and VPC (4-6) that a column holds. */
+  private readonly inColumn = new Uint8Array(7);
+  /** Members of the reporter's instance and VPC objects left once those are taken out. */
+  private instLeft = 0;
+  private vpcLeft = 0;
 
   constructor(private readonly ctx: DecodeContext) {}
 
@@ -115,8 +130,18 @@ export class GcpEntryReader {
         p[2 * k] = r.valStart;
         p[2 * k + 1] = r.valEnd;
         if (k < MAPPED_COUNT) continue;
+        // SRC and DEST are what local_orig and local_resp say; another reporter value stays.
+        if (k === P.Reporter && (isText(this.r.buf, r.valStart, r.valEnd, 'SRC') || isText(this.r.buf, r.valStart, r.valEnd, 'DEST'))) continue;
         if (k === P.RttMsec) {
           if (!this.rtt()) return false;
+          continue;
+        }
+        if (k >= P.SrcInstance && k <= P.DestVpc) {
+          // Written after the walk, when the reporter (which may come later) says which to trim.
+          const d = k - P.SrcInstance;
+          this.deferKey[2 * d] = r.keyStart;
+          this.deferKey[2 * d + 1] = r.keyEnd;
+          this.deferSpaced[d] = r.spaced ? 1 : 0;
           continue;
         }
       }
@@ -132,17 +157,17 @@ export class GcpEntryReader {
     const s = r.valStart;
     const e = r.valEnd;
     if (b[s] === 0x22) {
-      if (this.digitsIn(s + 1, e - 1)) {
+      if (digitsIn(this.r.buf, s + 1, e - 1)) {
         if (e - s - 2 > 15) return false;
         this.json.key('rtt_msec');
         this.json.digits(b, s + 1, e - 1);
         return true;
       }
       // Not a count: kept as it is, like any other member (unless escapes might spell one).
-      if (this.escapedIn(s, e)) return false;
+      if (escapedIn(this.r.buf, s, e)) return false;
     } else if ((b[s] >= 0x30 && b[s] <= 0x39) || b[s] === 0x2d) {
       // Numbers other than plain digits (fractions, exponents, -0) are left to JSON.parse.
-      if (!this.digitsIn(s, e)) return false;
+      if (!digitsIn(this.r.buf, s, e)) return false;
     }
     this.json.member(this.buf, r.keyStart, r.keyEnd, s, e, r.spaced);
     return true;
@@ -152,30 +177,30 @@ export class GcpEntryReader {
   private write(buf: Buffer): boolean {
     const p = this.payload;
     const c = this.conn;
-    const sa = this.strAt(c, 0);
-    const da = this.strAt(c, 1);
+    const sa = strAt(this.r.buf, c, 0);
+    const da = strAt(this.r.buf, c, 1);
     if (sa === -2 || da === -2) return false;
     if ((sa >= 0 && !looksLikeIp(buf, c[0] + 1, c[1] - 1)) || (da >= 0 && !looksLikeIp(buf, c[2] + 1, c[3] - 1))) return false;
-    const sp = this.uintAt(c, 2, 65535);
-    const dp = this.uintAt(c, 3, 65535);
-    const proto = this.uintAt(c, 4, 255);
+    const sp = uintAt(this.r.buf, c, 2, 65535);
+    const dp = uintAt(this.r.buf, c, 3, 65535);
+    const proto = uintAt(this.r.buf, c, 4, 255);
     if (sp === -2 || dp === -2 || proto === -2) return false;
-    const start = this.timeAt(p, P.StartTime);
-    const end = this.timeAt(p, P.EndTime);
+    const start = timeAt(this.r.buf, p, P.StartTime);
+    const end = timeAt(this.r.buf, p, P.EndTime);
     if (start === -2 || end === -2) return false;
     let ts = start >= 0 ? start : end;
     if (ts < 0) {
-      ts = this.timeAt(this.top, 3);
+      ts = timeAt(this.r.buf, this.top, 3);
       if (ts < 0) return false;
     }
-    const bytes = this.countAt(p, P.BytesSent);
-    const pkts = this.countAt(p, P.PacketsSent);
+    const bytes = countAt(this.r.buf, p, P.BytesSent);
+    const pkts = countAt(this.r.buf, p, P.PacketsSent);
     if (bytes === -2 || pkts === -2) return false;
 
     // The reporting end's instance and VPC, and the resource labels.
-    const rep = this.strAt(p, P.Reporter);
+    const rep = strAt(this.r.buf, p, P.Reporter);
     if (rep === -2) return false;
-    const side = rep < 0 ? 0 : this.eq(p, P.Reporter, 'SRC') ? 1 : this.eq(p, P.Reporter, 'DEST') ? 2 : 0;
+    const side = rep < 0 ? 0 : isMember(this.r.buf, p, P.Reporter, 'SRC') ? 1 : isMember(this.r.buf, p, P.Reporter, 'DEST') ? 2 : 0;
     const inst = this.inst;
     const vpc = this.vpc;
     inst.fill(-1);
@@ -184,7 +209,22 @@ export class GcpEntryReader {
       const is = p[2 * (side === 1 ? P.SrcInstance : P.DestInstance)];
       const vs = p[2 * (side === 1 ? P.SrcVpc : P.DestVpc)];
       if (is >= 0 && !this.pick(is, KEYS.instance, inst, true)) return false;
+      const instMembers = this.members;
+      this.instSpans = this.plain;
       if (vs >= 0 && !this.pick(vs, KEYS.vpc, vpc, true)) return false;
+      const vpcMembers = this.members;
+      this.vpcSpans = this.plain;
+      // What the cloud columns take from them (non-empty strings) is not repeated in extra.
+      const c = this.inColumn;
+      c[0] = inst[0] >= 0 ? 1 : 0; // project_id: cloud_account
+      c[1] = inst[2] >= 0 ? 1 : 0; // region: cloud_region
+      c[2] = inst[4] >= 0 ? 1 : 0; // vm_name: cloud_instance
+      c[3] = 0; // zone
+      c[4] = inst[0] < 0 && vpc[0] >= 0 ? 1 : 0; // project_id: cloud_account when the instance has none
+      c[5] = vpc[2] >= 0 ? 1 : 0; // vpc_name: cloud_vpc
+      c[6] = vpc[4] >= 0 ? 1 : 0; // subnetwork_name: cloud_subnet
+      this.instLeft = is < 0 ? 0 : instMembers - c[0] - c[1] - c[2];
+      this.vpcLeft = vs < 0 ? 0 : vpcMembers - c[4] - c[5] - c[6];
     }
     const labels = this.labels;
     labels.fill(-1);
@@ -193,7 +233,7 @@ export class GcpEntryReader {
       if (!this.pick(rs, KEYS.resource, this.res, false)) return false;
       if (this.res[0] >= 0 && !this.pick(this.res[0], KEYS.labels, labels, true)) return false;
     }
-    const insertId = this.strAt(this.top, 0);
+    const insertId = strAt(this.r.buf, this.top, 0);
     if (insertId === -2) return false;
 
     const key = this.key;
@@ -229,12 +269,55 @@ export class GcpEntryReader {
     if (!this.col(b, C.cloud_subnet, row, vpc, 2)) this.col(b, C.cloud_subnet, row, labels, 2);
     this.col(b, C.cloud_instance, row, inst, 2);
     const json = this.json;
+    for (let d = 0; d < 4; d++) this.deferred(d, side);
     if (insertId >= 0) {
       json.key('insert_id');
       json.rawBytes(this.buf, this.top[0], this.top[1]);
     }
     json.store(b, C.extra, row, true);
     return true;
+  }
+
+  /**
+   * Writes src_instance, dest_instance, src_vpc or dest_vpc (`d` 0-3) when the payload has it: as it is,
+   * or for the reporter's side without the members a cloud column holds (left out when none remain).
+   */
+  private deferred(d: number, side: number): void {
+    const p = this.payload;
+    const k = P.SrcInstance + d;
+    const s = p[2 * k];
+    if (s < 0) return;
+    const json = this.json;
+    const dk = this.deferKey;
+    if ((d % 2 === 0 ? 1 : 2) !== side) {
+      json.member(this.buf, dk[2 * d], dk[2 * d + 1], s, p[2 * k + 1], this.deferSpaced[d] === 1);
+      return;
+    }
+    const instance = d < 2;
+    if ((instance ? this.instLeft : this.vpcLeft) === 0) return;
+    const names = instance ? KEYS.instance : KEYS.vpc;
+    const base = instance ? 0 : 4;
+    const r = this.r;
+    json.openObject(PAYLOAD[k]);
+    if (instance ? this.instSpans : this.vpcSpans) {
+      // Only known members, none empty: written from the spans `pick` kept (in the table's order).
+      const spans = instance ? this.inst : this.vpc;
+      const keys = instance ? INSTANCE : VPC;
+      for (let i = 0; i < keys.length; i++) {
+        if (spans[2 * i] < 0 || this.inColumn[base + i] === 1) continue;
+        json.key(keys[i]);
+        json.rawBytes(this.buf, spans[2 * i], spans[2 * i + 1]);
+      }
+      json.closeObject();
+      return;
+    }
+    r.open(s);
+    for (let m = r.next(); m !== 0; m = r.next()) {
+      const at = this.which(names);
+      if (at >= 0 && this.inColumn[base + at] === 1) continue;
+      json.member(this.buf, r.keyStart, r.keyEnd, r.valStart, r.valEnd, r.spaced);
+    }
+    json.closeObject();
   }
 
   /**
@@ -245,16 +328,23 @@ export class GcpEntryReader {
   private pick(at: number, names: KeySet, out: Int32Array, strings: boolean): boolean {
     const r = this.r;
     out.fill(-1);
+    this.members = 0;
+    this.plain = true;
     if (!r.open(at)) return false;
     for (let m = r.next(); m !== 0; m = r.next()) {
       if (m < 0 || r.keyEscaped) return false;
+      this.members++;
       const k = this.which(names);
-      if (k < 0) continue;
+      if (k < 0) {
+        this.plain = false;
+        continue;
+      }
       if (out[2 * k] !== -1) return false;
       if (strings) {
-        if (r.buf[r.valStart] !== 0x22 || this.escapedIn(r.valStart, r.valEnd)) return false;
+        if (r.buf[r.valStart] !== 0x22 || escapedIn(this.r.buf, r.valStart, r.valEnd)) return false;
         if (r.valEnd - r.valStart === 2) {
           out[2 * k] = -2; // seen, empty
+          this.plain = false;
           continue;
         }
       }
@@ -268,76 +358,6 @@ export class GcpEntryReader {
   /** Index in `names` of the current member's key, or -1. */
   private which(names: KeySet): number {
     return names.find(this.r.buf, this.r.keyStart, this.r.keyEnd);
-  }
-
-  /** A string member: its span index (>= 0), -1 when absent or empty, -2 when not a plain string. */
-  private strAt(spans: Int32Array, k: number): number {
-    const s = spans[2 * k];
-    if (s < 0) return -1;
-    const e = spans[2 * k + 1];
-    if (this.r.buf[s] !== 0x22 || this.escapedIn(s, e)) return -2;
-    return e - s === 2 ? -1 : k;
-  }
-
-  /** An integer member in 0..max written as plain digits: -1 when absent, -2 otherwise. */
-  private uintAt(spans: Int32Array, k: number, max: number): number {
-    const s = spans[2 * k];
-    if (s < 0) return -1;
-    const e = spans[2 * k + 1];
-    if (e - s > 5 || !this.digitsIn(s, e)) return -2;
-    const v = this.uint(s, e);
-    return v <= max ? v : -2;
-  }
-
-  /** A count written as a decimal string or plain digits: -1 when absent, -2 otherwise. */
-  private countAt(spans: Int32Array, k: number): number {
-    let s = spans[2 * k];
-    if (s < 0) return -1;
-    let e = spans[2 * k + 1];
-    if (this.r.buf[s] === 0x22) {
-      s++;
-      e--;
-    }
-    return e - s <= 15 && this.digitsIn(s, e) ? this.uint(s, e) : -2;
-  }
-
-  /** A time member: microseconds, -1 when absent, -2 when not a plain string or not a time. */
-  private timeAt(spans: Int32Array, k: number): number {
-    const s = spans[2 * k];
-    if (s < 0) return -1;
-    const e = spans[2 * k + 1];
-    const b = this.r.buf;
-    if (b[s] !== 0x22 || this.escapedIn(s, e)) return -2;
-    const v = rfc3339MicrosBytes(b, s + 1, e - 1);
-    return v === null || v < 0 ? -2 : v;
-  }
-
-  private escapedIn(s: number, e: number): boolean {
-    const b = this.r.buf;
-    for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
-    return false;
-  }
-
-  private digitsIn(s: number, e: number): boolean {
-    if (e <= s) return false;
-    const b = this.r.buf;
-    for (let i = s; i < e; i++) if (b[i] < 0x30 || b[i] > 0x39) return false;
-    return true;
-  }
-
-  private uint(s: number, e: number): number {
-    const b = this.r.buf;
-    let v = 0;
-    for (let i = s; i < e; i++) v = v * 10 + b[i] - 48;
-    return v;
-  }
-
-  private eq(spans: Int32Array, k: number, text: string): boolean {
-    const s = spans[2 * k] + 1;
-    if (spans[2 * k + 1] - 1 - s !== text.length) return false;
-    const b = this.r.buf;
-    for (let i = 0; i < text.length; i++) if (b[s + i] !== text.charCodeAt(i)) return false;
-    return true;
   }
 
   private text(spans: Int32Array, k: number): string {

@@ -32,7 +32,10 @@ test('Cloud Logging entries of the Elastic sample: first entry field by field', 
   assert.equal(r.community_id, communityId('10.87.40.76', '203.0.113.12', 5601, 33478, 6));
   const x = extraOf(r);
   assert.equal(x.rtt_msec, 36);
-  assert.equal(x.reporter, 'SRC');
+  assert.equal(x.reporter, undefined, 'reporter SRC is local_orig (checked above)');
+  // The reporter's instance and VPC keep what the cloud columns (checked above) do not hold.
+  assert.deepEqual(x.src_instance, { zone: 'us-east1-b' });
+  assert.deepEqual(x.src_vpc, { project_id: 'my-sample-project' }, 'the account is the instance project');
   assert.deepEqual(x.dest_location, { asn: 15169, continent: 'America', country: 'usa' });
   assert.equal(x.insert_id, 'ut8lbrffooxyw');
   assert.equal(x.connection, undefined);

@@ -9,7 +9,12 @@
  * instance and VPC give the cloud columns (falling back to the LogEntry's resource labels).
  * VPC flow logs only record traffic that was delivered, so every row has action "allow" (denials are
  * in firewall rules logging, another log). cloud_region is the instance's region, else the
- * resource's zone without its letter. The rest of jsonPayload is kept in `extra`, with rtt_msec as a number.
+ * resource's zone without its letter. The rest of jsonPayload is kept in `extra`, with rtt_msec as a number;
+ * left out are what the columns hold (docs/firewall-fields.md): connection, bytes_sent, packets_sent,
+ * start_time and end_time (ts and end_ts, to the microsecond), reporter when SRC or DEST (local_orig
+ * or local_resp says which), and from the reporter's instance and VPC the members the cloud columns
+ * took: project_id, region, vm_name; vpc_name, subnetwork_name, and the VPC's project_id when the
+ * instance has none (the object is left out when nothing remains).
  *
  * Lines are read by gcp-entry-reader.ts straight from their bytes; the few it leaves (escapes in a
  * mapped field, unexpected types, bad values, invalid JSON) are read here with JSON.parse.
@@ -141,13 +146,35 @@ class GcpVpcFlowDecoder {
     b.setStr(C.cloud_instance, row, str(inst.vm_name));
 
     const extra: Obj = {};
-    for (const [k, v] of Object.entries(p)) if (!MAPPED.has(k)) extra[k] = v;
+    for (const [k, v] of Object.entries(p)) if (!MAPPED.has(k) && !(k === 'reporter' && side !== null)) extra[k] = v;
+    if (side !== null) {
+      // The reporter's instance and VPC without what the cloud columns took from them.
+      trim(extra, `${side}_instance`, (k, v) => (k === 'project_id' || k === 'region' || k === 'vm_name') && str(v) !== null);
+      const vpcAccount = str(inst.project_id) === null;
+      trim(extra, `${side}_vpc`, (k, v) => ((k === 'project_id' && vpcAccount) || k === 'vpc_name' || k === 'subnetwork_name') && str(v) !== null);
+    }
     const rtt = int64(p.rtt_msec);
     if (rtt >= 0) extra.rtt_msec = rtt;
     if (str(entry.insertId) !== null) extra.insert_id = entry.insertId;
     b.setStr(C.extra, row, JSON.stringify(extra));
     return null;
   }
+}
+
+/** Replaces object member `key` of `extra` by a copy without the members `held` says a column holds; removes it when none remain. */
+function trim(extra: Obj, key: string, held: (k: string, v: unknown) => boolean): void {
+  const v = extra[key];
+  if (!isObj(v)) return;
+  // A null prototype, so a `__proto__` member stays a member.
+  const out = Object.create(null) as Obj;
+  let n = 0;
+  for (const [k, x] of Object.entries(v)) {
+    if (held(k, x)) continue;
+    out[k] = x;
+    n++;
+  }
+  if (n > 0) extra[key] = out;
+  else delete extra[key];
 }
 
 const FIRST_LINE = /^\s*(\{[^\n]*)/;

@@ -13,6 +13,8 @@ export class JsonBytes {
   private buf = Buffer.allocUnsafe(4096);
   private n = 0;
   private fields = 0;
+  /** The enclosing object's member count while a nested one is open. */
+  private outer = 0;
   private readonly outView = new ViewCache();
   private readonly srcView = new ViewCache();
   private readonly headView = new ViewCache();
@@ -112,6 +114,22 @@ export class JsonBytes {
     b[this.n++] = 0x3a;
     if (spaced) this.n = copyCompact(src, valStart, valEnd, b, this.n);
     else this.copy(src, valStart, valEnd);
+  }
+
+  /** Writes `"key":{` and counts members from there as the nested object's (one level deep). */
+  openObject(k: string): void {
+    this.key(k);
+    this.reserve(1);
+    this.buf[this.n++] = 0x7b;
+    this.outer = this.fields;
+    this.fields = 0;
+  }
+
+  /** Closes the object `openObject` opened. */
+  closeObject(): void {
+    this.reserve(1);
+    this.buf[this.n++] = 0x7d;
+    this.fields = this.outer;
   }
 
   /** Writes decimal digits (checked by the caller) as a JSON number, without leading zeros. */

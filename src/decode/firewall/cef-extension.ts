@@ -155,6 +155,12 @@ export class ExtensionPairs {
   }
 
 
+  /** Whether value i is plain digits without a leading zero (a number column gives its text back). */
+  canonicalUint(i: number): boolean {
+    const s = this.valStart[i];
+    return this.digits(i, 15) >= 0 && (this.valEnd[i] - s === 1 || this.buf[s] !== 48);
+  }
+
   /** Whether value i starts with four digits and a dash (an ISO 8601 date). */
   startsWithYear(i: number): boolean {
     const b = this.buf;

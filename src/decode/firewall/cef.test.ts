@@ -27,8 +27,9 @@ test('crowdsec UniFi CEF sample: header fields match the parser assertions', () 
     const w = want.get(line)!;
     const ours: Record<string, string | null> = {
       cef_version: x.cef_version,
-      cef_device_vendor: x.device_vendor,
-      cef_device_product: x.device_product,
+      // In the sensor column (vendor/product) when nothing else names the device.
+      cef_device_vendor: x.device_vendor ?? (r.sensor as string).split('/')[0],
+      cef_device_product: x.device_product ?? (r.sensor as string).split('/')[1],
       cef_device_version: x.device_version,
       cef_signature_id: r.rule_id as string,
       cef_event_name: r.rule as string,
@@ -75,6 +76,9 @@ test('escapes, labels, act, NAT, bytes, rt and duration', () => {
   assert.equal(x.Hits, '7');
   assert.equal(x.msg, 'line1\nline2');
   assert.equal(x.cs1Label, undefined);
+  assert.equal(x.act, 'blocked', 'the column says deny');
+  assert.equal(x.start, 'Nov 14 2023 22:13:10', 'ts is rt, so start stays');
+  assert.deepEqual([x.end, x.rt, x.in, x.out, x.dvchost, x.src], [undefined, undefined, '100', undefined, undefined, undefined]);
 });
 
 test('extension parsing keeps spaces in values and splits at the next key', () => {
@@ -128,7 +132,8 @@ test('extra: a key given twice keeps its first place and last value, as a JS obj
   ];
   const out = decodeAll(dec, Buffer.from(lines.join('\n') + '\n'));
   const extras = out.rows.firewall.map((r) => r.extra as string);
-  const head = { cef_version: '0', device_vendor: 'V', device_product: 'P', device_version: '1', severity: '3' };
+  // device_vendor and device_product are the sensor column here (V/P): not repeated.
+  const head = { cef_version: '0', device_version: '1', severity: '3' };
   const want = [
     { ...head, foo: '2', bar: 'x' },
     { ...head, severity: '9', baz: '1' },

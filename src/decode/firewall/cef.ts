@@ -17,6 +17,14 @@
  * device_version and severity, and each extension key as written except that cs1..cs6, cn1..cn3 (and the
  * other custom keys) are renamed by their `...Label` when one is given.
  *
+ * `extra` leaves out what a column holds exactly (docs/firewall-fields.md): src, dst, spt, dpt, proto,
+ * deviceInboundInterface, deviceOutboundInterface, the translated addresses and ports (when readable),
+ * the header's Name and Signature ID, the `...Label` keys (they name others); act when the column holds
+ * the same word (blocked, accept, ... stay); dvchost when it is the sensor; device_vendor and
+ * device_product when the sensor is `vendor/product`; rt (ts); start when ts is it, end when the duration
+ * and start give it; the vendor time key ts was read from; a lone `in` or `out` (it is bytes), and `out`
+ * beside one `in` (bytes minus in), when written as plain numbers.
+ *
  * Skips: `no_match` (no CEF header), `truncated` (fewer than 8 header fields), `bad_address`,
  * `bad_field` (a port or byte count that is not a number), `bad_time`, `no_time`.
  */
@@ -169,8 +177,24 @@ class CefDecoder {
       this.kinds.fill(-1);
       this.kindsOf = p.keys.generation;
     }
+    // What the line holds decides what extra leaves out, so it is counted first.
+    let nIn = 0;
+    let nOut = 0;
+    let inAt = -1;
+    let hasRt = false;
+    let hasStart = false;
+    let hasDvchost = false;
     for (let i = 0; i < p.count; i++) {
-      if ((this.kindAt(i) & LABEL) === 0) continue;
+      const f = this.kindAt(i);
+      const kind = f & KIND;
+      if (kind === K_IN) {
+        nIn++;
+        inAt = i;
+      } else if (kind === K_OUT) nOut++;
+      else if (kind === K_RT) hasRt = true;
+      else if (kind === K_START) hasStart = true;
+      else if (kind === K_DVCHOST) hasDvchost = true;
+      if ((f & LABEL) === 0) continue;
       const k = p.key(i);
       labels.set(k.slice(0, -5), p.value(i));
     }
@@ -192,12 +216,19 @@ class CefDecoder {
     let natDst: string | null = null;
     let natSpt = -1;
     let natDpt = -1;
+    let endAt = -1;
     const extra = this.extra;
     extra.clear();
     extra.put('cef_version', hd[0]);
-    extra.put('device_vendor', hd[1]);
-    extra.put('device_product', hd[2]);
+    // The sensor column is `vendor/product` when nothing else names the device: then it holds both.
+    if (ctx.sensor !== null || hasDvchost || env.host !== null || hd[1].includes('/')) {
+      extra.put('device_vendor', hd[1]);
+      extra.put('device_product', hd[2]);
+    }
     extra.put('device_version', hd[3]);
+    const vendorTimeIsTs = !hasRt && !hasStart && env.tsMicros === null;
+    const inIsBytes = nIn === 1 && nOut === 0;
+    const outIsBytes = nOut === 1 && (nIn === 0 || (nIn === 1 && p.canonicalUint(inAt)));
     extra.put('severity', hd[6]);
     for (let i = 0; i < p.count; i++) {
       const id = p.keyId(i);
@@ -223,7 +254,7 @@ class CefDecoder {
         case K_ACT: {
           const v = p.value(i);
           act = decisionOf(v);
-          if (act === null) extra.put('act', v);
+          if (act !== v) extra.put('act', v);
           break;
         }
         case K_DEVICEINBOUNDINTERFACE:
@@ -240,6 +271,7 @@ class CefDecoder {
             if (!Number.isFinite(c) || c < 0) return ctx.skip('bad_field', lineNo, kind === K_IN ? 'in' : 'out');
           }
           bytes = (bytes < 0 ? 0 : bytes) + c;
+          if ((kind === K_IN ? inIsBytes : outIsBytes) && p.canonicalUint(i)) break;
           if (id >= 0) extra.putOwn(raw, id, flags, i);
           else extra.putPair(raw, i);
           break;
@@ -249,12 +281,15 @@ class CefDecoder {
           break;
         case K_START:
           if ((start = cefTime(p.value(i), this.opts)) === null) return ctx.skip('bad_time', lineNo, 'start');
+          if (hasRt) extra.putPair(raw, i);
           break;
         case K_END:
           if ((endT = cefTime(p.value(i), this.opts)) === null) return ctx.skip('bad_time', lineNo, 'end');
+          endAt = i;
           break;
         case K_DVCHOST:
           dvchost = p.value(i);
+          if (ctx.sensor !== null) extra.putPair(raw, i);
           break;
         case K_SOURCETRANSLATEDADDRESS:
           natSrc = p.value(i);
@@ -263,14 +298,17 @@ class CefDecoder {
           natDst = p.value(i);
           break;
         case K_SOURCETRANSLATEDPORT:
-          natSpt = this.port(i);
+          if ((natSpt = this.port(i)) < 0) extra.putPair(raw, i);
           break;
         case K_DESTINATIONTRANSLATEDPORT:
-          natDpt = this.port(i);
+          if ((natDpt = this.port(i)) < 0) extra.putPair(raw, i);
           break;
         default: {
           if (labels.size > 0 && (flags & LABEL) !== 0 && labels.has(raw.slice(0, -5))) break;
-          if (vendorTime === null && (flags & TIME) !== 0 && p.startsWithYear(i)) vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
+          if (vendorTime === null && (flags & TIME) !== 0 && p.startsWithYear(i)) {
+            vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
+            if (vendorTime !== null && vendorTimeIsTs) break;
+          }
           const named = labels.size > 0 ? (labels.get(raw) ?? raw) : raw;
           if (id >= 0 && named === raw) extra.putOwn(raw, id, flags, i);
           else extra.putPair(named, i);
@@ -279,6 +317,8 @@ class CefDecoder {
     }
     const ts = rt ?? start ?? env.tsMicros ?? vendorTime;
     if (ts === null) return ctx.skip('no_time', lineNo);
+    const durationHoldsEnd = start !== null && endT !== null && endT >= start;
+    if (endAt >= 0 && !durationHoldsEnd) extra.putPair(this.pairs.key(endAt), endAt);
     if (badAddress(src) || badAddress(dst) || badAddress(natSrc) || badAddress(natDst)) return ctx.skip('bad_address', lineNo);
 
     const key = this.key;

@@ -8,7 +8,7 @@
 export const FG_KEYS = [
   'date', 'time', 'tz', 'eventtime', 'devname', 'devid', 'type', 'subtype', 'srcip', 'srcport', 'srcintf', 'dstip',
   'dstport', 'dstintf', 'sessionid', 'proto', 'action', 'policyid', 'policyname', 'trandisp', 'transip', 'transport',
-  'tranip', 'tranport', 'duration', 'sentbyte', 'rcvdbyte', 'sentpkt', 'rcvdpkt',
+  'tranip', 'tranport', 'duration', 'sentbyte', 'rcvdbyte', 'sentpkt', 'rcvdpkt', 'srcintfrole', 'dstintfrole',
 ] as const;
 
 /** Slot of each key by name. */

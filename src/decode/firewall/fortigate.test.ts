@@ -48,8 +48,13 @@ test('the Elastic FortiGate sample: five traffic rows, events ignored, the unter
   const x = extra(r);
   assert.equal(x.action, 'close');
   assert.equal(x.app, 'HTTP.BROWSER_Firefox');
-  assert.equal(x.sentbyte, '1188');
-  assert.equal(x.srcip, undefined);
+  assert.equal(x.rcvdbyte, '1224');
+  assert.equal((r.bytes as number) - Number(x.rcvdbyte), 1188, 'sentbyte is bytes minus rcvdbyte');
+  assert.equal((r.packets as number) - Number(x.rcvdpkt), 17, 'sentpkt is packets minus rcvdpkt');
+  for (const k of ['srcip', 'sentbyte', 'sentpkt', 'proto', 'type', 'transip', 'transport', 'duration', 'policyid', 'srcintfrole', 'dstintfrole'])
+    assert.equal(x[k], undefined, k);
+  assert.equal(x.eventtime, undefined, 'ts is eventtime (to the microsecond)');
+  assert.equal(x.date, '2019-05-10', 'local date and time without tz= stay when ts came from eventtime');
   assert.deepEqual(
     rows.map((row) => [extra(row).subtype, row.action, row.proto, row.bytes, row.nat_orig_h]),
     [
@@ -85,8 +90,13 @@ test('actions, policies, NAT kinds, envelope host and device name', () => {
   assert.deepEqual(pick(rows[3]), [null, 'web out', '12', null, null, null, null, 'FG-100F']);
   assert.equal(extra(rows[3]).action, 'ip-conn');
   assert.deepEqual(pick(rows[4]), ['allow', '12', '12', null, null, null, null, 'relay1']);
-  assert.equal(extra(rows[4]).syslog_host, 'relay1');
+  assert.equal(extra(rows[4]).syslog_host, undefined, 'the envelope host is the sensor column here');
   for (const r of rows) assert.equal(r.ts, Date.UTC(2024, 1, 3, 3, 5, 6) * 1000, 'tz=+0100');
+  const x = extra(rows[0]);
+  assert.deepEqual([x.date, x.time, x.tz, x.devname, x.devid, x.action], [undefined, undefined, '+0100', undefined, 'FG100FTK0000', undefined]);
+  assert.deepEqual([extra(rows[1]).tranip, extra(rows[1]).action], [undefined, 'client-rst']);
+  const [utf] = decodeAll(fortigate, Buffer.from(base.replace('FG-100F', 'Gäste-FW') + ' action="deny"\n')).rows.firewall;
+  assert.deepEqual([utf.sensor, extra(utf).devname], ['Gäste-FW', undefined], 'a UTF-8 device name is the sensor as written');
 });
 
 test('malformed FortiGate lines are skipped with their reason', () => {

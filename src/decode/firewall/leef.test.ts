@@ -22,8 +22,12 @@ test('LEEF 1.0 with tabs and 2.0 with its own delimiter become firewall decision
   ]);
   assert.equal(new Date((cp.ts as number) / 1000).getUTCHours(), 10);
   const x = JSON.parse(cp.extra as string) as Record<string, string>;
-  assert.deepEqual([x.vendor, x.product, x.event_id, x.ifname, x.syslog_host], ['Check Point', 'VPN-1 & FireWall-1', 'Accept', 'eth1', 'fw01']);
+  // The envelope host is the sensor column (fw01): not repeated in extra.
+  assert.deepEqual([x.vendor, x.product, x.event_id, x.ifname, x.syslog_host], ['Check Point', 'VPN-1 & FireWall-1', 'Accept', 'eth1', undefined]);
   assert.equal(x.src, undefined, 'columns are not repeated in extra');
+  assert.deepEqual([x.action, x.srcBytes, x.dstBytes, x.rule_name, x.srcPostNATPort], ['Accept', undefined, '34000', undefined, undefined], 'Accept is not the column word; srcBytes is bytes - dstBytes');
+  const px = JSON.parse(pa.extra as string) as Record<string, string>;
+  assert.deepEqual([px.vendor, px.action, px.devTime, px.totalPackets, px.cat], [undefined, undefined, undefined, undefined, 'TRAFFIC'], 'vendor/product are the sensor');
   assert.deepEqual([pa.action, pa.rule, pa.in_zone, pa.out_zone, pa.packets, pa.proto, pa.sensor], ['deny', 'block-dns', 'trust', 'untrust', 2, 'udp', 'Palo Alto Networks/PAN-OS']);
   assert.equal(pa.ts, Date.UTC(2026, 2, 5, 10, 1, 2) * 1000);
   assert.deepEqual([sw.orig_h, sw.orig_p, sw.resp_p, sw.ts, JSON.parse(sw.extra as string).sev], ['10.0.1.8', 81, 21, 1772704923000 * 1000, '5']);
@@ -46,7 +50,7 @@ test('events without addresses are ignored by vendor; broken ones skipped by rea
   assert.deepEqual(out.skips.map((s) => [s.reason, s.position]), [['truncated', 2], ['bad_address', 3], ['bad_field', 4], ['bad_time', 5], ['no_time', 6], ['no_match', 7]]);
   assert.deepEqual(out.ignored, { 'leef-microsoft': 1 });
   assert.equal(out.rows.firewall.length, 1);
-  assert.equal(JSON.parse(out.rows.firewall[0].extra as string).vendor, 'V|X');
+  assert.equal(out.rows.firewall[0].sensor, 'V|X/P', 'the header vendor is the sensor column here');
 });
 
 test('header, delimiter and attribute splitting', () => {

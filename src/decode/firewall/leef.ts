@@ -17,7 +17,14 @@
  * inInterface/outInterface -> interfaces, devTime (read with devTimeFormat, default `MMM dd yyyy
  * HH:mm:ss`, or epoch seconds/milliseconds) -> ts, else the syslog stamp. sensor = --sensor, else the
  * syslog host, else identHostName, else `vendor/product`. Everything else goes to extra, with the header
- * as leef_version, vendor, product, product_version and event_id.
+ * as leef_version, vendor, product, product_version and event_id, and the envelope host as syslog_host.
+ *
+ * `extra` leaves out what a column holds exactly (docs/firewall-fields.md) and empty values: src, dst,
+ * proto (when a protocol), ports and counters written as plain numbers, the zones, interfaces and NAT
+ * addresses given, the rule key the rule came from, action/act when the column holds the same word,
+ * devTime when ts was read from it, srcBytes beside dstBytes (bytes - dstBytes; a lone one is bytes),
+ * likewise srcPackets (or totalPackets, when given), and what the sensor came from: syslog_host,
+ * identHostName, or vendor and product.
  *
  * Events without both addresses (logins, audit events) are counted as ignored, `leef-<vendor>`.
  * Skips: `no_match` (no LEEF header), `truncated` (header cut short), `bad_address`, `bad_field`
@@ -38,13 +45,9 @@ const F = columnIndex(FIREWALL);
 const SOURCE = 'leef';
 const DEFAULT_TIME_FORMAT = 'MMM dd yyyy HH:mm:ss';
 
-/** Attributes read into columns (and so not repeated in extra). */
+/** Attributes a rule name is read from, the first non-empty one wins. */
 const RULE_KEYS = ['rule', 'ruleName', 'rule_name', 'RuleName', 'policy', 'policyName', 'policy_name'];
-const COLUMN_KEYS = new Set([
-  'src', 'dst', 'srcPort', 'dstPort', 'proto', 'srcBytes', 'dstBytes', 'srcPackets', 'dstPackets', 'totalPackets',
-  'srcPostNAT', 'srcPostNATPort', 'dstPostNAT', 'dstPostNATPort', 'devTime', 'devTimeFormat', 'srcZone', 'dstZone',
-  'inInterface', 'outInterface', ...RULE_KEYS,
-]);
+const PORT_KEYS = ['srcPort', 'dstPort', 'srcPostNATPort', 'dstPostNATPort'];
 
 
 /**
@@ -160,6 +163,9 @@ class LeefDecoder {
     if (la === 0 || la !== parseIpInto(dst, scratch, 0)) return ctx.skip('bad_address', lineNo);
     let ts = this.devTime(a);
     if (ts === null) return ctx.skip('bad_time', lineNo);
+    // Attributes a column holds exactly, left out of extra.
+    const drop = new Set<string>(['src', 'dst']);
+    if (ts !== undefined) drop.add('devTime');
     if (ts === undefined) {
       if (envelope === ENVELOPE_BAD_TIME) return ctx.skip('bad_time', lineNo);
       ts = env.tsMicros ?? undefined;
@@ -188,13 +194,29 @@ class LeefDecoder {
     const row = b.addRow();
     const sensor = ctx.sensor ?? env.host ?? a.get('identHostName') ?? `${vendor}/${product}`;
     writeFlowKey(b, row, k, SOURCE, sensor, ctx.ingestId);
-    const act = a.get('action') ?? a.get('act');
+    const actKey = a.has('action') ? 'action' : 'act';
+    const act = a.get(actKey);
     if (act !== undefined) {
       const d = decisionOf(act.trim());
       if (d !== null) b.setStr(F.action, row, d);
+      if (d === act) drop.add(actKey);
     }
-    const rule = RULE_KEYS.map((r) => a.get(r)).find((v) => v !== undefined && v !== '');
-    if (rule !== undefined) b.setStr(F.rule, row, rule);
+    const ruleKey = RULE_KEYS.find((r) => (a.get(r) ?? '') !== '');
+    if (ruleKey !== undefined) {
+      b.setStr(F.rule, row, a.get(ruleKey)!);
+      drop.add(ruleKey);
+    }
+    for (const z of ['srcZone', 'dstZone', 'inInterface', 'outInterface', 'srcPostNAT', 'dstPostNAT']) drop.add(z); // empty or in a column
+    const plain = (key: string): boolean => {
+      const v = a.get(key);
+      return v !== undefined && v === String(Number(v));
+    };
+    for (const key of PORT_KEYS) if (plain(key)) drop.add(key);
+    if (protoNum !== undefined) drop.add('proto');
+    dropSum(drop, a, plain, 'srcBytes', 'dstBytes');
+    if (tp !== undefined) {
+      if (plain('totalPackets')) drop.add('totalPackets');
+    } else dropSum(drop, a, plain, 'srcPackets', 'dstPackets');
     b.setStr(F.in_zone, row, a.get('srcZone') || null);
     b.setStr(F.out_zone, row, a.get('dstZone') || null);
     b.setStr(F.in_iface, row, a.get('inInterface') || null);
@@ -204,17 +226,37 @@ class LeefDecoder {
     else if (sp !== undefined || dp !== undefined) b.setNum(F.packets, row, (sp ?? 0) + (dp ?? 0));
     const natSrc = a.get('srcPostNAT')?.trim();
     if (natSrc) b.setStr(F.nat_orig_h, row, natSrc);
+    else if (natSrc === '') drop.delete('srcPostNAT'); // blanks only: kept as written
     if (ports[2] !== undefined) b.setNum(F.nat_orig_p, row, ports[2] as number);
     const natDst = a.get('dstPostNAT')?.trim();
     if (natDst) b.setStr(F.nat_resp_h, row, natDst);
+    else if (natDst === '') drop.delete('dstPostNAT');
     if (ports[3] !== undefined) b.setNum(F.nat_resp_p, row, ports[3] as number);
     b.setBytes(F.message, row, buf, start, end);
-    const extra: Record<string, string> = { leef_version: version, vendor, product, product_version: productVersion, event_id: eventId };
-    for (const [key, v] of a) if (!COLUMN_KEYS.has(key) && !(key in extra)) extra[key] = v;
-    if (protoNum === undefined && protoText !== undefined) extra.proto = a.get('proto')!;
-    if (env.host !== null) extra.syslog_host = env.host;
+    // A null prototype, so attributes named like Object's members (`constructor`, `__proto__`) are kept as keys.
+    const extra = Object.create(null) as Record<string, string>;
+    extra.leef_version = version;
+    const sensorFrom = ctx.sensor !== null ? '' : env.host !== null ? 'syslog_host' : a.has('identHostName') ? 'identHostName' : vendor.includes('/') ? '' : 'vendor';
+    if (sensorFrom === 'identHostName') drop.add('identHostName');
+    if (sensorFrom !== 'vendor') {
+      extra.vendor = vendor;
+      extra.product = product;
+    }
+    extra.product_version = productVersion;
+    extra.event_id = eventId;
+    for (const [key, v] of a) if (v !== '' && !drop.has(key) && !Object.hasOwn(extra, key)) extra[key] = v;
+    if (env.host !== null && sensorFrom !== 'syslog_host') extra.syslog_host = env.host;
     b.setStr(F.extra, row, JSON.stringify(extra));
   }
+}
+
+/** Leaves a pair of counters whose sum is a column out of extra: the first when both are plain numbers, a lone one alone. */
+function dropSum(drop: Set<string>, a: Map<string, string>, plain: (key: string) => boolean, first: string, second: string): void {
+  const pa = plain(first);
+  const pb = plain(second);
+  const absent = (key: string): boolean => (a.get(key) ?? '').trim() === '';
+  if (pa && (pb || absent(second))) drop.add(first);
+  else if (pb && absent(first)) drop.add(second);
 }
 
 function looksLikeLeef(line: string): boolean {

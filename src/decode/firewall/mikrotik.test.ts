@@ -82,7 +82,8 @@ test('RouterOS forms: BSD envelope with the chain as tag, ICMP, IPv6, NAT both w
   assert.deepEqual([icmp.proto, icmp.orig_p, icmp.resp_p, icmp.in_iface, icmp.out_iface, icmp.sensor, icmp.rule], ['icmp', 8, 0, 'ether1', null, 'MikroTik', null]);
   assert.equal(JSON.parse(icmp.extra as string).chain, 'input');
   assert.deepEqual([snat.rule, snat.action, snat.nat_orig_h, snat.nat_orig_p, snat.nat_resp_h], ['ACCEPT lan-out', 'allow', '203.0.113.5', 51234, null]);
-  assert.deepEqual(JSON.parse(snat.extra as string), { topics: 'firewall,info', chain: 'forward', connection_state: 'new', src_mac: '4c:5e:0c:11:22:33', tcp_flags: 'SYN', syslog_host: 'gw' });
+  assert.deepEqual(JSON.parse(snat.extra as string), { topics: 'firewall,info', chain: 'forward', connection_state: 'new', src_mac: '4c:5e:0c:11:22:33', tcp_flags: 'SYN' });
+  assert.equal(snat.sensor, 'gw', 'the envelope host is the sensor column, not repeated in extra');
   assert.deepEqual([dnat.nat_orig_h, dnat.nat_resp_h, dnat.nat_resp_p, dnat.resp_h], [null, '192.168.88.20', 443, '203.0.113.5']);
   assert.deepEqual([v6.proto, v6.orig_h, v6.resp_h, v6.orig_p, v6.action, v6.rule], ['icmp6', '2001:db8::1', '2001:db8::2', 128, 'drop', 'v6 drop']);
   assert.deepEqual([gre.proto, gre.ip_proto, gre.orig_p, gre.bytes], ['47', 47, null, 120]);

@@ -19,7 +19,7 @@
  * Lines of other topics (`system,error,critical login failure ...`) are counted as ignored,
  * `mikrotik-<first topic>`. Skips: `no_match` (a firewall line whose packet part cannot be read),
  * `no_timestamp`, `bad_address`. Every field without a column goes to `extra` (topics, chain,
- * connection_state, src_mac, tcp_flags, syslog_host).
+ * connection_state, src_mac, tcp_flags, and syslog_host when --sensor names the sensor instead).
  *
  * One regular expression per line: RouterOS logs are low volume (rules log selected packets), so
  * clarity wins here over the byte scanners of the high-volume formats.
@@ -170,7 +170,8 @@ class MikrotikDecoder {
     if (m[G.MAC] !== undefined) extra.src_mac = m[G.MAC].toLowerCase();
     if (paren !== null && !icmp) extra.tcp_flags = paren;
     if (protoNum === undefined) extra.proto = m[G.PROTO];
-    if (env.host !== null) extra.syslog_host = env.host;
+    // The envelope host is the sensor column unless --sensor named another.
+    if (env.host !== null && ctx.sensor !== null) extra.syslog_host = env.host;
     b.setStr(W.extra, row, JSON.stringify(extra));
   }
 }

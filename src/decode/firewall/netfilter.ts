@@ -10,7 +10,8 @@
  * in_zone WAN, out_zone LOCAL). Any other prefix leaves the action null: netfilter logs a packet before
  * the rule that decides it, so without a telling prefix the decision is unknown.
  * bytes = LEN (the IP packet length, the first LEN), packets = 1, ICMP type/code as ports. Every other
- * key goes to extra, lower-cased and as written; keys after PROTO that repeat an IP key are renamed
+ * key goes to extra, lower-cased and as written (left out, as the columns hold them exactly: IN, OUT, SRC,
+ * DST, PROTO, SPT, DPT, the first LEN, and TYPE and CODE of ICMP; see docs/firewall-fields.md); keys after PROTO that repeat an IP key are renamed
  * (`LEN` -> `l4_len`, `ID` -> `icmp_id`, `SEQ` -> `icmp_seq`), flags go to `ip_flags` (DF, MF, CE) and
  * `tcp_flags` (SYN ACK ...), and the bracketed header quoted by an ICMP error to `inner`.
  *
@@ -95,6 +96,16 @@ function indexOfByte(b: Uint8Array, c: number, from: number, to: number): number
 }
 
 const addrScratch = new Uint8Array(16);
+
+/** Whether PROTO= named ICMP (its TYPE and CODE are then the row's ports). */
+function isIcmpName(proto: string | null): boolean {
+  return proto === 'ICMP' || proto === 'ICMPv6' || proto === 'ICMPV6';
+}
+
+/** Whether `b[s..e)` is a decimal number up to 65535 without a leading zero (a port column gives it back). */
+function canonicalUint(b: Uint8Array, s: number, e: number): boolean {
+  return port(b, s, e) >= 0 && (e - s === 1 || b[s] !== 48);
+}
 
 /** Decoding of one input. */
 class NetfilterDecoder {
@@ -266,10 +277,11 @@ class NetfilterDecoder {
         if ((dport = port(b, vs, te)) < 0) return ctx.skip('bad_field', lineNo, 'DPT');
       } else if (k === K_TYPE) {
         icmpType = port(b, vs, te);
-        jsonPair(w, 'type', b, vs, te);
+        // An ICMP type and code are the row's ports; anything else stays in extra.
+        if (!(isIcmpName(proto) && canonicalUint(b, vs, te))) jsonPair(w, 'type', b, vs, te);
       } else if (k === K_CODE) {
         icmpCode = port(b, vs, te);
-        jsonPair(w, 'code', b, vs, te);
+        if (!(isIcmpName(proto) && canonicalUint(b, vs, te))) jsonPair(w, 'code', b, vs, te);
       } else if (k === K_LEN) {
         if (afterProto) jsonPair(w, 'l4_len', b, vs, te);
         else if ((ipLen = uintField(b, vs, te, 15, Number.MAX_SAFE_INTEGER)) < 0) return ctx.skip('bad_field', lineNo, 'LEN');
@@ -285,7 +297,7 @@ class NetfilterDecoder {
     if (other.len > 0) jsonPair(w, 'flags', other.buf, 0, other.len);
     closeExtra(w);
 
-    const isIcmp = proto === 'ICMP' || proto === 'ICMPv6' || proto === 'ICMPV6';
+    const isIcmp = isIcmpName(proto);
     const key = this.key;
     key.tsMicros = env.tsMicros;
     key.addrBuf = b;

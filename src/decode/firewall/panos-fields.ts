@@ -88,6 +88,10 @@ export const P = {
   // TRAFFIC
   bytes: at(TRAFFIC_FIELDS, 'bytes'),
   packets: at(TRAFFIC_FIELDS, 'packets'),
+  bytesSent: at(TRAFFIC_FIELDS, 'bytes_sent'),
+  bytesReceived: at(TRAFFIC_FIELDS, 'bytes_received'),
+  pktsSent: at(TRAFFIC_FIELDS, 'pkts_sent'),
+  pktsReceived: at(TRAFFIC_FIELDS, 'pkts_received'),
   elapsed: at(TRAFFIC_FIELDS, 'elapsed'),
   trafficDevice: at(TRAFFIC_FIELDS, 'device_name'),
   trafficRuleUuid: at(TRAFFIC_FIELDS, 'rule_uuid'),

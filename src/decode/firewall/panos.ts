@@ -10,57 +10,44 @@
  *
  * Time: the 10.x high resolution timestamp when present (it has a zone), else the generated time in
  * the envelope's UTC offset when the envelope is ISO 8601 with one, else the generated time read as UTC.
- * Every field whose exact text is not in a column goes to `extra` under its PAN-OS name (panos-fields.ts),
- * with the envelope's host as `syslog_host`; sensor is the device name, else the serial.
+ * Sensor is the device name, else the serial.
+ *
+ * `extra` (panos-extra.ts) holds, under its PAN-OS name (panos-fields.ts), every non-empty field a column does not hold
+ * exactly, and the envelope's host as `syslog_host` unless it is the sensor. PAN-OS's "none" values count
+ * as empty: `0` in dg_hier_level_1..4, tunnelid / tunnel_id, parent_session_id, assoc_id, chunks,
+ * chunks_sent, chunks_received, and `N/A` in tunnel. Left out (docs/firewall-fields.md):
+ *   both types: `type` (the table says it), `future_use_*` placeholders, src, dst, sport, dport, proto,
+ *     sessionid (uid), the field the sensor came from (device_name, else serial), time_generated when ts
+ *     was read from it or, with a high resolution timestamp (kept: its zone is not in ts), when it is
+ *     that timestamp's local time to the second;
+ *   TRAFFIC: action when the column holds the same word (allow, deny, drop; reset-* and drop-icmp stay),
+ *     rule, rule_uuid (rule_id), from, to (zones), inbound_if, outbound_if, bytes, packets, elapsed
+ *     (duration) when they are numbers, bytes_sent and pkts_sent when bytes_sent + bytes_received = bytes
+ *     (likewise packets), natsrc/natdst and natsport/natdport when in the NAT columns or when they are
+ *     PAN-OS's "no translation" (0.0.0.0 or :: and port 0);
+ *   THREAT: app (app_proto), severity when it is one of the five names (the column's number), threatid
+ *     when it is exactly `signature(signature_id)`, and category or thr_category, whichever is the column.
  * Skips: `not_panos` (no CSV), `bad_quote`, `column_count`, `bad_timestamp`, `bad_value` (detail: field).
  */
+import { isUtf8 } from 'node:buffer';
 import { readByteLine, type ByteRecordFn } from './text-line.js';
 import { FINDINGS, FIREWALL, columnIndex } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
-import { ByteWriter } from '../zeek/byte-writer.js';
 import { latin1, parseUint } from '../zeek/zeek-values.js';
 import { CsvFields, csvStart, envelopeHost, envelopeOffset, isoTime, panosTime } from './panos-csv.js';
 import { RepeatString } from './byte-intern.js';
-import { ViewCache, copyEscaped, copyWords } from '../word-copy.js';
-import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P, THREAT_FIELDS, TRAFFIC_FIELDS } from './panos-fields.js';
+import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P } from './panos-fields.js';
+import { MAX_FLAGGED, PanosExtra, THREAT_LOG, TRAFFIC_LOG } from './panos-extra.js';
 
 const W = columnIndex(FIREWALL);
 const G = columnIndex(FINDINGS);
 const SOURCE = 'panos';
 const OTHER_TYPES = new Set(['SYSTEM', 'CONFIG', 'HIP-MATCH', 'GLOBALPROTECT', 'USERID', 'DECRYPTION', 'AUTHENTICATION', 'TUNNEL', 'SCTP', 'CORRELATION', 'GTP', 'IPTAG', 'AUDIT']);
-const SEVERITY: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4, informational: 5 };
+const SEVERITY = new Map<string, number>([['critical', 1], ['high', 2], ['medium', 3], ['low', 4], ['informational', 5]]);
 const THREAT_ALLOWED = new Set(['alert', 'allow', 'continue', 'override', 'wildfire-upload-success', 'wildfire-upload-skip']);
-
-/** The `"name":"` bytes of a table's keys, laid end to end in one array (copied from with one loop). */
-interface KeyBytes {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  readonly start: Int32Array;
-  readonly length: number;
-}
-
-function keyBytes(table: readonly string[]): KeyBytes {
-  const parts = table.map((n) => Buffer.from(`"${n}":"`, 'latin1'));
-  const start = new Int32Array(parts.length + 1);
-  for (let i = 0; i < parts.length; i++) start[i + 1] = start[i] + parts[i].length;
-  const bytes = new Uint8Array(start[parts.length]);
-  parts.forEach((b, i) => bytes.set(b, start[i]));
-  return { bytes, view: new DataView(bytes.buffer), start, length: parts.length };
-}
-const TRAFFIC_KEYS = keyBytes(TRAFFIC_FIELDS);
-const THREAT_KEYS = keyBytes(THREAT_FIELDS);
-
-function flags(list: number[]): Uint8Array {
-  const a = new Uint8Array(512);
-  for (const i of list) a[i] = 1;
-  return a;
-}
-/** Fields whose text is stored as is in a column, so `extra` does not repeat them. */
-const TRAFFIC_IN_COLUMNS = flags([P.src, P.dst, P.sport, P.dport, P.proto, P.rule, P.from, P.to, P.inboundIf, P.outboundIf, P.sessionid, P.bytes, P.packets, P.elapsed, P.trafficRuleUuid]);
-const THREAT_IN_COLUMNS = flags([P.src, P.dst, P.sport, P.dport, P.proto, P.sessionid, P.app]);
 
 const ascii = (t: string): Uint8Array => Buffer.from(t, 'latin1');
 const TRAFFIC = ascii('TRAFFIC');
@@ -89,20 +76,34 @@ function trafficAction(b: Uint8Array, s: number, e: number): string | null {
   return bytesAre(b, s, e, RESET, false) ? 'reject' : null;
 }
 
+const utf8 = (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+
+/** Whether `b[s..e)` is valid UTF-8 (checked natively only when not ASCII). */
+function isUtf8Range(b: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] >= 0x80) return isUtf8(b.subarray(s, e));
+  return true;
+}
+
 /** Decoding of one input. */
 class PanosDecoder {
   readonly decoder: Decoder;
   private readonly f = new CsvFields();
-  private readonly w = new ByteWriter(2048);
-  private readonly outView = new ViewCache();
-  private readonly lineView = new ViewCache();
+  private readonly extra = new PanosExtra();
   private readonly iso = { micros: 0, offsetMicros: 0 };
   private readonly key: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
   private buf: Buffer = Buffer.alloc(0);
   private readonly host = { start: 0, end: 0 };
+  /** 1 for each field of this line that `extra` leaves out: the static list, then what this line's columns hold. */
+  private readonly drop = new Uint8Array(MAX_FLAGGED);
+  /** This line's time_generated is what ts holds (set by `time`). */
+  private tgInTs = false;
+  /** Field the sensor column came from, -1 when none (or when the context names the sensor). */
+  private sensorField = -1;
+  /** The envelope's host is the sensor's text. */
+  private hostIsSensor = false;
   // Strings of fields that repeat from line to line, made again only when their bytes change.
   private readonly protoText = new RepeatString(latin1);
-  private readonly deviceText = new RepeatString(latin1);
+  private readonly deviceText = new RepeatString(utf8);
 
   constructor(private readonly ctx: DecodeContext) {
     this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
@@ -174,9 +175,13 @@ class PanosDecoder {
     k.respP = dport;
     k.proto = this.empty(P.proto) ? null : this.repeated(this.protoText, P.proto);
     const device = traffic ? P.trafficDevice : P.threatDevice;
-    const sensor = ctx.sensor ?? (this.empty(device) ? (this.empty(P.serial) ? null : this.repeated(this.deviceText, P.serial)) : this.repeated(this.deviceText, device));
-    if (s > start) envelopeHost(buf, start, s, this.host);
-    else this.host.start = this.host.end = 0;
+    this.sensorField = ctx.sensor !== null ? -1 : !this.empty(device) ? device : this.empty(P.serial) ? -1 : P.serial;
+    const sf = this.sensorField;
+    const sensor = ctx.sensor ?? (sf < 0 ? null : f.quoted[sf] === 2 ? this.str(sf) : this.deviceText.get(buf, f.start[sf], f.end[sf]));
+    const host = this.host;
+    if (s > start) envelopeHost(buf, start, s, host);
+    else host.start = host.end = 0;
+    this.hostIsSensor = this.sensorField >= 0 && f.quoted[this.sensorField] !== 2 && this.sameBytes(host.start, host.end, this.sensorField);
     if (traffic) this.traffic(sensor, start, end);
     else this.threat(sensor);
   }
@@ -184,6 +189,30 @@ class PanosDecoder {
   /** Field i's text (as `text` makes it), the string of last time when the bytes repeat. */
   private repeated(cache: RepeatString, i: number): string {
     return this.f.quoted[i] === 2 ? this.text(i) : cache.get(this.buf, this.f.start[i], this.f.end[i]);
+  }
+
+  /** Stores the line's `extra` (panos-extra.ts), with the envelope host unless it is the sensor. */
+  private writeExtra(b: ColumnBatch, col: number, row: number, log: typeof TRAFFIC_LOG): void {
+    const host = this.host;
+    const keep = !this.hostIsSensor;
+    this.extra.write(b, col, row, this.buf, this.f, log, this.drop, keep ? host.start : 0, keep ? host.end : 0);
+  }
+
+  /** True when `buf[s..e)` is field i's bytes. */
+  private sameBytes(s: number, e: number, i: number): boolean {
+    const f = this.f;
+    const fs = f.start[i];
+    if (e - s !== f.end[i] - fs) return false;
+    for (let k = 0; k < e - s; k++) if (this.buf[s + k] !== this.buf[fs + k]) return false;
+    return true;
+  }
+
+  /** Marks what every row leaves out of `extra` besides the static list: time_generated and the sensor's field. */
+  private dropCommon(d: Uint8Array): void {
+    if (this.tgInTs) d[P.timeGenerated] = 1;
+    // The sensor is the field's text when its bytes are UTF-8 (else the decoded text replaced some).
+    const sf = this.sensorField;
+    if (sf >= 0 && isUtf8Range(this.buf, this.f.start[sf], this.f.end[sf])) d[sf] = 1;
   }
 
   private port(i: number): number {
@@ -194,8 +223,15 @@ class PanosDecoder {
 
   private time(highRes: number, envStart: number, csvAt: number): number {
     const f = this.f;
-    if (!this.empty(highRes) && isoTime(this.buf, f.start[highRes], f.end[highRes], this.iso)) return this.iso.micros;
     const t = panosTime(this.buf, f.start[P.timeGenerated], f.end[P.timeGenerated]);
+    const iso = this.iso;
+    if (!this.empty(highRes) && isoTime(this.buf, f.start[highRes], f.end[highRes], iso)) {
+      // time_generated is the high resolution time's local clock without the fraction when they agree.
+      const local = iso.micros + (Number.isNaN(iso.offsetMicros) ? 0 : iso.offsetMicros);
+      this.tgInTs = t === Math.floor(local / 1e6) * 1e6;
+      return iso.micros;
+    }
+    this.tgInTs = true;
     const off = csvAt > envStart ? envelopeOffset(this.buf, envStart, csvAt, this.iso) : NaN;
     return Number.isNaN(off) ? t : t - off;
   }
@@ -206,7 +242,12 @@ class PanosDecoder {
     writeFlowKey(b, row, this.key, SOURCE, sensor, this.ctx.ingestId);
     this.set(b, W.uid, row, P.sessionid);
     const f = this.f;
-    b.setStr(W.action, row, f.quoted[P.action] === 2 ? null : trafficAction(this.buf, f.start[P.action], f.end[P.action]));
+    const d = this.drop;
+    d.set(TRAFFIC_LOG.inColumns);
+    this.dropCommon(d);
+    const action = f.quoted[P.action] === 2 ? null : trafficAction(this.buf, f.start[P.action], f.end[P.action]);
+    b.setStr(W.action, row, action);
+    if (action !== null && action.length === f.end[P.action] - f.start[P.action]) d[P.action] = 1;
     this.set(b, W.rule, row, P.rule);
     this.set(b, W.rule_id, row, P.trafficRuleUuid);
     this.set(b, W.in_zone, row, P.from);
@@ -215,29 +256,53 @@ class PanosDecoder {
     this.set(b, W.out_iface, row, P.outboundIf);
     this.nat(b, row, P.natsrc, P.natsport, W.nat_orig_h, W.nat_orig_p);
     this.nat(b, row, P.natdst, P.natdport, W.nat_resp_h, W.nat_resp_p);
-    this.count(b, W.bytes, row, P.bytes);
-    this.count(b, W.packets, row, P.packets);
+    this.dropSent(this.count(b, W.bytes, row, P.bytes), P.bytesSent, P.bytesReceived);
+    this.dropSent(this.count(b, W.packets, row, P.packets), P.pktsSent, P.pktsReceived);
     this.count(b, W.duration, row, P.elapsed);
     b.setBytes(W.message, row, this.buf, start, end);
-    this.extra(b, W.extra, row, TRAFFIC_KEYS, TRAFFIC_IN_COLUMNS);
+    this.writeExtra(b, W.extra, row, TRAFFIC_LOG);
   }
 
-  /** NAT columns, left null when PAN-OS says "no translation" (address 0.0.0.0 or ::, or empty). */
+  /** Leaves the sent count out of `extra` when the stored total minus the kept received count gives it. */
+  private dropSent(total: number, sent: number, received: number): void {
+    if (Number.isNaN(total) || this.empty(sent) || this.empty(received)) return;
+    const f = this.f;
+    const s = parseUint(this.buf, f.start[sent], f.end[sent]);
+    const r = parseUint(this.buf, f.start[received], f.end[received]);
+    if (s + r === total && (f.end[sent] - f.start[sent] === 1 || this.buf[f.start[sent]] !== 48)) this.drop[sent] = 1;
+  }
+
+  /**
+   * NAT columns, left null when PAN-OS says "no translation" (address 0.0.0.0 or ::, or empty). What the
+   * columns hold, and a "no translation" address with port 0, is left out of `extra`.
+   */
   private nat(b: ColumnBatch, row: number, hi: number, pi: number, hc: number, pc: number): void {
     if (this.empty(hi)) return;
     const f = this.f;
+    const d = this.drop;
     const n = f.end[hi] - f.start[hi];
     const c = this.buf[f.start[hi]];
-    if ((n === 7 && c === 48 && this.text(hi) === '0.0.0.0') || (n === 2 && c === 58)) return;
+    if ((n === 7 && c === 48 && this.text(hi) === '0.0.0.0') || (n === 2 && c === 58)) {
+      d[hi] = 1;
+      if (!this.empty(pi) && f.end[pi] - f.start[pi] === 1 && this.buf[f.start[pi]] === 48) d[pi] = 1;
+      return;
+    }
     b.setBytes(hc, row, this.buf, f.start[hi], f.end[hi]);
+    if (f.quoted[hi] !== 2) d[hi] = 1;
     const p = this.port(pi);
-    if (!Number.isNaN(p)) b.setNum(pc, row, p);
+    if (Number.isNaN(p)) return;
+    b.setNum(pc, row, p);
+    if (f.end[pi] - f.start[pi] === 1 || this.buf[f.start[pi]] !== 48) d[pi] = 1;
   }
 
-  private count(b: ColumnBatch, col: number, row: number, i: number): void {
-    if (this.empty(i)) return;
+  /** Stores field i as a count when it is a number (then left out of `extra`); returns it, else NaN. */
+  private count(b: ColumnBatch, col: number, row: number, i: number): number {
+    if (this.empty(i)) return NaN;
     const v = parseUint(this.buf, this.f.start[i], this.f.end[i]);
-    if (!Number.isNaN(v)) b.setNum(col, row, v);
+    if (Number.isNaN(v)) return v;
+    b.setNum(col, row, v);
+    this.drop[i] = 1;
+    return v;
   }
 
   private threat(sensor: string | null): void {
@@ -245,77 +310,32 @@ class PanosDecoder {
     const row = b.addRow();
     writeFlowKey(b, row, this.key, SOURCE, sensor, this.ctx.ingestId);
     this.set(b, G.uid, row, P.sessionid);
+    const d = this.drop;
+    d.set(THREAT_LOG.inColumns);
+    this.dropCommon(d);
     const threat = this.empty(P.threatid) ? '' : this.str(P.threatid);
     const open = threat.lastIndexOf('(');
     const idText = open >= 0 && threat.endsWith(')') ? threat.slice(open + 1, -1) : threat;
     const name = (open >= 0 ? threat.slice(0, open) : '').trim();
     if (name !== '') b.setStr(G.signature, row, name);
     const id = Number(idText);
-    if (idText !== '' && Number.isInteger(id) && id >= 0) b.setNum(G.signature_id, row, id);
-    this.set(b, G.category, row, this.empty(P.thrCategory) ? P.category : P.thrCategory);
-    const sev = SEVERITY[this.text(P.severity)];
-    if (sev !== undefined) b.setNum(G.severity, row, sev);
+    const idOk = idText !== '' && Number.isInteger(id) && id >= 0;
+    if (idOk) b.setNum(G.signature_id, row, id);
+    if (idOk && name !== '' && threat === `${name}(${id})`) d[P.threatid] = 1;
+    const category = this.empty(P.thrCategory) ? P.category : P.thrCategory;
+    this.set(b, G.category, row, category);
+    d[category] = 1;
+    const sev = SEVERITY.get(this.text(P.severity));
+    if (sev !== undefined) {
+      b.setNum(G.severity, row, sev);
+      d[P.severity] = 1;
+    }
     const action = this.text(P.action);
     if (action !== '') b.setStr(G.action, row, THREAT_ALLOWED.has(action) ? 'allowed' : 'blocked');
     this.set(b, G.app_proto, row, P.app);
-    this.extra(b, G.extra, row, THREAT_KEYS, THREAT_IN_COLUMNS);
+    this.writeExtra(b, G.extra, row, THREAT_LOG);
   }
 
-  /**
-   * Every non-empty field not stored as is in a column, as a JSON object of strings, written straight
-   * into the writer's bytes: values are copied as they are unless the line holds something to escape.
-   */
-  private extra(b: ColumnBatch, col: number, row: number, keys: KeyBytes, inColumns: Uint8Array): void {
-    const f = this.f;
-    const w = this.w;
-    const buf = this.buf;
-    w.reset();
-    const host = this.host;
-    w.ensure((f.end[f.count - 1] - f.start[0]) * 6 + f.count * 40 + (host.end - host.start) * 6 + 64);
-    w.byte(123);
-    let first = true;
-    if (host.end > host.start) {
-      w.ascii('"syslog_host":"');
-      w.jsonEscaped(buf, host.start, host.end);
-      w.byte(34);
-      first = false;
-    }
-    // Room for everything was made above, so `o` stays the writer's buffer; refreshed anyway after
-    // the writer's own methods, which may grow it.
-    let o = w.buf;
-    let ov = this.outView.of(o);
-    const lv = this.lineView.of(buf);
-    const kb = keys.bytes;
-    const kv = keys.view;
-    let p = w.len;
-    for (let i = 0; i < f.count; i++) {
-      const s = f.start[i];
-      const e = f.end[i];
-      if (s === e || inColumns[i] === 1) continue;
-      if (!first) o[p++] = 44;
-      first = false;
-      if (i < keys.length) p = copyWords(o, ov, p, kb, kv, keys.start[i], keys.start[i + 1]);
-      else {
-        w.len = p;
-        w.ascii(`"field_${i}":"`);
-        p = w.len;
-        o = w.buf;
-        ov = this.outView.of(o);
-      }
-      if (f.quoted[i] === 2) {
-        const enc = Buffer.from(JSON.stringify(this.str(i)));
-        w.len = p;
-        w.bytes(enc, 1, enc.length - 1);
-        p = w.len;
-        o = w.buf;
-        ov = this.outView.of(o);
-      } else p = copyEscaped(o, ov, p, buf, lv, s, e);
-      o[p++] = 34;
-    }
-    w.len = p;
-    w.byte(125);
-    b.setBytes(col, row, w.buf, 0, w.len);
-  }
 }
 
 /** True when `line` (envelope included) looks like a PAN-OS CSV log: a known type and a PAN-OS time. */

@@ -24,13 +24,13 @@ const MAP: Record<string, (r: Row, x: Extra) => string | null> = {
   src_port: (r) => str(r.orig_p),
   dst_port: (r) => str(r.resp_p),
   iface: (r) => str(r.in_iface ?? r.out_iface),
-  direction: (r, x) => x.direction,
+  direction: (r, x) => x.direction ?? (r.in_iface !== null ? 'in' : 'out'), // the column the interface is in
   rule: (r) => str(r.rule_id),
   tracker: (r, x) => x.tracker,
   reason: (r, x) => x.reason,
   length: (r) => str(r.bytes),
   data_length: (r, x) => x.data_length,
-  ip_ver: (r, x) => x.ip_version,
+  ip_ver: (r, x) => x.ip_version ?? (String(r.orig_h).includes(':') ? '6' : '4'), // the address family
   ip4_tos: (r, x) => x.tos,
   ip4_ttl: (r, x) => x.ttl,
   ip4_id: (r, x) => x.id,
@@ -77,6 +77,8 @@ test('crowdsec pfSense/OPNsense sample: every mapped field matches the parser as
   assert.equal(first.ts, Date.UTC(2026, 8, 28, 10, 38, 9) * 1000);
   assert.equal(first.source_type, 'pf-filterlog');
   assert.equal(first.packets, 1);
+  const fx = JSON.parse(first.extra as string) as Extra;
+  assert.deepEqual([fx.action, fx.direction, fx.ip_version, fx.proto, fx.length], [undefined, undefined, undefined, undefined, undefined]);
   assert.equal(out.rows.firewall[2].out_iface, 'em0');
   assert.equal(out.rows.firewall[7].community_id, '1:i9oaFNuOnkCCThB6sJhW04Etqtk=');
 });

@@ -15,7 +15,11 @@
  * whether it dropped silently or returned a reset), reject -> reject, other actions (nat, rdr, binat,
  * scrub) leave it null; the interface goes to in_iface or out_iface by direction; bytes = the IPv4 total
  * length or the IPv6 payload length as logged; packets = 1; ICMP type/code from the type name as ports.
- * Everything else is in extra, as written.
+ * Everything else is in extra, as written, except what a column holds exactly (docs/firewall-fields.md):
+ * rule (rule_id), interface, src, dst, ports, proto_id (ip_proto); action when pass, block or reject (the
+ * column's allow, deny, reject; nat, rdr, ... stay); direction when the interface is given (in_iface or
+ * out_iface says it); ip_version (the address family); proto when it is the column's name for proto_id;
+ * length when stored as bytes.
  *
  * Skips: `no_match` (not filterlog CSV), `truncated` (fewer fields than the IP version needs),
  * `bad_field` (unknown IP version, a bad port), `bad_address`, `bad_time`, `no_time`.
@@ -27,7 +31,7 @@ import { ByteWriter } from '../zeek/byte-writer.js';
 import { bytesAre, uintField } from './byte-fields.js';
 import { closeExtra, jsonKeyBytes, jsonPair, keyBytes, openExtra } from './json-extra.js';
 import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
-import { writeFlowKey, type FlowKey } from '../flow-key.js';
+import { protoName, writeFlowKey, type FlowKey } from '../flow-key.js';
 import { lineFramer } from '../line-framer.js';
 import {
   ENVELOPE_BAD_TIME,
@@ -78,7 +82,7 @@ const HEAD = ['rule', 'sub_rule', 'anchor', 'tracker', 'interface', 'reason', 'a
 const V4 = ['tos', 'ecn', 'ttl', 'id', 'offset', 'flags', 'proto_id', 'proto', 'length', 'src', 'dst'];
 const V6 = ['class', 'flow_label', 'hop_limit', 'proto', 'proto_id', 'length', 'src', 'dst'];
 /** Fields that have columns of their own (not repeated in extra). */
-const MAPPED = new Set(['rule', 'interface', 'action', 'proto_id', 'src', 'dst', 'src_port', 'dst_port']);
+const MAPPED = new Set(['rule', 'interface', 'proto_id', 'src', 'dst', 'src_port', 'dst_port']);
 
 const keyTable = (names: readonly string[]): Uint8Array[] => names.map(keyBytes);
 const HEAD_KEYS = keyTable(HEAD);
@@ -92,9 +96,19 @@ const ICMP_KEYS: Readonly<Record<string, Uint8Array[]>> = Object.fromEntries(
 );
 const ICMP_OTHER_KEYS = keyTable(['icmp_type', 'icmp_descr']);
 const NO_KEYS: Uint8Array[] = [];
+/** Fields left out depending on the line (set in the decoder's copies of these). */
+const MAYBE = ['action', 'direction', 'ip_version', 'proto', 'length'];
 const HEAD_MAPPED = HEAD.map((k) => MAPPED.has(k));
 const V4_MAPPED = V4.map((k) => MAPPED.has(k));
 const V6_MAPPED = V6.map((k) => MAPPED.has(k));
+for (const k of MAYBE) if (MAPPED.has(k)) throw new Error(`filterlog field ${k} both mapped and per line`);
+const H_ACTION = HEAD.indexOf('action');
+const H_DIRECTION = HEAD.indexOf('direction');
+const H_VERSION = HEAD.indexOf('ip_version');
+const V4_PROTO = V4.indexOf('proto');
+const V4_LENGTH = V4.indexOf('length');
+const V6_PROTO = V6.indexOf('proto');
+const V6_LENGTH = V6.indexOf('length');
 const TCP_MAPPED = TCP_FIELDS.map((k) => MAPPED.has(k));
 const UDP_MAPPED = UDP_FIELDS.map((k) => MAPPED.has(k));
 const NONE_MAPPED = new Array<boolean>(16).fill(false);
@@ -121,6 +135,10 @@ class FilterlogDecoder {
   /** Start and end of each CSV field of the current line. */
   private fs = new Int32Array(64);
   private fe = new Int32Array(64);
+  /** This line's fields left out of extra, per layout (the static lists plus what the line's columns hold). */
+  private readonly headDrop = HEAD_MAPPED.slice();
+  private readonly v4Drop = V4_MAPPED.slice();
+  private readonly v6Drop = V6_MAPPED.slice();
   private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
 
   constructor(
@@ -192,7 +210,8 @@ class FilterlogDecoder {
     if (count < base) return ctx.skip('truncated', lineNo);
     const src = v6 ? 15 : 18;
     const dst = v6 ? 16 : 19;
-    if (parseIpBytesInto(b, fs[src], fe[src], addrScratch, 0) === 0 || parseIpBytesInto(b, fs[dst], fe[dst], addrScratch, 0) === 0) {
+    const family = parseIpBytesInto(b, fs[src], fe[src], addrScratch, 0);
+    if (family === 0 || parseIpBytesInto(b, fs[dst], fe[dst], addrScratch, 0) === 0) {
       return ctx.skip('bad_address', lineNo);
     }
     const protoId = v6 ? 13 : 15;
@@ -224,10 +243,19 @@ class FilterlogDecoder {
       rest = Object.hasOwn(ICMP_KEYS, name) ? ICMP_KEYS[name] : ICMP_OTHER_KEYS;
     } else if (pnum === 112) rest = CARP_KEYS;
 
+    const action = actionOf(b, fs[6], fe[6]);
+    const hd = this.headDrop;
+    hd[H_ACTION] = action !== null;
+    hd[H_DIRECTION] = fe[4] > fs[4];
+    hd[H_VERSION] = family === (v6 ? 16 : 4);
+    const ipDrop = v6 ? this.v6Drop : this.v4Drop;
+    const canonical = pnum >= 0 && fe[protoId] - fs[protoId] === (pnum < 10 ? 1 : pnum < 100 ? 2 : 3);
+    ipDrop[v6 ? V6_PROTO : V4_PROTO] = canonical && bytesAre(b, fs[protoText], fe[protoText], protoName(pnum));
+    ipDrop[v6 ? V6_LENGTH : V4_LENGTH] = length >= 0 && (fe[lenAt] - fs[lenAt] === 1 || b[fs[lenAt]] !== 48);
     const w = this.w;
     openExtra(w);
-    this.put(b, HEAD_KEYS, HEAD_MAPPED, 0, count);
-    this.put(b, ipKeys, v6 ? V6_MAPPED : V4_MAPPED, 9, count);
+    this.put(b, HEAD_KEYS, hd, 0, count);
+    this.put(b, ipKeys, ipDrop, 9, count);
     this.put(b, rest, restMapped, base, count);
     const restStart = base + rest.length;
     if (restStart < count && fe[count - 1] > fs[restStart]) {
@@ -248,7 +276,6 @@ class FilterlogDecoder {
     key.respHEnd = fe[dst];
     key.origP = origP;
     key.respP = respP;
-    const canonical = pnum >= 0 && fe[protoId] - fs[protoId] === (pnum < 10 ? 1 : pnum < 100 ? 2 : 3);
     key.proto =
       pnum >= 0
         ? canonical
@@ -260,7 +287,7 @@ class FilterlogDecoder {
     const bt = ctx.batch('firewall');
     const row = bt.addRow();
     writeFlowKey(bt, row, key, NAME, ctx.sensor ?? env.host, ctx.ingestId);
-    bt.setStr(F.action, row, actionOf(b, fs[6], fe[6]));
+    bt.setStr(F.action, row, action);
     if (fe[0] > fs[0]) bt.setBytes(F.rule_id, row, b, fs[0], fe[0]);
     if (fe[4] > fs[4]) bt.setBytes(inbound ? F.in_iface : F.out_iface, row, b, fs[4], fe[4]);
     if (length >= 0) bt.setNum(F.bytes, row, length);
