@@ -3,8 +3,8 @@
  *
  *   TRAFFIC -> firewall: action (allow; deny; drop, drop-icmp, drop-all-packets -> drop; reset-* ->
  *              reject), rule, zones, interfaces, NAT, bytes, packets, duration = elapsed
- *   THREAT  -> findings: signature and signature_id from `Name(id)`, category = threat category (else
- *              the URL category / verdict), severity critical..informational as 1..5 (Suricata's order,
+ *   THREAT  -> findings: signature and signature_id from `Name(id)`, category = threat category (else,
+ *              or when it is `unknown` / `N/A`, the URL category / verdict), severity critical..informational as 1..5 (Suricata's order,
  *              1 highest; the name stays in extra), action allowed or blocked
  *   other log types (SYSTEM, CONFIG, ...) -> counted as ignored, `panos-<type>`
  *
@@ -30,7 +30,7 @@ import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P, THREAT_FIELDS, TRAFFIC_FIELDS
 const W = columnIndex(FIREWALL);
 const G = columnIndex(FINDINGS);
 const SOURCE = 'panos';
-const OTHER_TYPES = new Set(['SYSTEM', 'CONFIG', 'HIP-MATCH', 'GLOBALPROTECT', 'USERID', 'DECRYPTION', 'AUTHENTICATION', 'TUNNEL', 'SCTP', 'CORRELATION', 'GTP', 'IPTAG', 'AUDIT']);
+const OTHER_TYPES = new Set(['SYSTEM', 'CONFIG', 'HIP-MATCH', 'HIPMATCH', 'GLOBALPROTECT', 'USERID', 'DECRYPTION', 'AUTHENTICATION', 'TUNNEL', 'SCTP', 'CORRELATION', 'GTP', 'IPTAG', 'AUDIT']);
 const SEVERITY: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4, informational: 5 };
 const THREAT_ALLOWED = new Set(['alert', 'allow', 'continue', 'override', 'wildfire-upload-success', 'wildfire-upload-skip']);
 
@@ -151,7 +151,8 @@ class PanosDecoder {
     const traffic = bytesAre(buf, f.start[P.type], f.end[P.type], TRAFFIC, true);
     if (!traffic && !bytesAre(buf, f.start[P.type], f.end[P.type], THREAT, true)) {
       const type = this.text(P.type);
-      if (OTHER_TYPES.has(type)) return ctx.ignore(`panos-${type.toLowerCase()}`);
+      // HIP-MATCH as PAN-OS's field table spells it, HIPMATCH as firewalls send it: one reason for both.
+      if (OTHER_TYPES.has(type)) return ctx.ignore(`panos-${type.toLowerCase().replace('-', '')}`);
       return ctx.skip('not_panos', lineNo);
     }
     const type = traffic ? 'TRAFFIC' : 'THREAT';
@@ -252,13 +253,20 @@ class PanosDecoder {
     if (name !== '') b.setStr(G.signature, row, name);
     const id = Number(idText);
     if (idText !== '' && Number.isInteger(id) && id >= 0) b.setNum(G.signature_id, row, id);
-    this.set(b, G.category, row, this.empty(P.thrCategory) ? P.category : P.thrCategory);
+    this.set(b, G.category, row, this.noThreatCategory() ? P.category : P.thrCategory);
     const sev = SEVERITY[this.text(P.severity)];
     if (sev !== undefined) b.setNum(G.severity, row, sev);
     const action = this.text(P.action);
     if (action !== '') b.setStr(G.action, row, THREAT_ALLOWED.has(action) ? 'allowed' : 'blocked');
     this.set(b, G.app_proto, row, P.app);
     this.extra(b, G.extra, row, THREAT_KEYS, THREAT_IN_COLUMNS);
+  }
+
+  /** True when thr_category holds nothing: empty, or the `unknown` / `N/A` URL logs carry (their URL category says more). */
+  private noThreatCategory(): boolean {
+    if (this.empty(P.thrCategory)) return true;
+    const t = this.text(P.thrCategory);
+    return t === 'unknown' || t === 'N/A';
   }
 
   /**
