@@ -17,6 +17,7 @@
  *   106015  Deny TCP (no connection) from ADDR/PORT to ADDR/PORT flags FLAGS on interface IF
  *   106023  Deny {PROTO|protocol N} src IF:ADDR[/PORT] dst IF:ADDR[/PORT] [(type T, code C)] by access-group "ACL" [...]
  *   106100  access-list ACL {permitted|denied|est-allowed} PROTO IF/ADDR(PORT) -> IF/ADDR(PORT) hit-cnt N ...
+ *   106102/106103  the same with `for user USER` before the source (per-user ACLs)
  *   710003  {TCP|UDP} access denied by ACL from ADDR/PORT to IF:ADDR/PORT
  *
  * In Built and Teardown messages the `for` side is the one on the lower-security (outside) interface:
@@ -67,6 +68,8 @@ export interface AsaDecision {
 }
 
 function tokens(msg: string): string[] {
+  // Identity firewall and TrustSec write `(LOCAL\user, 123)`: one token, as the other endpoints.
+  if (msg.indexOf(', ') >= 0 && msg.indexOf('(') >= 0) msg = msg.replace(/\(([^() ]*), ([^() ]*)\)/g, '($1,$2)');
   const t = msg.split(' ');
   for (let i = 0; i < t.length; i++) if (t[i] === '') return t.filter((x) => x !== '');
   return t;
@@ -300,16 +303,21 @@ export function parseDecision(id: number, msg: string): AsaDecision | null {
       const rule = by > 0 && t[by + 1] !== undefined ? unquote(t[by + 1]) : null;
       return decision('deny', proto, src, dst, { rule, icmpType, icmpCode });
     }
-    case 106100: {
-      // access-list ACL {permitted|denied|est-allowed} PROTO IF/A(P) -> IF/B(P) hit-cnt N ...
+    case 106100:
+    case 106102:
+    case 106103: {
+      // access-list ACL {permitted|denied|est-allowed} PROTO [for user USER] IF/A(P) -> IF/B(P) hit-cnt N ...
       if (t[0] !== 'access-list') return null;
       const verdict = t[2];
       if (verdict !== 'permitted' && verdict !== 'denied' && verdict !== 'est-allowed') return null;
       const arrow = t.indexOf('->', 5);
       if (arrow < 0) return null;
-      const src = slashEndpoint(t[4]);
+      const forUser = t[4] === 'for' && t[5] === 'user';
+      if (forUser !== (id !== 106100) || (forUser && arrow < 8)) return null;
+      const src = slashEndpoint(t[arrow - 1]);
       const dst = slashEndpoint(t[arrow + 1]);
       const detail: Record<string, string | number> = { verdict };
+      if (forUser) detail.user = unquote(t.slice(6, arrow - 1).join(' ').replace(/^'(.*)'$/, '$1'));
       const hit = t.indexOf('hit-cnt', arrow);
       if (hit > 0 && !Number.isNaN(uint(t[hit + 1]))) detail.hit_count = uint(t[hit + 1]);
       const proto = t[3];
