@@ -17,7 +17,8 @@
  * device_version and severity, and each extension key as written except that cs1..cs6, cn1..cn3 (and the
  * other custom keys) are renamed by their `...Label` when one is given.
  *
- * Skips: `no_match` (no CEF header), `truncated` (fewer than 8 header fields), `bad_address`,
+ * Events with neither src nor dst (a device's own management and health events) are counted as ignored,
+ * `cef-<vendor>`. Skips: `no_match` (no CEF header), `truncated` (fewer than 8 header fields), `bad_address`,
  * `bad_field` (a port or byte count that is not a number), `bad_time`, `no_time`.
  */
 import { parseEnvelopeLatin1, readByteLine, utf8Of, type ByteRecordFn } from './text-line.js';
@@ -280,6 +281,8 @@ class CefDecoder {
     const ts = rt ?? start ?? env.tsMicros ?? vendorTime;
     if (ts === null) return ctx.skip('no_time', lineNo);
     if (badAddress(src) || badAddress(dst) || badAddress(natSrc) || badAddress(natDst)) return ctx.skip('bad_address', lineNo);
+    // A device's own events (management, health, logins without a peer) carry no flow: not decisions.
+    if (src === null && dst === null) return ctx.ignore(`cef-${hd[1].toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'other'}`);
 
     const key = this.key;
     key.tsMicros = ts;
