@@ -141,10 +141,13 @@ test('extra: a key given twice keeps its first place and last value, as a JS obj
   }
 });
 
-test('a device event without addresses is ignored, not stored as a decision; Refuse means reject', () => {
+test('a device event without addresses is ignored; Refuse means reject; Check Point NAT 0.0.0.0 and IPv6 endpoints', () => {
   const out = decodeAll(dec, readFileSync(FIX + 'cef_written_variants.log'));
   assert.deepEqual(out.skips, []);
   assert.deepEqual(out.ignored, { 'cef-labvendor': 2 });
-  const [r] = out.rows.firewall;
+  const [r, cp4, cp6] = out.rows.firewall;
   assert.deepEqual([r.orig_h, r.resp_h, r.resp_p, r.proto, r.action, r.rule, r.sensor], ['198.51.100.70', '192.0.2.70', 23, 'tcp', 'reject', 'Connection_Refused', 'fw-lab']);
+  // Check Point: 0.0.0.0 as the translated address means none; IPv6 endpoints in labelled c6a2/c6a3.
+  assert.deepEqual([cp4.nat_orig_h, cp4.nat_orig_p, cp4.nat_resp_h, cp4.nat_resp_p], ['203.0.113.80', 35398, null, null]);
+  assert.deepEqual([cp6.orig_h, cp6.orig_p, cp6.resp_h, cp6.resp_p, cp6.proto, cp6.action], ['2001:db8::81', 5353, '2001:db8:1::53', 53, 'udp', 'drop']);
 });

@@ -9,8 +9,9 @@
  * act -> action (by its word, decision-words.ts: allow/accept/permit/pass -> allow, deny/block -> deny,
  * drop/discard -> drop, reject/reset -> reject,
  * anything else null with the raw value kept in extra), deviceInboundInterface/deviceOutboundInterface
- * -> interfaces, in + out -> bytes, source/destinationTranslatedAddress/Port -> nat_*, end - start ->
- * duration. ts = rt, else start, else the syslog stamp, else the first vendor key named `...Time` that
+ * -> interfaces, in + out -> bytes, source/destinationTranslatedAddress/Port -> nat_* (0.0.0.0 and :: mean
+ * none), c6a2/c6a3 labelled `Source/Destination IPv6 Address` -> orig_h/resp_h when src/dst are absent,
+ * end - start -> duration. ts = rt, else start, else the syslog stamp, else the first vendor key named `...Time` that
  * holds an ISO 8601 stamp (UniFi's UNIFIutcTime). Formatted CEF times without a zone are read as UTC.
  * rule = Name, rule_id = Signature ID. sensor = dvchost, else the syslog host, else `vendor/product`.
  * Everything else goes to extra: the header fields as cef_version, device_vendor, device_product,
@@ -273,10 +274,22 @@ class CefDecoder {
           if (labels.size > 0 && (flags & LABEL) !== 0 && labels.has(raw.slice(0, -5))) break;
           if (vendorTime === null && (flags & TIME) !== 0 && p.startsWithYear(i)) vendorTime = parseIsoTimestamp(p.value(i), 0, this.opts.utcOffsetMinutes ?? 0);
           const named = labels.size > 0 ? (labels.get(raw) ?? raw) : raw;
+          // Check Point puts IPv6 endpoints in c6a2/c6a3 labelled as such, src/dst being IPv4 only.
+          if (named !== raw && src === null && named === 'Source IPv6 Address') src = p.value(i);
+          else if (named !== raw && dst === null && named === 'Destination IPv6 Address') dst = p.value(i);
           if (id >= 0 && named === raw) extra.putOwn(raw, id, flags, i);
           else extra.putPair(named, i);
         }
       }
+    }
+    // 0.0.0.0 (or ::) with port 0 is how Check Point says "not translated".
+    if (natSrc === '0.0.0.0' || natSrc === '::') {
+      natSrc = null;
+      natSpt = -1;
+    }
+    if (natDst === '0.0.0.0' || natDst === '::') {
+      natDst = null;
+      natDpt = -1;
     }
     const ts = rt ?? start ?? env.tsMicros ?? vendorTime;
     if (ts === null) return ctx.skip('no_time', lineNo);
