@@ -241,4 +241,7 @@ test('HIP match logs (HIPMATCH as sent, HIP-MATCH as documented) are recognised 
   ]);
   assert.deepEqual([extra(rows[0]).thr_category, extra(rows[1]).thr_category], ['N/A', 'unknown']);
   assert.equal(rows[0].ts, Date.UTC(2023, 9, 4, 16, 40, 58, 388) * 1000);
+  // A TRAFFIC line whose 10.x tail holds " " placeholders: no column takes a blank.
+  const [t] = out.rows.firewall;
+  assert.deepEqual([t.action, t.rule, t.rule_id, t.in_zone, t.out_iface, t.orig_h, t.resp_p], ['drop', 'block-lab', null, 'inside', null, '192.0.2.12', 80]);
 });

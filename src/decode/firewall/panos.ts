@@ -133,9 +133,16 @@ class PanosDecoder {
     return i >= this.f.count || this.f.end[i] === this.f.start[i];
   }
 
+  /** True when field i is only spaces, the placeholder some 10.x forwarding profiles write (`" ", , ,`). */
+  private spaces(i: number): boolean {
+    const f = this.f;
+    for (let k = f.start[i]; k < f.end[i]; k++) if (this.buf[k] !== 32) return false;
+    return true;
+  }
+
   private set(b: ColumnBatch, col: number, row: number, i: number): void {
     const f = this.f;
-    if (this.empty(i)) return;
+    if (this.empty(i) || this.spaces(i)) return;
     if (f.quoted[i] === 2) b.setStr(col, row, this.str(i));
     else b.setBytes(col, row, this.buf, f.start[i], f.end[i]);
   }
