@@ -14,6 +14,7 @@
  *   106006  Deny inbound {UDP|...} from ADDR/PORT to ADDR/PORT on interface IF
  *   106007  Deny inbound UDP from ADDR/PORT to ADDR/PORT due to DNS {Query|Response}
  *   106014  Deny {inbound|outbound} icmp src IF:ADDR dst IF:ADDR (type T, code C)
+ *   106010  Deny {inbound|outbound} PROTO src IF:ADDR/PORT dst IF:ADDR/PORT
  *   106015  Deny TCP (no connection) from ADDR/PORT to ADDR/PORT flags FLAGS on interface IF
  *   106023  Deny {PROTO|protocol N} src IF:ADDR[/PORT] dst IF:ADDR[/PORT] [(type T, code C)] by access-group "ACL" [...]
  *   106100  access-list ACL {permitted|denied|est-allowed} PROTO IF/ADDR(PORT) -> IF/ADDR(PORT) hit-cnt N ...
@@ -70,6 +71,8 @@ export interface AsaDecision {
 function tokens(msg: string): string[] {
   // Identity firewall and TrustSec write `(LOCAL\user, 123)`: one token, as the other endpoints.
   if (msg.indexOf(', ') >= 0 && msg.indexOf('(') >= 0) msg = msg.replace(/\(([^() ]*), ([^() ]*)\)/g, '($1,$2)');
+  // Some versions write `dst IF:ADDR(type 8, code 0)` without the space before the parenthesis.
+  if (msg.indexOf('(type ') > 0) msg = msg.replace(/(\S)\(type /g, '$1 (type ');
   const t = msg.split(' ');
   for (let i = 0; i < t.length; i++) if (t[i] === '') return t.filter((x) => x !== '');
   return t;
@@ -267,8 +270,9 @@ export function parseDecision(id: number, msg: string): AsaDecision | null {
       else if (t[7] === 'due' && t[8] === 'to') detail.reason = noDot(t.slice(9).join(' '));
       return decision('deny', t[2], endpoint(t[4], false), endpoint(noDot(t[6] ?? ''), false), { inIface: iface, outIface: null, detail });
     }
+    case 106010:
     case 106014: {
-      // Deny {inbound|outbound} icmp src IF:A dst IF:B (type T, code C)
+      // Deny {inbound|outbound} icmp src IF:A dst IF:B (type T, code C); 106010: any protocol, IF:A/P
       if (t[0] !== 'Deny' || t[3] !== 'src' || t[5] !== 'dst') return null;
       const [icmpType, icmpCode] = typeCode(t, 7);
       return decision('deny', t[2], endpoint(t[4], true), endpoint(t[6], true), { icmpType, icmpCode, detail: { direction: t[1] } });

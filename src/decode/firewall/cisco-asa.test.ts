@@ -241,7 +241,7 @@ test('sniff claims ASA syslog and nothing else', () => {
   assert.equal(ciscoAsa.sniff(Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0])), 0);
 });
 
-test('variants: a message class in the tag, user and security group in parentheses, per-user ACLs, host names', () => {
+test('variants: a message class in the tag, user and security group in parentheses, per-user ACLs, host names, 106010, ICMPv6', () => {
   const buf = fs.readFileSync(path.join(process.cwd(), 'test/fixtures/firewall/cisco_asa_written_variants.log'));
   assert.equal(ciscoAsa.sniff(Buffer.from(buf.toString('latin1').split('\n').slice(0, 2).join('\n') + '\n', 'latin1')), 0.9);
   const out = decodeAll(ciscoAsa, buf);
@@ -258,5 +258,9 @@ test('variants: a message class in the tag, user and security group in parenthes
   assert.deepEqual(fw, [
     ['allow', 'vpn_filter', '198.51.100.22', 50000, '192.0.2.32', 53, 'udp', 'carol', 106102],
     ['deny', 'vpn_filter', '198.51.100.23', 50001, '192.0.2.33', 22, 'tcp', 'erin lab', 106103],
+    ['deny', null, '198.51.100.25', 5114, '192.0.2.35', 2905, 'sctp', undefined, 106010],
+    ['deny', null, '198.51.100.26', 8, '192.0.2.36', 0, 'icmp', undefined, 106014],
+    ['deny', 'outside_in', '2001:db8::26', 128, '2001:db8:1::36', 0, 'icmp6', undefined, 106023],
   ]);
+  assert.equal(extra(out.rows.firewall[3]).resp_user, undefined, '(type 8, code 0) glued to the address is not a user');
 });
