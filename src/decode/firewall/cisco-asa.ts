@@ -6,8 +6,9 @@
  *                                  connection id (ICMP: by its addresses) into one connections row
  *   106001, 106006, 106007, 106010, 106014, 106015, 106023, 106100, 106102, 106103, 710003
  *                                  one firewall row each (106100/106102 say permitted or denied)
- *   430002, 430003                 FTD connection events (cisco-ftd-events.ts): the end of a connection as
- *                                  a connections row, a blocked one as a firewall row
+ *   430001, 430002, 430003         FTD intrusion and connection events (cisco-ftd-events.ts): an intrusion
+ *                                  as a finding, the end of a connection as a connections row, a blocked
+ *                                  one as a firewall row
  *   every other message id         counted as ignored (`asa-<id>`), not stored
  *
  * A teardown without its build still makes a row (start = teardown time - duration); builds never torn
@@ -105,7 +106,7 @@ class AsaDecoder {
       case 302021:
         return this.conn(parseIcmpMessage(msg), env, id, lineNo);
     }
-    if (id === 430002 || id === 430003) {
+    if (id === 430001 || id === 430002 || id === 430003) {
       const r = writeFtdEvent(ctx, id, msg, env.tsMicros, env.host, text);
       if (r === 'bad_message' || r === 'name_not_address') return ctx.skip(r, lineNo, `asa-${id}`);
       return r === 'stored' ? undefined : ctx.ignore(r);
@@ -159,7 +160,7 @@ const TAG = /%(?:ASA|FTD)-(?:[a-z]+-)?[0-7]-\d{6}: /;
 export function ciscoAsaWith(opts: CiscoAsaOptions): DecoderDef {
   return {
     name: 'cisco-asa',
-    description: 'Cisco ASA / FTD syslog: connection built/teardown pairs and FTD connection events (430002/430003) as connections, ACL denies (106xxx, 710003) as firewall decisions',
+    description: 'Cisco ASA / FTD syslog: connection built/teardown pairs and FTD connection events (430002/430003) as connections and intrusion events (430001) as findings, ACL denies (106xxx, 710003) as firewall decisions',
     positionUnit: 'line',
     sniff(head: Buffer): number {
       const lines = head.toString('latin1', 0, Math.min(head.length, 16384)).split('\n');

@@ -32,3 +32,14 @@ test('FTD connection events: 430003 as connections, a blocked 430002 as a firewa
   const [f] = out.rows.firewall;
   assert.deepEqual([f.action, f.rule, f.orig_h, f.resp_p, f.in_iface, f.in_zone, f.out_zone, f.bytes, f.packets], ['reject', 'no-rdp', '198.51.100.66', 3389, 'outside', 'out-zone', 'in-zone', 60, 1]);
 });
+
+test('FTD intrusion events (430001) become findings with signature, id, revision, class, priority and result', () => {
+  const out = decodeAll(ciscoAsa, FIXTURE);
+  const rows = out.rows.findings;
+  assert.deepEqual(rows.map((r) => [r.ts, r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto, r.signature, r.signature_id, r.rev, r.category, r.severity, r.action, r.app_proto]), [
+    [Date.UTC(2024, 4, 6, 10, 4, 0) * 1000, '198.51.100.90', 44810, '192.0.2.90', 8080, 'tcp', 'LAB-RULE test exploit attempt, stage one', 1000001, 3, 'Attempted User Privilege Gain', 1, 'blocked', 'http'],
+    [Date.UTC(2024, 4, 6, 10, 4, 1) * 1000, '198.51.100.91', 40000, '192.0.2.91', 53, 'udp', 'LAB-RULE suspicious lookup', 1000002, 1, 'Misc activity', 3, 'allowed', null],
+  ]);
+  const x = extra(rows[0]);
+  assert.deepEqual([x.asa_id, x.GID, x.IntrusionPolicy, x.InlineResult, x.SID, x.Message], [430001, '1', 'lab-ips', 'Dropped', undefined, undefined]);
+});

@@ -1,12 +1,13 @@
 /**
- * Firepower Threat Defense connection events, the messages FTD sends for every logged connection
- * (Cisco "Secure Firewall Threat Defense Syslog Messages", 430002 and 430003): after the tag, a list
- * of `Key: value` pairs joined by `, `.
+ * Firepower Threat Defense connection and intrusion events, the messages FTD sends for every logged
+ * connection and IPS hit (Cisco "Secure Firewall Threat Defense Syslog Messages", 430001 to 430003):
+ * after the tag, a list of `Key: value` pairs joined by `, `.
  *
  *   430003 (end of connection)   one connections row: SrcIP/SrcPort initiated, InitiatorPackets/Bytes ->
  *                                orig_pkts/orig_ip_bytes, ResponderPackets/Bytes -> resp_*, duration =
  *                                ConnectionDuration, ts = FirstPacketSecond (else log time - duration),
  *                                end_ts = log time, service = ApplicationProtocol in lower case
+ *   430001 (intrusion event)     one findings row (writeIntrusion)
  *   430002 (beginning)           of a blocked connection: one firewall row (no 430003 follows it);
  *                                of an allowed one: ignored as `ftd-430002-allowed`, since the 430003
  *                                of the same connection carries all of it
@@ -16,7 +17,7 @@
  * in these events (`Echo Request`, `No Code`); the common ones are turned into numbers for the key.
  * Every other pair goes to `extra` under its own name.
  */
-import { CONNECTIONS, FIREWALL, columnIndex } from '../../model/fields.js';
+import { CONNECTIONS, FINDINGS, FIREWALL, columnIndex } from '../../model/fields.js';
 import type { DecodeContext } from '../decoder.js';
 import { writeFlowKey, type FlowKey } from '../flow-key.js';
 import { ASA_SOURCE } from './cisco-asa-rows.js';
@@ -24,6 +25,10 @@ import { parseIpInto } from '../../model/ip.js';
 
 const C = columnIndex(CONNECTIONS);
 const F = columnIndex(FIREWALL);
+const G = columnIndex(FINDINGS);
+
+/** Pairs of an intrusion event stored in findings columns. */
+const IN_FINDING = new Set(['Message', 'SID', 'Revision', 'Classification', 'Priority', 'InlineResult', 'ApplicationProtocol']);
 
 /** Pairs stored in columns (or read for the key), so `extra` does not repeat them. */
 const IN_COLUMNS = new Set([
@@ -70,8 +75,8 @@ export type FtdOutcome = 'stored' | 'bad_message' | 'name_not_address' | 'ftd-43
 
 const ipScratch = new Uint8Array(16);
 
-/** Writes one 430002/430003 event (`line` is the whole log line); returns what happened to it. */
-export function writeFtdEvent(ctx: DecodeContext, id: 430002 | 430003, msg: string, logMicros: number, sensor: string | null, line: string): FtdOutcome {
+/** Writes one 430001/430002/430003 event (`line` is the whole log line); returns what happened to it. */
+export function writeFtdEvent(ctx: DecodeContext, id: 430001 | 430002 | 430003, msg: string, logMicros: number, sensor: string | null, line: string): FtdOutcome {
   const p = ftdPairs(msg);
   const src = p?.get('SrcIP');
   const dst = p?.get('DstIP');
@@ -94,6 +99,7 @@ export function writeFtdEvent(ctx: DecodeContext, id: 430002 | 430003, msg: stri
   key.proto = proto === 'ipv6-icmp' ? 'icmp6' : proto;
   if (!icmp && (key.origP === null || key.respP === null)) return 'bad_message';
   const extra: Record<string, string | number> = { asa_id: id };
+  if (id === 430001) return writeIntrusion(ctx, p, logMicros, sensor, extra);
   for (const [k, v] of p) if (!IN_COLUMNS.has(k)) extra[k] = v;
   const oPk = uint(p.get('InitiatorPackets'));
   const rPk = uint(p.get('ResponderPackets'));
@@ -133,5 +139,34 @@ export function writeFtdEvent(ctx: DecodeContext, id: 430002 | 430003, msg: stri
   b.setStr(F.message, row, line);
   extra.rule_action = p.get('AccessControlRuleAction') ?? '';
   b.setStr(F.extra, row, JSON.stringify(extra));
+  return 'stored';
+}
+
+/**
+ * An intrusion event (430001) as a finding, at the time it was logged: Message -> signature (its quotes
+ * taken off), SID, Revision, Classification -> category, Priority -> severity (1 most severe, as
+ * Suricata's), InlineResult Blocked / Dropped / Partially Blocked -> blocked, any other result -> allowed.
+ */
+function writeIntrusion(ctx: DecodeContext, p: Map<string, string>, logMicros: number, sensor: string | null, extra: Record<string, string | number>): FtdOutcome {
+  key.tsMicros = logMicros;
+  const b = ctx.batch('findings');
+  const row = b.addRow();
+  writeFlowKey(b, row, key, ASA_SOURCE, ctx.sensor ?? sensor, ctx.ingestId);
+  const message = p.get('Message');
+  if (message !== undefined) b.setStr(G.signature, row, message.length >= 2 && message.startsWith('"') && message.endsWith('"') ? message.slice(1, -1) : message);
+  const sid = uint(p.get('SID'));
+  if (sid !== null) b.setNum(G.signature_id, row, sid);
+  const rev = uint(p.get('Revision'));
+  if (rev !== null) b.setNum(G.rev, row, rev);
+  b.setStr(G.category, row, p.get('Classification') ?? null);
+  const prio = uint(p.get('Priority'));
+  if (prio !== null && prio <= 255) b.setNum(G.severity, row, prio);
+  const result = p.get('InlineResult');
+  if (result !== undefined) b.setStr(G.action, row, /^(Blocked|Dropped|Partially Blocked)$/i.test(result) ? 'blocked' : 'allowed');
+  const app = p.get('ApplicationProtocol');
+  if (app !== undefined) b.setStr(G.app_proto, row, app.toLowerCase());
+  for (const [k, v] of p) if (!IN_COLUMNS.has(k) && !IN_FINDING.has(k)) extra[k] = v;
+  if (result !== undefined) extra.InlineResult = result;
+  b.setStr(G.extra, row, JSON.stringify(extra));
   return 'stored';
 }
