@@ -16,6 +16,7 @@
  *   106014  Deny {inbound|outbound} icmp src IF:ADDR dst IF:ADDR (type T, code C)
  *   106010  Deny {inbound|outbound} PROTO src IF:ADDR/PORT dst IF:ADDR/PORT
  *   106015  Deny TCP (no connection) from ADDR/PORT to ADDR/PORT flags FLAGS on interface IF
+ *   106021  Deny PROTO reverse path check from ADDR to ADDR on interface IF
  *   106023  Deny {PROTO|protocol N} src IF:ADDR[/PORT] dst IF:ADDR[/PORT] [(type T, code C)] by access-group "ACL" [...]
  *   106100  access-list ACL {permitted|denied|est-allowed} PROTO IF/ADDR(PORT) -> IF/ADDR(PORT) hit-cnt N ...
  *   106102/106103  the same with `for user USER` before the source (per-user ACLs)
@@ -286,6 +287,12 @@ export function parseDecision(id: number, msg: string): AsaDecision | null {
       if (flags > 0) detail.tcp_flags = t.slice(flags + 1, onIf > 0 ? onIf - 1 : t.length).join(' ');
       const iface = onIf > 0 ? (noDot(t[onIf + 1] ?? '') || null) : null;
       return decision('deny', t[1], endpoint(t[5], false), endpoint(t[7], false), { inIface: iface, outIface: null, detail });
+    }
+    case 106021: {
+      // Deny PROTO reverse path check from A to B on interface IF (anti-spoofing)
+      if (t[0] !== 'Deny' || t[2] !== 'reverse' || t[5] !== 'from' || t[7] !== 'to') return null;
+      const iface = t[9] === 'on' && t[10] === 'interface' ? noDot(t[11] ?? '') || null : null;
+      return decision('deny', t[1], endpoint(t[6], false), endpoint(t[8], false), { inIface: iface, outIface: null, detail: { reason: 'reverse path check' } });
     }
     case 106023: {
       // Deny PROTO src IF:A[/P] dst IF:B[/P] [(type T, code C)] by access-group "ACL" [...]

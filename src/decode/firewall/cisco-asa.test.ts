@@ -261,6 +261,7 @@ test('variants: a message class in the tag, user and security group in parenthes
     ['deny', null, '198.51.100.25', 5114, '192.0.2.35', 2905, 'sctp', undefined, 106010],
     ['deny', null, '198.51.100.26', 8, '192.0.2.36', 0, 'icmp', undefined, 106014],
     ['deny', 'outside_in', '2001:db8::26', 128, '2001:db8:1::36', 0, 'icmp6', undefined, 106023],
+    ['deny', null, '198.51.100.27', null, '192.0.2.37', null, 'tcp', undefined, 106021],
   ]);
   assert.equal(extra(out.rows.firewall[3]).resp_user, undefined, '(type 8, code 0) glued to the address is not a user');
 });

@@ -4,7 +4,7 @@
  *
  *   302013-302016, 302020, 302021  Built/Teardown of TCP, UDP and ICMP connections, paired by
  *                                  connection id (ICMP: by its addresses) into one connections row
- *   106001, 106006, 106007, 106010, 106014, 106015, 106023, 106100, 106102, 106103, 710003
+ *   106001, 106006, 106007, 106010, 106014, 106015, 106021, 106023, 106100, 106102, 106103, 710003
  *                                  one firewall row each (106100/106102 say permitted or denied)
  *   430001, 430002, 430003         FTD intrusion and connection events (cisco-ftd-events.ts): an intrusion
  *                                  as a finding, the end of a connection as a connections row, a blocked
@@ -34,7 +34,7 @@ export interface CiscoAsaOptions {
   readonly nowMicros?: number;
 }
 
-const DECISIONS = new Set([106001, 106006, 106007, 106010, 106014, 106015, 106023, 106100, 106102, 106103, 710003]);
+const DECISIONS = new Set([106001, 106006, 106007, 106010, 106014, 106015, 106021, 106023, 106100, 106102, 106103, 710003]);
 
 const ipScratch = new Uint8Array(16);
 
