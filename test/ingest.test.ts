@@ -169,3 +169,22 @@ test(`junk after a complete gzip member: the member's rows kept, the junk one sk
   await store.close();
 });
 }
+
+test('an input of records ignored by design and one bad line is ingested with the skip counted, not failed', async () => {
+  const dir = tmpDir();
+  const file = path.join(dir, 'pa-system.log');
+  fs.writeFileSync(file, [
+    '1,2021/10/26 15:05:03,001901000999,SYSTEM,general,2561,2021/10/26 15:05:03,,general,,0,0,general,informational,"update server reached: 192.0.2.7",1,0x0,0,0,0,0,,pa-lab,0,0,2021-10-26T15:05:03.440-07:00',
+    '1,2021/10/26 15:06:03,001901000999,CONFIG,0,2561,2021/10/26 15:06:03,192.0.2.8,,set,admin,Web,Succeeded, deviceconfig system,2,0x0',
+    '001901000999,2021/10/26 15:07:03,audit,2561,gui-op,admin,"<show/>",success',
+    '',
+  ].join('\n'));
+  const store = await openStore(path.join(dir, 's.duckdb'));
+  const f = only(await ingest(store, [file]));
+  assert.equal(f.status, 'ingested', f.message);
+  assert.equal(f.format, 'panos');
+  assert.deepEqual(f.ignored, { 'panos-system': 1, 'panos-config': 1 });
+  assert.deepEqual(Object.keys(f.skipped), ['not_panos']);
+  assert.equal(f.totalRecords, 0);
+  await store.close();
+});

@@ -220,7 +220,8 @@ async function ingestOne(
       }
       if (previous) await writer.replace(previous.ingestId);
     }
-    if (records === 0 && summary.totalSkipped > 0) {
+    // Records ignored by design (a firewall's SYSTEM logs, say) were read and understood: not a failure.
+    if (records === 0 && summary.totalSkipped > 0 && Object.keys(summary.ignored).length === 0) {
       await writer.rollback();
       committed = true;
       summary.message = `${name}: nothing could be read: every record was skipped (${Object.keys(summary.skipped).join(', ')})`;

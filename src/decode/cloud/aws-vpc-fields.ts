@@ -93,7 +93,17 @@ export const AWS_FIELDS: readonly AwsFieldDef[] = [
   d('reject-reason', 8),
 ];
 
-const BY_NAME = new Map(AWS_FIELDS.map((f) => [f.name, f]));
+/**
+ * Fields only Transit Gateway flow logs have (docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html),
+ * known by name so that their header lines are recognised; all go to `extra`.
+ */
+const TGW_ONLY: readonly AwsFieldDef[] = [
+  'resource-type', 'tgw-id', 'tgw-attachment-id', 'tgw-src-vpc-account-id', 'tgw-dst-vpc-account-id', 'tgw-src-vpc-id',
+  'tgw-dst-vpc-id', 'tgw-src-subnet-id', 'tgw-dst-subnet-id', 'tgw-src-eni', 'tgw-dst-eni', 'tgw-src-az-id', 'tgw-dst-az-id',
+  'tgw-pair-attachment-id', 'packets-lost-no-route', 'packets-lost-blackhole', 'packets-lost-mtu-exceeded', 'packets-lost-ttl-expired',
+].map((n) => d(n, 6, AwsField.Extra, n.startsWith('packets-lost')));
+
+const BY_NAME = new Map([...AWS_FIELDS, ...TGW_ONLY].map((f) => [f.name, f]));
 
 /** A known field by its format-string name, or an `extra` field for a name AWS added after this table. */
 export function awsFieldByName(name: string): AwsFieldDef {
@@ -103,18 +113,30 @@ export function awsFieldByName(name: string): AwsFieldDef {
 /** The default format: the version 2 fields, in order. */
 export const DEFAULT_LAYOUT: readonly AwsFieldDef[] = AWS_FIELDS.filter((f) => f.version === 2);
 
+/** Transit Gateway flow logs' default format: all their fields, in AWS's order (36; it has no `action`). */
+export const TGW_DEFAULT_LAYOUT: readonly AwsFieldDef[] = (
+  'version resource-type account-id tgw-id tgw-attachment-id tgw-src-vpc-account-id tgw-dst-vpc-account-id tgw-src-vpc-id ' +
+  'tgw-dst-vpc-id tgw-src-subnet-id tgw-dst-subnet-id tgw-src-eni tgw-dst-eni tgw-src-az-id tgw-dst-az-id tgw-pair-attachment-id ' +
+  'srcaddr dstaddr srcport dstport protocol packets bytes start end log-status type packets-lost-no-route packets-lost-blackhole ' +
+  'packets-lost-mtu-exceeded packets-lost-ttl-expired tcp-flags region flow-direction pkt-src-aws-service pkt-dst-aws-service'
+)
+  .split(' ')
+  .map(awsFieldByName);
+
 /**
  * Layouts inferred from a record's field count when no header says otherwise. The default format has
  * 14 fields; the "all fields" custom formats AWS's console offers take every field up to a version in
- * table order: 21 (v3), 25 (v4), 29 (v5), 39 (v7, with the ECS fields), 40 (v8). Other counts are custom
+ * table order: 21 (v3), 25 (v4), 29 (v5), 39 (v7, with the ECS fields), 40 (v8); 36 is Transit Gateway's
+ * default. Other counts are custom
  * formats whose order cannot be guessed, so such records are skipped as `unknown_layout`.
  */
-export const LAYOUT_BY_COUNT: ReadonlyMap<number, readonly AwsFieldDef[]> = new Map(
-  [2, 3, 4, 5, 7, 8].map((v) => {
+export const LAYOUT_BY_COUNT: ReadonlyMap<number, readonly AwsFieldDef[]> = new Map([
+  ...[2, 3, 4, 5, 7, 8].map((v) => {
     const fields = AWS_FIELDS.filter((f) => f.version <= v);
     return [fields.length, fields] as const;
   }),
-);
+  [TGW_DEFAULT_LAYOUT.length, TGW_DEFAULT_LAYOUT] as const,
+]);
 
 /** True when `s` looks like a format-string field name (lower-case words joined by '-'). */
 export function isFieldName(s: string): boolean {

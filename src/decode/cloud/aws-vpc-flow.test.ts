@@ -204,3 +204,24 @@ test('sniff claims VPC flow logs and nothing else', () => {
   }
   assert.equal(awsVpcFlow.sniff(Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0])), 0);
 });
+
+test('Transit Gateway flow logs: the 36-field default format is inferred, and a header naming its fields is recognised', () => {
+  const body = fixture('aws_tgw_flowlog_written.log');
+  assert.equal(awsVpcFlow.sniff(body), 0.9);
+  const header = Buffer.from('version resource-type account-id tgw-id srcaddr dstaddr srcport dstport protocol packets bytes start end log-status\n' +
+    '6 TransitGateway 111122223333 tgw-0aaaabbbbcccc0001 192.0.2.11 198.51.100.21 40000 22 6 5 600 1714989600 1714989660 OK\n');
+  assert.equal(awsVpcFlow.sniff(header), 0.95);
+  for (const input of [body, header]) {
+    const out = decodeAll(awsVpcFlow, input);
+    assert.deepEqual(out.skips, []);
+    assert.ok(out.rows.connections.length > 0);
+  }
+  const out = decodeAll(awsVpcFlow, body);
+  assert.deepEqual(out.ignored, { nodata: 1 });
+  const [a, b] = out.rows.connections;
+  assert.deepEqual([a.orig_h, a.orig_p, a.resp_h, a.resp_p, a.proto, a.orig_pkts, a.orig_ip_bytes, a.action, a.cloud_account, a.cloud_region, a.local_orig], ['192.0.2.10', 49152, '198.51.100.20', 443, 'tcp', 12, 3400, null, '111122223333', 'us-east-1', true]);
+  assert.equal(a.ts, 1714989600e6);
+  assert.deepEqual([b.orig_h, b.resp_h, b.proto, b.local_resp], ['2001:db8::10', '2001:db8:1::20', 'udp', true]);
+  const x = extraOf(a);
+  assert.deepEqual([x.tgw_id, x.tgw_attachment_id, x.tgw_src_vpc_id, x.packets_lost_no_route, x.tcp_flags], ['tgw-0aaaabbbbcccc0001', 'tgw-attach-0aaaabbbbcccc0002', 'vpc-0aaaabbbbcccc0003', 0, 19]);
+});

@@ -15,7 +15,9 @@
  * Every other set field goes to `extra` by its name with '_' for '-', except flow-direction when egress or
  * ingress (local_orig / local_resp say it) and pkt-srcaddr / pkt-dstaddr when they are srcaddr / dstaddr
  * (docs/firewall-fields.md). NODATA and SKIPDATA records
- * carry no flow: they are counted as ignored (`nodata`, `skipdata`), not stored.
+ * carry no flow: they are counted as ignored (`nodata`, `skipdata`), not stored. Transit Gateway flow
+ * logs (their 36-field default format, or any format with a header) are read the same way; they log no
+ * action, so it stays null.
  *
  * Flow logs delivered to CloudWatch Logs and exported from there (S3 export objects, `aws logs
  * get-log-events`) have each record after the event's ISO-8601 time (cloudwatch-prefix.ts): the time
@@ -335,20 +337,24 @@ function sniffLine(text: string): number {
   const layout = LAYOUT_BY_COUNT.get(tokens.length);
   if (layout === undefined) return 0;
   let score = 0;
+  let checks = 0;
   layout.forEach((f, k) => {
     const t = tokens[k];
-    if (f.role === AwsField.Action) score += t === 'ACCEPT' || t === 'REJECT' || t === '-' ? 1 : -10;
-    else if (f.role === AwsField.LogStatus) score += t === 'OK' || t === 'NODATA' || t === 'SKIPDATA' ? 1 : -10;
-    else if (f.role === AwsField.Version) score += /^\d+$/.test(t) ? 1 : -10;
-    else if (f.role === AwsField.Start || f.role === AwsField.End) score += /^\d+$/.test(t) || t === '-' ? 1 : -10;
+    const r = f.role;
+    if (r === AwsField.Action || r === AwsField.LogStatus || r === AwsField.Version || r === AwsField.Start || r === AwsField.End) checks++;
+    if (r === AwsField.Action) score += t === 'ACCEPT' || t === 'REJECT' || t === '-' ? 1 : -10;
+    else if (r === AwsField.LogStatus) score += t === 'OK' || t === 'NODATA' || t === 'SKIPDATA' ? 1 : -10;
+    else if (r === AwsField.Version) score += /^\d+$/.test(t) ? 1 : -10;
+    else if (r === AwsField.Start || r === AwsField.End) score += /^\d+$/.test(t) || t === '-' ? 1 : -10;
   });
-  return score === 5 ? 0.9 : 0;
+  // Every checked field as AWS writes it (Transit Gateway layouts have no action: four checks).
+  return checks >= 4 && score === checks ? 0.9 : 0;
 }
 
 /** The AWS VPC Flow Logs decoder, registered as `aws-vpc-flow`. */
 export const awsVpcFlow: DecoderDef = {
   name: SOURCE_TYPE,
-  description: 'AWS VPC Flow Logs (text): default v2 format, custom formats from a header line, all-fields layouts v3 to v8 inferred; also as exported from CloudWatch Logs (ISO time before each record)',
+  description: 'AWS VPC Flow Logs (text): default v2 format, custom formats from a header line, all-fields layouts v3 to v8 and Transit Gateway flow logs inferred; also as exported from CloudWatch Logs (ISO time before each record)',
   positionUnit: 'line',
   sniff(head: Buffer): number {
     const text = head.toString('latin1', 0, Math.min(head.length, 65536));

@@ -124,11 +124,11 @@ test('sniff: claims CEF only', () => {
 
 test('extra: a key given twice keeps its first place and last value, as a JS object would, whichever way it repeats', () => {
   const lines = [
-    'CEF:0|V|P|1|2|N|3|rt=1700000000000 foo=1 bar=x foo=2', // an extension key twice
-    'CEF:0|V|P|1|2|N|3|rt=1700000000000 severity=9 baz=1', // an extension key equal to a header member
-    'CEF:0|V|P|1|2|N|3|rt=1700000000000 cs1=a cs1Label=qux qux=b', // a label's name equal to a later key
-    'CEF:0|V|P|1|2|N|3|rt=1700000000000 qux=b cs1=a cs1Label=qux', // ... and to an earlier one
-    'CEF:0|V|P|1|2|N|3|rt=1700000000000 2x=a y=b 1a=c', // integer-like keys an object puts first
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=192.0.2.1 foo=1 bar=x foo=2', // an extension key twice
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=192.0.2.1 severity=9 baz=1', // an extension key equal to a header member
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=192.0.2.1 cs1=a cs1Label=qux qux=b', // a label's name equal to a later key
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=192.0.2.1 qux=b cs1=a cs1Label=qux', // ... and to an earlier one
+    'CEF:0|V|P|1|2|N|3|rt=1700000000000 src=192.0.2.1 2x=a y=b 1a=c', // integer-like keys an object puts first
   ];
   const out = decodeAll(dec, Buffer.from(lines.join('\n') + '\n'));
   const extras = out.rows.firewall.map((r) => r.extra as string);
@@ -144,4 +144,15 @@ test('extra: a key given twice keeps its first place and last value, as a JS obj
   for (let i = 0; i < lines.length; i++) {
     assert.equal(extras[i], JSON.stringify(want[i]), lines[i]);
   }
+});
+
+test('a device event without addresses is ignored; Refuse means reject; Check Point NAT 0.0.0.0 and IPv6 endpoints', () => {
+  const out = decodeAll(dec, readFileSync(FIX + 'cef_written_variants.log'));
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(out.ignored, { 'cef-labvendor': 2 });
+  const [r, cp4, cp6] = out.rows.firewall;
+  assert.deepEqual([r.orig_h, r.resp_h, r.resp_p, r.proto, r.action, r.rule, r.sensor], ['198.51.100.70', '192.0.2.70', 23, 'tcp', 'reject', 'Connection_Refused', 'fw-lab']);
+  // Check Point: 0.0.0.0 as the translated address means none; IPv6 endpoints in labelled c6a2/c6a3.
+  assert.deepEqual([cp4.nat_orig_h, cp4.nat_orig_p, cp4.nat_resp_h, cp4.nat_resp_p], ['203.0.113.80', 35398, null, null]);
+  assert.deepEqual([cp6.orig_h, cp6.orig_p, cp6.resp_h, cp6.resp_p, cp6.proto, cp6.action], ['2001:db8::81', 5353, '2001:db8:1::53', 53, 'udp', 'drop']);
 });

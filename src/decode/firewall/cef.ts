@@ -9,8 +9,9 @@
  * act -> action (by its word, decision-words.ts: allow/accept/permit/pass -> allow, deny/block -> deny,
  * drop/discard -> drop, reject/reset -> reject,
  * anything else null with the raw value kept in extra), deviceInboundInterface/deviceOutboundInterface
- * -> interfaces, in + out -> bytes, source/destinationTranslatedAddress/Port -> nat_*, end - start ->
- * duration. ts = rt, else start, else the syslog stamp, else the first vendor key named `...Time` that
+ * -> interfaces, in + out -> bytes, source/destinationTranslatedAddress/Port -> nat_* (0.0.0.0 and :: mean
+ * none), c6a2/c6a3 labelled `Source/Destination IPv6 Address` -> orig_h/resp_h when src/dst are absent,
+ * end - start -> duration. ts = rt, else start, else the syslog stamp, else the first vendor key named `...Time` that
  * holds an ISO 8601 stamp (UniFi's UNIFIutcTime). Formatted CEF times without a zone are read as UTC.
  * rule = Name, rule_id = Signature ID. sensor = dvchost, else the syslog host, else `vendor/product`.
  * Everything else goes to extra: the header fields as cef_version, device_vendor, device_product,
@@ -25,7 +26,8 @@
  * and start give it; the vendor time key ts was read from; a lone `in` or `out` (it is bytes), and `out`
  * beside one `in` (bytes minus in), when written as plain numbers.
  *
- * Skips: `no_match` (no CEF header), `truncated` (fewer than 8 header fields), `bad_address`,
+ * Events with neither src nor dst (a device's own management and health events) are counted as ignored,
+ * `cef-<vendor>`. Skips: `no_match` (no CEF header), `truncated` (fewer than 8 header fields), `bad_address`,
  * `bad_field` (a port or byte count that is not a number), `bad_time`, `no_time`.
  */
 import { parseEnvelopeLatin1, readByteLine, utf8Of, type ByteRecordFn } from './text-line.js';
@@ -310,16 +312,30 @@ class CefDecoder {
             if (vendorTime !== null && vendorTimeIsTs) break;
           }
           const named = labels.size > 0 ? (labels.get(raw) ?? raw) : raw;
+          // Check Point puts IPv6 endpoints in c6a2/c6a3 labelled as such, src/dst being IPv4 only.
+          if (named !== raw && src === null && named === 'Source IPv6 Address') src = p.value(i);
+          else if (named !== raw && dst === null && named === 'Destination IPv6 Address') dst = p.value(i);
           if (id >= 0 && named === raw) extra.putOwn(raw, id, flags, i);
           else extra.putPair(named, i);
         }
       }
+    }
+    // 0.0.0.0 (or ::) with port 0 is how Check Point says "not translated".
+    if (natSrc === '0.0.0.0' || natSrc === '::') {
+      natSrc = null;
+      natSpt = -1;
+    }
+    if (natDst === '0.0.0.0' || natDst === '::') {
+      natDst = null;
+      natDpt = -1;
     }
     const ts = rt ?? start ?? env.tsMicros ?? vendorTime;
     if (ts === null) return ctx.skip('no_time', lineNo);
     const durationHoldsEnd = start !== null && endT !== null && endT >= start;
     if (endAt >= 0 && !durationHoldsEnd) extra.putPair(this.pairs.key(endAt), endAt);
     if (badAddress(src) || badAddress(dst) || badAddress(natSrc) || badAddress(natDst)) return ctx.skip('bad_address', lineNo);
+    // A device's own events (management, health, logins without a peer) carry no flow: not decisions.
+    if (src === null && dst === null) return ctx.ignore(`cef-${hd[1].toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'other'}`);
 
     const key = this.key;
     key.tsMicros = ts;

@@ -14,9 +14,12 @@
  *   106006  Deny inbound {UDP|...} from ADDR/PORT to ADDR/PORT on interface IF
  *   106007  Deny inbound UDP from ADDR/PORT to ADDR/PORT due to DNS {Query|Response}
  *   106014  Deny {inbound|outbound} icmp src IF:ADDR dst IF:ADDR (type T, code C)
+ *   106010  Deny {inbound|outbound} PROTO src IF:ADDR/PORT dst IF:ADDR/PORT
  *   106015  Deny TCP (no connection) from ADDR/PORT to ADDR/PORT flags FLAGS on interface IF
+ *   106021  Deny PROTO reverse path check from ADDR to ADDR on interface IF
  *   106023  Deny {PROTO|protocol N} src IF:ADDR[/PORT] dst IF:ADDR[/PORT] [(type T, code C)] by access-group "ACL" [...]
  *   106100  access-list ACL {permitted|denied|est-allowed} PROTO IF/ADDR(PORT) -> IF/ADDR(PORT) hit-cnt N ...
+ *   106102/106103  the same with `for user USER` before the source (per-user ACLs)
  *   710003  {TCP|UDP} access denied by ACL from ADDR/PORT to IF:ADDR/PORT
  *
  * In Built and Teardown messages the `for` side is the one on the lower-security (outside) interface:
@@ -67,6 +70,10 @@ export interface AsaDecision {
 }
 
 function tokens(msg: string): string[] {
+  // Identity firewall and TrustSec write `(LOCAL\user, 123)`: one token, as the other endpoints.
+  if (msg.indexOf(', ') >= 0 && msg.indexOf('(') >= 0) msg = msg.replace(/\(([^() ]*), ([^() ]*)\)/g, '($1,$2)');
+  // Some versions write `dst IF:ADDR(type 8, code 0)` without the space before the parenthesis.
+  if (msg.indexOf('(type ') > 0) msg = msg.replace(/(\S)\(type /g, '$1 (type ');
   const t = msg.split(' ');
   for (let i = 0; i < t.length; i++) if (t[i] === '') return t.filter((x) => x !== '');
   return t;
@@ -264,8 +271,9 @@ export function parseDecision(id: number, msg: string): AsaDecision | null {
       else if (t[7] === 'due' && t[8] === 'to') detail.reason = noDot(t.slice(9).join(' '));
       return decision('deny', t[2], endpoint(t[4], false), endpoint(noDot(t[6] ?? ''), false), { inIface: iface, outIface: null, detail });
     }
+    case 106010:
     case 106014: {
-      // Deny {inbound|outbound} icmp src IF:A dst IF:B (type T, code C)
+      // Deny {inbound|outbound} icmp src IF:A dst IF:B (type T, code C); 106010: any protocol, IF:A/P
       if (t[0] !== 'Deny' || t[3] !== 'src' || t[5] !== 'dst') return null;
       const [icmpType, icmpCode] = typeCode(t, 7);
       return decision('deny', t[2], endpoint(t[4], true), endpoint(t[6], true), { icmpType, icmpCode, detail: { direction: t[1] } });
@@ -279,6 +287,12 @@ export function parseDecision(id: number, msg: string): AsaDecision | null {
       if (flags > 0) detail.tcp_flags = t.slice(flags + 1, onIf > 0 ? onIf - 1 : t.length).join(' ');
       const iface = onIf > 0 ? (noDot(t[onIf + 1] ?? '') || null) : null;
       return decision('deny', t[1], endpoint(t[5], false), endpoint(t[7], false), { inIface: iface, outIface: null, detail });
+    }
+    case 106021: {
+      // Deny PROTO reverse path check from A to B on interface IF (anti-spoofing)
+      if (t[0] !== 'Deny' || t[2] !== 'reverse' || t[5] !== 'from' || t[7] !== 'to') return null;
+      const iface = t[9] === 'on' && t[10] === 'interface' ? noDot(t[11] ?? '') || null : null;
+      return decision('deny', t[1], endpoint(t[6], false), endpoint(t[8], false), { inIface: iface, outIface: null, detail: { reason: 'reverse path check' } });
     }
     case 106023: {
       // Deny PROTO src IF:A[/P] dst IF:B[/P] [(type T, code C)] by access-group "ACL" [...]
@@ -300,16 +314,21 @@ export function parseDecision(id: number, msg: string): AsaDecision | null {
       const rule = by > 0 && t[by + 1] !== undefined ? unquote(t[by + 1]) : null;
       return decision('deny', proto, src, dst, { rule, icmpType, icmpCode });
     }
-    case 106100: {
-      // access-list ACL {permitted|denied|est-allowed} PROTO IF/A(P) -> IF/B(P) hit-cnt N ...
+    case 106100:
+    case 106102:
+    case 106103: {
+      // access-list ACL {permitted|denied|est-allowed} PROTO [for user USER] IF/A(P) -> IF/B(P) hit-cnt N ...
       if (t[0] !== 'access-list') return null;
       const verdict = t[2];
       if (verdict !== 'permitted' && verdict !== 'denied' && verdict !== 'est-allowed') return null;
       const arrow = t.indexOf('->', 5);
       if (arrow < 0) return null;
-      const src = slashEndpoint(t[4]);
+      const forUser = t[4] === 'for' && t[5] === 'user';
+      if (forUser !== (id !== 106100) || (forUser && arrow < 8)) return null;
+      const src = slashEndpoint(t[arrow - 1]);
       const dst = slashEndpoint(t[arrow + 1]);
       const detail: Record<string, string | number> = { verdict };
+      if (forUser) detail.user = unquote(t.slice(6, arrow - 1).join(' ').replace(/^'(.*)'$/, '$1'));
       const hit = t.indexOf('hit-cnt', arrow);
       if (hit > 0 && !Number.isNaN(uint(t[hit + 1]))) detail.hit_count = uint(t[hit + 1]);
       const proto = t[3];

@@ -33,7 +33,8 @@ function setKey(ts: number, uid: string | null, o: AsaEndpoint, r: AsaEndpoint, 
   key.respH = r.addr;
   key.origP = icmp ? icmpType : o.port;
   key.respP = icmp ? icmpCode : r.port;
-  key.proto = proto;
+  // ASA says `icmp` for ICMPv6 too (106023 with IPv6 addresses): the key needs protocol 58.
+  key.proto = proto === 'icmp' && o.addr.includes(':') ? 'icmp6' : proto;
 }
 
 /**

@@ -240,3 +240,28 @@ test('sniff claims ASA syslog and nothing else', () => {
   assert.equal(ciscoAsa.sniff(Buffer.from('{"event_type":"flow","src_ip":"1.1.1.1"}\n')), 0);
   assert.equal(ciscoAsa.sniff(Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0])), 0);
 });
+
+test('variants: a message class in the tag, user and security group in parentheses, per-user ACLs, host names, 106010, ICMPv6', () => {
+  const buf = fs.readFileSync(path.join(process.cwd(), 'test/fixtures/firewall/cisco_asa_written_variants.log'));
+  assert.equal(ciscoAsa.sniff(Buffer.from(buf.toString('latin1').split('\n').slice(0, 2).join('\n') + '\n', 'latin1')), 0.9);
+  const out = decodeAll(ciscoAsa, buf);
+  assert.deepEqual(out.skips.map((s) => [s.reason, s.position, s.detail]), [
+    ['name_not_address', 7, 'asa-302013'],
+    ['name_not_address', 8, 'asa-106023'],
+  ]);
+  const conns = out.rows.connections.map((r) => [r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto, r.duration, extra(r).bytes_total]);
+  assert.deepEqual(conns, [
+    ['192.0.2.30', 51000, '198.51.100.20', 443, 'tcp', 4, 5120],
+    ['198.51.100.21', 5060, '192.0.2.31', 5060, 'udp', 1, 900],
+  ]);
+  const fw = out.rows.firewall.map((r) => [r.action, r.rule, r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto, extra(r).user, extra(r).asa_id]);
+  assert.deepEqual(fw, [
+    ['allow', 'vpn_filter', '198.51.100.22', 50000, '192.0.2.32', 53, 'udp', 'carol', 106102],
+    ['deny', 'vpn_filter', '198.51.100.23', 50001, '192.0.2.33', 22, 'tcp', 'erin lab', 106103],
+    ['deny', null, '198.51.100.25', 5114, '192.0.2.35', 2905, 'sctp', undefined, 106010],
+    ['deny', null, '198.51.100.26', 8, '192.0.2.36', 0, 'icmp', undefined, 106014],
+    ['deny', 'outside_in', '2001:db8::26', 128, '2001:db8:1::36', 0, 'icmp6', undefined, 106023],
+    ['deny', null, '198.51.100.27', null, '192.0.2.37', null, 'tcp', undefined, 106021],
+  ]);
+  assert.equal(extra(out.rows.firewall[3]).resp_user, undefined, '(type 8, code 0) glued to the address is not a user');
+});

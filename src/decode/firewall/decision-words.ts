@@ -6,7 +6,7 @@ const WORDS: Readonly<Record<string, string>> = {
   allow: 'allow', allowed: 'allow', accept: 'allow', accepted: 'allow', permit: 'allow', permitted: 'allow', pass: 'allow', passed: 'allow',
   deny: 'deny', denied: 'deny', block: 'deny', blocked: 'deny', prevent: 'deny', prevented: 'deny',
   drop: 'drop', dropped: 'drop', discard: 'drop', discarded: 'drop',
-  reject: 'reject', rejected: 'reject', reset: 'reject',
+  reject: 'reject', rejected: 'reject', reset: 'reject', refuse: 'reject', refused: 'reject',
 };
 
 /** The decision of one word (case-insensitive), or null when it is not one. */

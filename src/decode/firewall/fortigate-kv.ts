@@ -74,6 +74,8 @@ export class KvPairs {
           const c = buf[i];
           if (c === 34) break;
           if (c < 32 || c === 92) esc = true;
+          // FortiOS writes a quote inside a quoted value as \" (kept as logged, backslash included).
+          if (c === 92 && i + 1 < to) i++;
         }
         if (i >= to) return 'unterminated_quote';
         ve = i++;

@@ -135,3 +135,13 @@ test('sniff claims FortiGate key=value logs and nothing else', () => {
   assert.equal(fortigate.sniff(Buffer.from('#separator \\x09\n#fields\tts\tuid\n')), 0);
   assert.equal(fortigate.sniff(Buffer.from('{"event_type":"flow","date":"x"}\n')), 0);
 });
+
+test('a quote escaped as \\" inside a quoted value does not end it (FortiOS IPS and traffic lines)', () => {
+  const out = decodeAll(fortigate, read('fortigate_written_variants.log'));
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(out.ignored, { 'fortigate-utm': 1 });
+  const [r] = out.rows.firewall;
+  assert.deepEqual([r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.action, r.bytes, r.nat_orig_h], ['192.0.2.21', 50124, '198.51.100.22', 80, 'allow', 1200, '203.0.113.9']);
+  assert.equal(r.ts, 1714997290500000);
+  assert.equal(extra(r).app, 'Demo \\"quoted\\" app');
+});

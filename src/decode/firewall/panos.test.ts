@@ -239,3 +239,22 @@ test('sniff claims PAN-OS CSV with or without envelope, and nothing else', () =>
   assert.equal(panos.sniff(Buffer.from('{"timestamp":"2020-01-01","event_type":"alert"}\n')), 0);
   assert.equal(panos.sniff(Buffer.from('ts,uid,orig_h\n1,2,3\n')), 0);
 });
+
+test('HIP match logs (HIPMATCH as sent, HIP-MATCH as documented) are recognised and ignored; URL logs take the URL category', () => {
+  const buf = read('panos_written_variants.log');
+  assert.equal(panos.sniff(buf), 0.9);
+  assert.equal(panos.sniff(Buffer.from(buf.toString('latin1').split('\n')[0] + '\n', 'latin1')), 0.9);
+  const out = decodeAll(panos, buf);
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(out.ignored, { 'panos-hipmatch': 2 });
+  const rows = out.rows.findings;
+  assert.deepEqual(rows.map((r) => [r.category, r.signature_id, r.action, r.orig_h, r.resp_h]), [
+    ['games', 9999, 'blocked', '192.0.2.12', '198.51.100.80'],
+    ['news', 9999, 'blocked', '192.0.2.13', '198.51.100.81'],
+  ]);
+  assert.deepEqual([extra(rows[0]).thr_category, extra(rows[1]).thr_category], ['N/A', 'unknown']);
+  assert.equal(rows[0].ts, Date.UTC(2023, 9, 4, 16, 40, 58, 388) * 1000);
+  // A TRAFFIC line whose 10.x tail holds " " placeholders: no column takes a blank.
+  const [t] = out.rows.firewall;
+  assert.deepEqual([t.action, t.rule, t.rule_id, t.in_zone, t.out_iface, t.orig_h, t.resp_p], ['drop', 'block-lab', null, 'inside', null, '192.0.2.12', 80]);
+});

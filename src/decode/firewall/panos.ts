@@ -3,8 +3,8 @@
  *
  *   TRAFFIC -> firewall: action (allow; deny; drop, drop-icmp, drop-all-packets -> drop; reset-* ->
  *              reject), rule, zones, interfaces, NAT, bytes, packets, duration = elapsed
- *   THREAT  -> findings: signature and signature_id from `Name(id)`, category = threat category (else
- *              the URL category / verdict), severity critical..informational as 1..5 (Suricata's order,
+ *   THREAT  -> findings: signature and signature_id from `Name(id)`, category = threat category (else,
+ *              or when it is `unknown` / `N/A`, the URL category / verdict), severity critical..informational as 1..5 (Suricata's order,
  *              1 highest; the name stays in extra), action allowed or blocked
  *   other log types (SYSTEM, CONFIG, ...) -> counted as ignored, `panos-<type>`
  *
@@ -45,7 +45,7 @@ import { MAX_FLAGGED, PanosExtra, THREAT_LOG, TRAFFIC_LOG } from './panos-extra.
 const W = columnIndex(FIREWALL);
 const G = columnIndex(FINDINGS);
 const SOURCE = 'panos';
-const OTHER_TYPES = new Set(['SYSTEM', 'CONFIG', 'HIP-MATCH', 'GLOBALPROTECT', 'USERID', 'DECRYPTION', 'AUTHENTICATION', 'TUNNEL', 'SCTP', 'CORRELATION', 'GTP', 'IPTAG', 'AUDIT']);
+const OTHER_TYPES = new Set(['SYSTEM', 'CONFIG', 'HIP-MATCH', 'HIPMATCH', 'GLOBALPROTECT', 'USERID', 'DECRYPTION', 'AUTHENTICATION', 'TUNNEL', 'SCTP', 'CORRELATION', 'GTP', 'IPTAG', 'AUDIT']);
 const SEVERITY = new Map<string, number>([['critical', 1], ['high', 2], ['medium', 3], ['low', 4], ['informational', 5]]);
 const THREAT_ALLOWED = new Set(['alert', 'allow', 'continue', 'override', 'wildfire-upload-success', 'wildfire-upload-skip']);
 
@@ -134,9 +134,16 @@ class PanosDecoder {
     return i >= this.f.count || this.f.end[i] === this.f.start[i];
   }
 
+  /** True when field i is only spaces, the placeholder some 10.x forwarding profiles write (`" ", , ,`). */
+  private spaces(i: number): boolean {
+    const f = this.f;
+    for (let k = f.start[i]; k < f.end[i]; k++) if (this.buf[k] !== 32) return false;
+    return true;
+  }
+
   private set(b: ColumnBatch, col: number, row: number, i: number): void {
     const f = this.f;
-    if (this.empty(i)) return;
+    if (this.empty(i) || this.spaces(i)) return;
     if (f.quoted[i] === 2) b.setStr(col, row, this.str(i));
     else b.setBytes(col, row, this.buf, f.start[i], f.end[i]);
   }
@@ -152,7 +159,8 @@ class PanosDecoder {
     const traffic = bytesAre(buf, f.start[P.type], f.end[P.type], TRAFFIC, true);
     if (!traffic && !bytesAre(buf, f.start[P.type], f.end[P.type], THREAT, true)) {
       const type = this.text(P.type);
-      if (OTHER_TYPES.has(type)) return ctx.ignore(`panos-${type.toLowerCase()}`);
+      // HIP-MATCH as PAN-OS's field table spells it, HIPMATCH as firewalls send it: one reason for both.
+      if (OTHER_TYPES.has(type)) return ctx.ignore(`panos-${type.toLowerCase().replace('-', '')}`);
       return ctx.skip('not_panos', lineNo);
     }
     const type = traffic ? 'TRAFFIC' : 'THREAT';
@@ -322,7 +330,7 @@ class PanosDecoder {
     const idOk = idText !== '' && Number.isInteger(id) && id >= 0;
     if (idOk) b.setNum(G.signature_id, row, id);
     if (idOk && name !== '' && threat === `${name}(${id})`) d[P.threatid] = 1;
-    const category = this.empty(P.thrCategory) ? P.category : P.thrCategory;
+    const category = this.noThreatCategory() ? P.category : P.thrCategory;
     this.set(b, G.category, row, category);
     d[category] = 1;
     const sev = SEVERITY.get(this.text(P.severity));
@@ -336,6 +344,12 @@ class PanosDecoder {
     this.writeExtra(b, G.extra, row, THREAT_LOG);
   }
 
+  /** True when thr_category holds nothing: empty, or the `unknown` / `N/A` URL logs carry (their URL category says more). */
+  private noThreatCategory(): boolean {
+    if (this.empty(P.thrCategory)) return true;
+    const t = this.text(P.thrCategory);
+    return t === 'unknown' || t === 'N/A';
+  }
 }
 
 /** True when `line` (envelope included) looks like a PAN-OS CSV log: a known type and a PAN-OS time. */

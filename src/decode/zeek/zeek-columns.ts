@@ -63,6 +63,10 @@ function ownColumns(table: TableDef): ReadonlyMap<string, ZeekColumn> {
 }
 
 const CONN_COLUMNS = ownColumns(CONNECTIONS);
+// Zeek 7+ logs the IP protocol number in conn.log (`ip_proto`), so connections of protocols it has no
+// analyzer for (`unknown_transport`: GRE, ESP, ...) still say which protocol they carried.
+const IP_PROTO_COL = CONNECTIONS.fields.findIndex((f) => f.name === 'ip_proto');
+(CONN_COLUMNS as Map<string, ZeekColumn>).set('ip_proto', { col: IP_PROTO_COL, type: CONNECTIONS.fields[IP_PROTO_COL].type });
 const DNS_COLUMNS = ownColumns(DNS);
 
 /** Columns of a table (beyond the shared ones) keyed by Zeek field name; empty for `metadata`. */

@@ -205,3 +205,14 @@ test('feeding 7-byte chunks gives the same rows and skips as one chunk', () => {
     assert.deepEqual(decodeFixture(name, { chunkSize: 7 }), decodeFixture(name, { chunkSize: 1 << 24 }), name);
   }
 });
+
+test('sniff: a Zeek log without _path or connection fields (notice.log opening with ts) is recognised', () => {
+  const buf = fixture('notice_written.json');
+  assert.equal(zeekJson.sniff(buf), 0.55);
+  assert.equal(zeekJson.sniff(lines('{"ts":"2024-05-06T10:00:00.000000Z","name":"dns_unmatched_reply","notice":false}')), 0.55);
+  assert.equal(zeekJson.sniff(lines('{"ts":"yesterday","a":1,"b":2}')), 0.3);
+  assert.equal(zeekJson.sniff(lines('{"a":1,"ts":1.5,"b":2}')), 0.3);
+  const out = decodeAll(zeekJson, buf, { inputName: '/logs/notice.log' });
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(out.rows.metadata.map((r) => [r.log, r.uid]), [['notice', null], ['notice', null], ['notice', 'CLabUid0000000001']]);
+});

@@ -50,13 +50,29 @@ export function zeekJsonDecoder(ctx: DecodeContext, fastPath = true): Decoder {
   );
 }
 
-/** How sure we are that a record with these keys is Zeek's (Suricata EVE, with `event_type`, is not). */
-function keyScore(has: (key: string) => boolean): number {
+/**
+ * How sure we are that a record with these keys is Zeek's (Suricata EVE, with `event_type`, is not).
+ * `tsFirst`: the record opens with a `ts` holding epoch seconds or an ISO time, as every Zeek log
+ * without `_path` does, including those with no connection fields (notice, weird, capture_loss, stats).
+ */
+function keyScore(has: (key: string) => boolean, tsFirst = false): number {
   if (has('event_type')) return 0.1;
   if (has('_path') || has('id.orig_h')) return 0.9;
   if (has('uid') && has('ts')) return 0.6;
+  if (tsFirst) return 0.55;
   if (has('ts')) return 0.3;
   return 0.1;
+}
+
+/** True when the object opens with `ts` holding a Zeek time (epoch seconds or ISO) and has two more fields. */
+function opensWithTs(v: Record<string, unknown>): boolean {
+  if (Object.keys(v).length < 3) return false;
+  for (const k in v) {
+    if (k !== 'ts') return false;
+    const t = v.ts;
+    return (typeof t === 'number' && t > 0) || (typeof t === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(t));
+  }
+  return false;
 }
 
 /** Confidence that `head` is Zeek JSON, from its first non-empty line (which may be cut short). */
@@ -76,7 +92,7 @@ function sniff(head: Buffer): number {
     }
     if (!isJsonObject(v)) return 0;
     const flat = flattenRecord(v);
-    return keyScore((k) => flat[k] !== undefined);
+    return keyScore((k) => flat[k] !== undefined, opensWithTs(v));
   }
   return keyScore((k) => text.includes(JSON.stringify(k)));
 }

@@ -335,3 +335,13 @@ test('feeding 7-byte chunks gives the same rows and skips as one chunk', () => {
     assert.deepEqual(chunked, whole, name);
   }
 });
+
+test('Zeek 7+ conn.log: ip_proto fills the ip_proto column, also for unknown_transport (TSV and JSON alike)', () => {
+  const out = decodeFixture('conn_zeek7_ip_proto_written.log');
+  assert.deepEqual(out.skips, []);
+  const rows = out.rows.connections;
+  assert.deepEqual(rows.map((r) => [r.uid, r.proto, r.ip_proto, r.extra]), [['Cab1', 'udp', 17, null], ['Cab2', 'unknown_transport', 47, null]]);
+  const json = Buffer.from('{"ts":1714989601.0,"uid":"Cab3","id.orig_h":"192.0.2.10","id.orig_p":0,"id.resp_h":"192.0.2.1","id.resp_p":0,"proto":"unknown_transport","conn_state":"OTH","ip_proto":50}\n');
+  const j = decodeAll(zeekJson, json, { inputName: '/logs/conn.log' }).rows.connections;
+  assert.deepEqual(j.map((r) => [r.proto, r.ip_proto]), [['unknown_transport', 50]]);
+});
