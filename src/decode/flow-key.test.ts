@@ -70,3 +70,21 @@ test('a given Community ID is kept, unknown protocols are stored lower-cased wit
   assert.equal(b.getStr(K.source_type, r), 'zeek');
   assert.equal(b.getStr(K.sensor, r), null);
 });
+
+test("a transport named without a number (Zeek's unknown_transport) takes its Community ID from the row's ip_proto", () => {
+  const b = new ColumnBatch(CONNECTIONS, 4);
+  const k = key();
+  Object.assign(k, { tsMicros: 5, uid: 'C1', origH: '192.0.2.10', respH: '192.0.2.1', origP: 0, respP: 0, proto: 'unknown_transport' });
+  const row = b.addRow();
+  b.setNum(K.ip_proto, row, 47);
+  writeFlowKey(b, row, k, 'zeek', null, 1);
+  assert.equal(b.getStr(K.proto, row), 'unknown_transport');
+  assert.equal(b.getNum(K.ip_proto, row), 47);
+  assert.equal(b.getStr(K.community_id, row), communityId('192.0.2.10', '192.0.2.1', 0, 0, 47));
+  // Without a logged number there is nothing to hash.
+  const k2 = key();
+  Object.assign(k2, { tsMicros: 5, uid: 'C2', origH: '192.0.2.10', respH: '192.0.2.1', proto: 'unknown_transport' });
+  const row2 = b.addRow();
+  writeFlowKey(b, row2, k2, 'zeek', null, 1);
+  assert.equal(b.getStr(K.community_id, row2), null);
+});

@@ -166,6 +166,9 @@ export function writeFlowKey(
     else otherProto.set(b, K.proto, row, num === undefined ? key.proto.toLowerCase() : protoName(num));
     if (num !== undefined) b.setNum(K.ip_proto, row, num);
   }
+  // A transport named without a number (Zeek's `unknown_transport` for GRE, ESP...): the IP protocol
+  // number the source logged (Zeek 7's ip_proto), when the decoder set it, still gives a Community ID.
+  if (num === undefined) num = b.getNum(K.ip_proto, row) ?? undefined;
   if (key.communityId !== null) b.setStr(K.community_id, row, key.communityId);
   else if (num !== undefined) {
     if (!fromBytes && key.origH !== null && key.respH !== null) {
