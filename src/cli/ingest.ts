@@ -7,7 +7,9 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DECODERS } from '../pipeline/registry.js';
 import { ingest, type FileSummary, type IngestReport } from '../pipeline/ingest.js';
+import { connectionOverlaps } from '../store/connection-overlaps.js';
 import { openStore } from '../store/open.js';
+import { overlapNote } from './output/overlap-note.js';
 import { humanBytes, humanCount, humanDuration } from './output/humanize.js';
 import { NightjarError } from '../model/errors.js';
 import { MAX_DECODE_SHARDS } from '../pipeline/sharded-decoder.js';
@@ -158,9 +160,11 @@ be read, 3 nothing could be read, 2 bad usage, 4 store error.`,
         },
       });
       if (started) bar?.stop();
-      if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      const ids = new Set(report.files.flatMap((f) => (f.status === 'ingested' && f.ingestId !== null ? [f.ingestId] : [])));
+      const overlaps = ids.size === 0 ? [] : (await connectionOverlaps(store)).filter((v) => ids.has(v.ingest_id));
+      if (o.json) process.stdout.write(JSON.stringify({ ...report, overlaps }, null, 2) + '\n');
       else {
-        const text = formatIngestReport(report);
+        const text = formatIngestReport(report) + overlaps.map((v) => overlapNote(v) + '\n').join('');
         if (!o.quiet) process.stdout.write(text);
         else {
           const warn = text.split('\n').filter((l) => l.startsWith('failed') || l.includes('warning:'));

@@ -4,6 +4,7 @@ import { lostExportRecords } from '../query/lost-records.js';
 import { storeStats } from '../query/questions.js';
 import { openStore } from '../store/open.js';
 import { humanCount } from './output/humanize.js';
+import { overlapNote } from './output/overlap-note.js';
 import { dbOf, formatOf, withDb, withFormat, type CommonOpts } from './options.js';
 import { printRows } from './print.js';
 
@@ -54,6 +55,10 @@ export function statsCommand(): Command {
           (s.first ? `, ${s.first} to ${s.last}` : '') + '\n\n',
       );
       await printRows(s.tables, tableCols, 'table');
+      if (s.overlaps.length > 0) {
+        process.stdout.write('\nConnections stored by two sources (the same Community ID, starting within a minute):\n');
+        for (const v of s.overlaps) process.stdout.write(overlapNote(v) + '\n');
+      }
       if (lost.length > 0) {
         process.stdout.write('\nLost export records (gaps in the exporters\' sequence numbers, over all collector runs):\n');
         await printRows(lost, [

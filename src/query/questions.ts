@@ -4,6 +4,7 @@
  */
 import { EVENT_TABLES, tableByName, type EventTableName } from '../model/fields.js';
 import { NightjarError } from '../model/errors.js';
+import { connectionOverlaps, type ConnectionOverlap } from '../store/connection-overlaps.js';
 import { hostRollupComplete } from '../store/host-rollup.js';
 import { ident, join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Row, Store } from '../store/store.js';
@@ -21,6 +22,8 @@ export interface StoreStats {
   first: string | null;
   last: string | null;
   ingests: { ingest_id: number; path: string; format: string; records: number; skipped: number; finished_at: string }[];
+  /** Pairs of ingests holding the same connections (the same traffic from two sources), largest first. */
+  overlaps: ConnectionOverlap[];
 }
 
 /** Summarises what the store holds. */
@@ -56,7 +59,7 @@ export async function storeStats(store: Store): Promise<StoreStats> {
     skipped: i.skipped,
     finished_at: i.finishedAt,
   }));
-  return { location: store.location, tables, totals, first, last, ingests };
+  return { location: store.location, tables, totals, first, last, ingests, overlaps: await connectionOverlaps(store) };
 }
 
 /** Names accepted for `--type`, mapped to tables (`conn` and `connections` both work). */

@@ -5,6 +5,7 @@
  */
 import { enrichTablesDdl } from '../enrich/enrich-tables.js';
 import { EVENT_TABLES } from '../model/fields.js';
+import { overlapsDdl } from './connection-overlaps.js';
 import { hostRollupMigration } from './host-rollup.js';
 import type { Dialect } from './dialect.js';
 
@@ -87,4 +88,9 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 4, name: 'passive DNS answers, threat-intelligence indicators and feeds', statements: enrichTablesDdl },
   { version: 5, name: 'per-day connection summary by host (src/store/host-rollup.ts), filled from stored connections', statements: hostRollupMigration },
+  {
+    version: 6,
+    name: 'connections stored by several sources (src/store/connection-overlaps.ts), counted for ingests from now on',
+    statements: (d) => [overlapsDdl(d)],
+  },
 ];

@@ -6,6 +6,7 @@
 import { enrichmentHooks } from '../enrich/hooks.js';
 import { NightjarError } from '../model/errors.js';
 import { openDuckDBStore } from './duckdb/duckdb-store.js';
+import { overlapsHook } from './connection-overlaps.js';
 import { hostRollupHook } from './host-rollup.js';
 import type { Store } from './store.js';
 
@@ -38,5 +39,6 @@ export async function openStore(location: string): Promise<Store> {
   });
   for (const hook of enrichmentHooks(location, store.dialect)) store.addIngestHook(hook);
   store.addIngestHook(hostRollupHook(store.dialect));
+  store.addIngestHook(overlapsHook(store.dialect));
   return store;
 }
