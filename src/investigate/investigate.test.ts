@@ -6,7 +6,8 @@ import type { InvestigationContext } from './context.js';
 import { investigate } from './investigate.js';
 import type { InvestigationReport } from './report.js';
 import { BAD, BLOCKED, C2, DAY0, DROP, GOOD, OUTSIDE_RESOLVER, PERIOD, scenarioEvents, scenarioGeo, scenarioSite } from './testing-scenario.js';
-import { storeWith, type TestEvents, type TestRecord } from './testing.js';
+import { overlapsHook } from '../store/connection-overlaps.js';
+import { loadEvents, storeWith, type TestEvents, type TestRecord } from './testing.js';
 
 let store: Store;
 let ctx: InvestigationContext;
@@ -169,4 +170,24 @@ test('a server that only receives is still identified, with nothing to report as
   assert.equal(r.identity.first_seen, '2024-03-01T09:00:00.000000Z');
   assert.equal(r.summary.connections, 0);
   assert.equal(r.verdict.decision, 'no_action');
+});
+
+test('a host whose connections two sources stored gets a note saying its counts include both', async () => {
+  const st = await storeWith({});
+  st.addIngestHook(overlapsHook(st.dialect));
+  const conn = (source: string, cid: string, ts: number): TestRecord => ({
+    ts, orig_h: BAD, orig_p: 41000, resp_h: C2, resp_p: 443, proto: 'tcp', community_id: cid, source_type: source, orig_bytes: 100, resp_bytes: 200,
+  });
+  try {
+    await loadEvents(st, { connections: [conn('zeek', '1:a', DAY0 + 1_000_000), conn('zeek', '1:b', DAY0 + 2_000_000)] });
+    const c = { store: st, site: scenarioSite(), geo: scenarioGeo(), now: Date.parse('2024-03-09T00:00:00Z') };
+    const before = await investigate(c, BAD, PERIOD);
+    assert.ok(!before.notes.some((n) => n.includes('two sources')));
+    await loadEvents(st, { connections: [conn('suricata', '1:a', DAY0 + 1_200_000)] });
+    const after = await investigate(c, BAD, PERIOD);
+    assert.equal(after.summary.connections, 3);
+    assert.ok(after.notes.some((n) => /stored by two sources, suricata \(ingest #\d+\) and zeek \(#\d+\)/.test(n)), after.notes.join('\n'));
+  } finally {
+    await st.close();
+  }
 });

@@ -18,6 +18,7 @@ import { internalActivity } from './internal.js';
 import { investigateOptions, type InvestigateOptions } from './options.js';
 import { SCHEMA_VERSION, type InvestigationReport, type Section } from './report.js';
 import type { Scope } from './scope.js';
+import { sourceOverlapNote } from './source-overlap.js';
 import { buildTimeline } from './timeline.js';
 import { decide } from './verdict.js';
 
@@ -62,6 +63,8 @@ export async function investigate(
   if (!ctx.geo) notes.push('no geo/ASN data is configured: countries and ASNs are unknown');
   if (!ctx.destinationName) notes.push("destination names come from this host's own DNS lookups (no passive-DNS enrichment configured)");
   if (!dns.sanctioned_configured) notes.push('no sanctioned resolvers are configured: resolver use is listed but not judged');
+  const overlap = await sourceOverlapNote(ctx, addresses, period);
+  if (overlap !== null) notes.push(overlap);
   if (identity.internal === false) notes.push(`${addresses.join(', ')} is not in an internal zone of the site model; "internal" and "external" are judged from the site model`);
   const { domains, ...dnsRest } = dns;
   const lim = opts.sectionLimit;
