@@ -216,3 +216,20 @@ test('sniff: a Zeek log without _path or connection fields (notice.log opening w
   assert.deepEqual(out.skips, []);
   assert.deepEqual(out.rows.metadata.map((r) => [r.log, r.uid]), [['notice', null], ['notice', null], ['notice', 'CLabUid0000000001']]);
 });
+
+test('JSON::TS_MILLIS logs: integer epoch milliseconds are read as times (every record was refused)', () => {
+  const buf = fixture('conn_dns_ts_millis_written.json');
+  assert.ok(zeekJson.sniff(buf) >= 0.9);
+  const out = decodeAll(zeekJson, buf, { inputName: '/logs/zeek.json' });
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(out.rows.connections.map((r) => [r.ts, r.uid, r.orig_h, r.duration]), [
+    [1714989600123000, 'CMsTs00000000001', '192.0.2.10', 0.012345],
+    [1714989601500000, 'CMsTs00000000002', '2001:db8::10', 2.5],
+  ]);
+  assert.equal(out.rows.connections[0].extra, null);
+  assert.deepEqual([out.rows.dns[0].ts, out.rows.dns[0].query, out.rows.dns[0].answers], [1714989600124000, 'www.example.com', ['198.51.100.80']]);
+  assert.deepEqual([out.rows.metadata[0].log, out.rows.metadata[0].ts], ['notice', 1714989602000000]);
+  // Epoch seconds, with or without a fraction, stay seconds.
+  const secs = decodeAll(zeekJson, lines('{"_path":"conn","ts":1714989600,"uid":"C1","id.orig_h":"192.0.2.1","id.orig_p":1,"id.resp_h":"192.0.2.2","id.resp_p":2,"proto":"tcp"}'));
+  assert.equal(secs.rows.connections[0].ts, 1714989600000000);
+});
