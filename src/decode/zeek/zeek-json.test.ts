@@ -233,3 +233,13 @@ test('JSON::TS_MILLIS logs: integer epoch milliseconds are read as times (every 
   const secs = decodeAll(zeekJson, lines('{"_path":"conn","ts":1714989600,"uid":"C1","id.orig_h":"192.0.2.1","id.orig_p":1,"id.resp_h":"192.0.2.2","id.resp_p":2,"proto":"tcp"}'));
   assert.equal(secs.rows.connections[0].ts, 1714989600000000);
 });
+
+test('Log::default_scope_sep "_": id_orig_h... fill the connection key of JSON records too', () => {
+  const buf = fixture('dns_scope_sep_written.json');
+  assert.ok(zeekJson.sniff(buf) > 0.5);
+  const out = decodeAll(zeekJson, buf, { inputName: '/logs/dns.json' });
+  assert.deepEqual(out.skips, []);
+  const r = out.rows.dns[0];
+  assert.deepEqual([r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.query, r.extra], ['192.0.2.20', 40000, '198.51.100.53', 53, 'example.org', null]);
+  assert.equal(r.community_id, communityId('192.0.2.20', '198.51.100.53', 40000, 53, 17));
+});

@@ -345,3 +345,15 @@ test('Zeek 7+ conn.log: ip_proto fills the ip_proto column, also for unknown_tra
   const j = decodeAll(zeekJson, json, { inputName: '/logs/conn.log' }).rows.connections;
   assert.deepEqual(j.map((r) => [r.proto, r.ip_proto]), [['unknown_transport', 50]]);
 });
+
+test('Log::default_scope_sep "_": id_orig_h... fill the connection key (they sat in extra, the row had no addresses)', () => {
+  const out = decodeFixture('conn_scope_sep_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto, r.community_id, r.conn_state, r.extra]),
+    [
+      ['192.0.2.20', 49152, '198.51.100.80', 80, 'tcp', communityId('192.0.2.20', '198.51.100.80', 49152, 80, 6), 'SF', null],
+      ['2001:db8::20', 5353, 'ff02::fb', 5353, 'udp', communityId('2001:db8::20', 'ff02::fb', 5353, 5353, 17), 'S0', null],
+    ],
+  );
+});
