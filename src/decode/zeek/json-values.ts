@@ -126,3 +126,28 @@ export function flattenRecord(obj: Record<string, unknown>): Record<string, unkn
 export function isJsonObject(v: unknown): v is Record<string, unknown> {
   return isRecord(v);
 }
+
+const LOG_NAME = /^[a-z][a-z0-9_-]*$/i;
+
+/**
+ * The record inside a tagged line (`{"conn": {...}}`, the zeek-kafka writer's `tag_json` form), with
+ * the tag as its `_path` and the writer's `additional_message_values` (scalars beside the tag) as
+ * fields; any other object as it is. The tag is the one member named like a log whose value is an
+ * object with `ts`; nothing else may be an object and the line has no `ts` of its own, so an ordinary
+ * record is never taken for one.
+ */
+export function untagRecord(obj: Record<string, unknown>): Record<string, unknown> {
+  if (obj.ts !== undefined) return obj;
+  let tag: string | null = null;
+  for (const k in obj) {
+    const v = obj[k];
+    if (!isRecord(v)) continue;
+    if (tag !== null || v.ts === undefined || !LOG_NAME.test(k)) return obj;
+    tag = k;
+  }
+  if (tag === null) return obj;
+  const inner = obj[tag] as Record<string, unknown>;
+  const out: Record<string, unknown> = { _path: tag };
+  for (const k in obj) if (k !== tag) out[k] = obj[k];
+  return Object.assign(out, inner);
+}

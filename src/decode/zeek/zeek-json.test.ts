@@ -243,3 +243,24 @@ test('Log::default_scope_sep "_": id_orig_h... fill the connection key of JSON r
   assert.deepEqual([r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.query, r.extra], ['192.0.2.20', 40000, '198.51.100.53', 53, 'example.org', null]);
   assert.equal(r.community_id, communityId('192.0.2.20', '198.51.100.53', 40000, 53, 17));
 });
+
+test('zeek-kafka tagged lines ({"conn": {...}}) are read as their log (the file was not recognised)', () => {
+  const buf = fixture('kafka_tagged_written.json');
+  assert.equal(zeekJson.sniff(buf), 0.9);
+  const out = decodeAll(zeekJson, buf, { inputName: '/kafka/zeek.json' });
+  assert.deepEqual(out.skips, []);
+  const c = out.rows.connections[0];
+  assert.deepEqual(
+    [c.ts, c.uid, c.orig_h, c.orig_p, c.resp_h, c.resp_p, c.service, c.conn_state, c.resp_ip_bytes],
+    [1714989600123456, 'CKafka0000000001', '192.0.2.30', 50123, '198.51.100.44', 443, 'ssl', 'SF', 5420],
+  );
+  assert.deepEqual(JSON.parse(c.extra as string), { sensor_site: 'lab-east' });
+  assert.deepEqual([out.rows.dns[0].query, out.rows.dns[0].answers], ['example.net', ['198.51.100.7']]);
+  assert.equal(out.rows.metadata[0].log, 'http');
+  assert.equal(out.rows.metadata[0].uid, 'CKafka0000000003');
+  // An ordinary record with a nested object is not a tag, nor is a line with its own ts.
+  const nested = decodeAll(zeekJson, lines('{"ts":1.5,"uid":"C1","id":{"orig_h":"192.0.2.1","orig_p":1,"resp_h":"192.0.2.2","resp_p":2},"conn_state":"S0"}'));
+  assert.equal(nested.rows.connections[0].orig_h, '192.0.2.1');
+  const own = decodeAll(zeekJson, lines('{"ts":1.5,"x":{"ts":2},"query":"a.example"}'));
+  assert.equal(own.rows.dns[0].ts, 1500000);
+});

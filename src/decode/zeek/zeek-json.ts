@@ -1,7 +1,7 @@
 /**
  * The Zeek JSON log decoder: one JSON object per line (Zeek's `LogAscii::use_json`, Corelight, RITA
- * test data). Field names stay flat as Zeek writes them (`id.orig_h`); nested records are flattened to
- * the same names. Which log a record is comes from `_path`, its fields, or the input's name.
+ * test data, and the zeek-kafka writer's `{"conn": {...}}` lines). Field names stay flat as Zeek writes
+ * them (`id.orig_h`); nested records are flattened to the same names. Which log a record is comes from `_path`, its fields, or the input's name.
  * Lines are first offered to the byte-level fast path (json-fast-record.ts), which stores exactly what
  * the JSON.parse path below would, and declines whatever it cannot be sure of.
  */
@@ -9,7 +9,7 @@ import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { lineFramer } from '../line-framer.js';
 import { JsonFastWriter } from './json-fast-record.js';
 import { writeJsonRecord } from './json-record.js';
-import { flattenRecord, isJsonObject } from './json-values.js';
+import { flattenRecord, isJsonObject, untagRecord } from './json-values.js';
 
 function isBlank(buf: Buffer, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
@@ -44,7 +44,7 @@ export function zeekJsonDecoder(ctx: DecodeContext, fastPath = true): Decoder {
         return;
       }
       if (!isJsonObject(v)) ctx.skip('not_object', lineNo);
-      else writeJsonRecord(ctx, flattenRecord(v), lineNo);
+      else writeJsonRecord(ctx, flattenRecord(untagRecord(v)), lineNo);
     },
     { onOversize: (n) => ctx.skip('oversize', n), onEnd: (unterminated) => flush(unterminated) },
   );
@@ -91,8 +91,9 @@ function sniff(head: Buffer): number {
       return 0;
     }
     if (!isJsonObject(v)) return 0;
-    const flat = flattenRecord(v);
-    return keyScore((k) => flat[k] !== undefined, opensWithTs(v));
+    const rec = untagRecord(v);
+    const flat = flattenRecord(rec);
+    return keyScore((k) => flat[k] !== undefined, opensWithTs(rec));
   }
   return keyScore((k) => text.includes(JSON.stringify(k)));
 }
