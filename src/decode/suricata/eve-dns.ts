@@ -29,7 +29,7 @@ import type { FlowKey } from '../flow-key.js';
 import { addAnswer, addAnswerArray, addGrouped, answerList, resetAnswers, writeAnswers, writeFlags, writeRcode } from './eve-dns-answers.js';
 import { qtypeNumber } from './eve-dns-codes.js';
 import { decodeMetadata } from './eve-metadata.js';
-import type { EveSession } from './eve-session.js';
+import { turnKey, type EveSession } from './eve-session.js';
 import { isObject, rest, str, type EveObject } from './eve-values.js';
 
 const D = columnIndex(DNS);
@@ -189,16 +189,7 @@ export class EveDns {
   /** The key of a response with the client as orig (a reused object when it must be turned round). */
   private clientFirst(k: FlowKey): FlowKey {
     if (k.respP !== null && DNS_PORTS.has(k.respP) && !(k.origP !== null && DNS_PORTS.has(k.origP))) return k;
-    const t = this.turned;
-    t.tsMicros = k.tsMicros;
-    t.uid = k.uid;
-    t.origH = k.respH;
-    t.origP = k.respP;
-    t.respH = k.origH;
-    t.respP = k.origP;
-    t.proto = k.proto;
-    t.communityId = k.communityId;
-    return t;
+    return turnKey(k, this.turned);
   }
 
   private takeRequest(uid: string | null, id: unknown): PendingRequest | undefined {

@@ -338,3 +338,22 @@ describe('suricata-eve: records inside syslog lines (filetype: syslog, forwarded
     assert.deepEqual([c.ts, c.uid, c.orig_pkts, c.resp_ip_bytes, c.conn_state], [micros('2024-05-06T10:00:00.400000+0000'), '1111111111111111', 6, 876, 'SF']);
   });
 });
+
+describe('suricata-eve: alerts are oriented like their flow (Suricata 7+ direction and flow.src_ip)', () => {
+  const out = decodeEve(fixture('eve_alert_direction_written.json'));
+
+  it('turns round alerts raised by a response; keeps the packet direction of older alerts', () => {
+    assert.deepEqual(out.skips, []);
+    assert.deepEqual(
+      out.rows.findings.map((r) => [r.signature_id, r.orig_h, r.orig_p, r.resp_h, r.resp_p]),
+      [
+        [9000001, '192.0.2.50', 50600, '198.51.100.25', 25],
+        [9000002, '192.0.2.50', 50600, '198.51.100.25', 25],
+        [9000003, '192.0.2.50', 50600, '198.51.100.25', 25],
+        [9000004, '198.51.100.80', 80, '192.0.2.51', 50700],
+      ],
+    );
+    assert.equal(new Set(out.rows.findings.slice(0, 3).map((r) => r.community_id)).size, 1);
+    assert.equal(json(out.rows.findings[1].extra).direction, 'to_client');
+  });
+});
