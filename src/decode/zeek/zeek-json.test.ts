@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { communityId } from '../../model/community-id.js';
 import { decodeAll, type Collected } from '../testing.js';
-import { zeekJson } from './zeek-json.js';
+import { zeekJson, zeekJsonDecoder } from './zeek-json.js';
 import { zeekTsv } from './zeek-tsv.js';
 
 /** Fixtures sit in test/fixtures/zeek at the repo root, four levels above this file once compiled to dist/. */
@@ -263,4 +263,23 @@ test('zeek-kafka tagged lines ({"conn": {...}}) are read as their log (the file 
   assert.equal(nested.rows.connections[0].orig_h, '192.0.2.1');
   const own = decodeAll(zeekJson, lines('{"ts":1.5,"x":{"ts":2},"query":"a.example"}'));
   assert.equal(own.rows.dns[0].ts, 1500000);
+});
+
+test('a record nested deeper than the stack allows is one decoder_error skip, not a failed input', () => {
+  const deep = (open: string, close: string): string => open.repeat(20000) + '1' + close.repeat(20000);
+  const good = '{"_path":"conn","ts":1.5,"uid":"C0","id.orig_h":"192.0.2.1","id.orig_p":1,"id.resp_h":"192.0.2.2","id.resp_p":2,"proto":"tcp"}';
+  const input = lines(
+    good,
+    `{"_path":"conn","ts":1.5,"uid":"C1","id.orig_h":"192.0.2.1","deep":${deep('{"a":', '}')}}`,
+    `{"_path":"http","ts":1.5,"uid":"C2","deep":${deep('[', ']')}}`,
+    `{"_path":"conn","ts":1.5,"uid":"C3","deep":${deep('[', ']')}}`,
+    good.replace('C0', 'C4'),
+  );
+  for (const fastPath of [true, false]) {
+    const out = decodeAll({ ...zeekJson, create: (ctx) => zeekJsonDecoder(ctx, fastPath) }, input);
+    assert.deepEqual(out.skips.map((s) => [s.reason, s.position]), [['decoder_error', 2], ['decoder_error', 3], ['decoder_error', 4]]);
+    assert.deepEqual(out.rows.connections.map((r) => r.uid), ['C0', 'C4']);
+    assert.deepEqual(out.rows.metadata, []);
+  }
+  assert.equal(zeekJson.sniff(Buffer.from(`{"_path":"conn","deep":${deep('{"a":', '}')}}\n`)), 0);
 });

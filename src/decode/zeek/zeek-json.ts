@@ -43,8 +43,13 @@ export function zeekJsonDecoder(ctx: DecodeContext, fastPath = true): Decoder {
         pendingBad = lineNo;
         return;
       }
-      if (!isJsonObject(v)) ctx.skip('not_object', lineNo);
-      else writeJsonRecord(ctx, flattenRecord(untagRecord(v)), lineNo);
+      if (!isJsonObject(v)) return ctx.skip('not_object', lineNo);
+      try {
+        writeJsonRecord(ctx, flattenRecord(untagRecord(v)), lineNo);
+      } catch (err) {
+        // A value nested deeper than the stack allows (no Zeek log does that): this record only.
+        ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
+      }
     },
     { onOversize: (n) => ctx.skip('oversize', n), onEnd: (unterminated) => flush(unterminated) },
   );
@@ -92,7 +97,12 @@ function sniff(head: Buffer): number {
     }
     if (!isJsonObject(v)) return 0;
     const rec = untagRecord(v);
-    const flat = flattenRecord(rec);
+    let flat: Record<string, unknown>;
+    try {
+      flat = flattenRecord(rec);
+    } catch {
+      return 0; // nested deeper than the stack allows: not a Zeek log
+    }
     return keyScore((k) => flat[k] !== undefined, opensWithTs(rec));
   }
   return keyScore((k) => text.includes(JSON.stringify(k)));
