@@ -7,9 +7,9 @@
  * Suricata writes an alert's src/dest in the direction of the packet that matched, so an alert on a
  * response (`direction: "to_client"`, Suricata 7+) names the server as src. The row is oriented like
  * the flow instead (orig is the client, as in connections and DNS rows, so the 5-tuple joins them and
- * `resp_h` is the peer the client talked to): it is turned round when `direction` says `to_client` or
- * the alert's `flow` object (Suricata 7+: `flow.src_ip`...) names the other side as the source.
- * `direction` stays in extra.
+ * `resp_h` is the peer the client talked to): it is turned round when the alert's `flow` object
+ * (Suricata 7+: `flow.src_ip`...) names the other side as the source, or, without those, when
+ * `direction` says `to_client`. `direction` stays in extra.
  */
 import { FINDINGS, columnIndex } from '../../model/fields.js';
 import type { FlowKey } from '../flow-key.js';
@@ -20,12 +20,13 @@ const F = columnIndex(FINDINGS);
 
 const turned: FlowKey = { tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null };
 
-/** True when the alert's packet went from the flow's responder to its originator. */
+/**
+ * True when the alert names the flow's responder as src: by the flow's own src/dest when the alert
+ * has them (they say it exactly), else by `direction`.
+ */
 function toClient(rec: EveObject): boolean {
-  if (rec.direction === 'to_client') return true;
-  if (rec.direction !== undefined) return false;
   const f = rec.flow;
-  if (!isObject(f) || typeof f.src_ip !== 'string') return false;
+  if (!isObject(f) || typeof f.src_ip !== 'string') return rec.direction === 'to_client';
   return f.src_ip === rec.dest_ip && f.dest_ip === rec.src_ip && f.src_port === rec.dest_port && f.dest_port === rec.src_port &&
     !(rec.src_ip === rec.dest_ip && rec.src_port === rec.dest_port);
 }
