@@ -357,3 +357,24 @@ test('Log::default_scope_sep "_": id_orig_h... fill the connection key (they sat
     ],
   );
 });
+
+test('zeek-cut -m/-M output (a line of field names, no # header) is read with Zeek types; it was not recognised', () => {
+  const buf = fixture('conn_zeek_cut_minimal_written.log');
+  assert.equal(zeekTsv.sniff(buf), 0.7);
+  assert.equal(zeekTsv.sniff(Buffer.from('name\tvalue\tother\n1\t2\t3\n')), 0);
+  const out = decodeAll(zeekTsv, buf, { inputName: '/cases/conn.log.cut' });
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.ts, r.uid, r.orig_h, r.resp_p, r.proto, r.service, r.duration, r.orig_bytes, r.conn_state, r.tunnel_parents]),
+    [
+      [1714989600100000, 'CCut000000000001', '192.0.2.60', 80, 'tcp', 'http', 0.5, 310, 'SF', []],
+      [1714989601200000, 'CCut000000000002', '2001:db8::60', 5353, 'udp', null, null, null, 'S0', ['CCut000000000001', 'CCut000000000003']],
+      [1714989602300000, 'CCut000000000004', '192.0.2.61', 443, null, null, null, null, 'REJ', null],
+    ],
+  );
+  assert.deepEqual(JSON.parse(out.rows.connections[0].extra as string), { vlan: '20' });
+  assert.equal(out.rows.connections[0].community_id, communityId('192.0.2.60', '198.51.100.80', 51000, 80, 6));
+  // After a # directive, a line of names is data (and a bad one), never a header.
+  const mixed = decodeAll(zeekTsv, Buffer.concat([fixture('rita_tsv_conn.log'), Buffer.from('ts\tuid\tid.orig_h\n')]));
+  assert.ok(mixed.skips.length === 1);
+});
