@@ -378,3 +378,12 @@ test('zeek-cut -m/-M output (a line of field names, no # header) is read with Ze
   const mixed = decodeAll(zeekTsv, Buffer.concat([fixture('rita_tsv_conn.log'), Buffer.from('ts\tuid\tid.orig_h\n')]));
   assert.ok(mixed.skips.length === 1);
 });
+
+test('zeek-cut -d output: ISO 8601 times with an offset are read (every record was refused as bad_value ts)', () => {
+  const out = decodeFixture('conn_zeek_cut_dates_written.log');
+  assert.deepEqual(out.rows.connections.map((r) => [r.ts, r.uid]), [
+    [Date.UTC(2024, 4, 6, 10, 0, 0) * 1000, 'CDate00000000001'],
+    [Date.UTC(2024, 4, 6, 10, 0, 1) * 1000, 'CDate00000000002'],
+  ]);
+  assert.deepEqual(out.skips.map((s) => [s.reason, s.position, s.detail]), [['bad_value', 11, 'ts']]);
+});
