@@ -386,4 +386,6 @@ test('zeek-cut -d output: ISO 8601 times with an offset are read (every record w
     [Date.UTC(2024, 4, 6, 10, 0, 1) * 1000, 'CDate00000000002'],
   ]);
   assert.deepEqual(out.skips.map((s) => [s.reason, s.position, s.detail]), [['bad_value', 11, 'ts']]);
+  const m = out.rows.metadata[0];
+  assert.deepEqual([m.log, m.ts, JSON.parse(m.data as string).ts], ['http', Date.UTC(2024, 4, 6, 10, 0, 2) * 1000, '2024-05-06T10:00:02+0000']);
 });
