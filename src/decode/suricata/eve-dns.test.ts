@@ -127,6 +127,16 @@ describe('suricata-eve DNS: inline records', () => {
     assert.equal(out.rows.connections.length, 1); // the flow line after the group was not swallowed
   });
 
+  it('v1: an endless run of matching answer records is cut into rows of 4096 instead of growing memory', () => {
+    const parts = Array.from({ length: 10_000 }, (_, i) => ({
+      ...reply,
+      dns: { type: 'answer', id: 9, rcode: 'NOERROR', rrname: 'many.example', rrtype: 'A', ttl: 1, rdata: `198.51.100.${i % 256}` },
+    }));
+    const out = decodeRecords(parts);
+    assert.deepEqual(out.skips, []);
+    assert.deepEqual(out.rows.dns.map((r) => (r.answers as string[]).length), [4096, 4096, 1808]);
+  });
+
   it('v1: answers of two responses are not merged, and a response without its request takes its first owner name', () => {
     const out = decodeRecords([
       { ...reply, dns: { type: 'answer', id: 1, flags: '8180', rcode: 'NOERROR', rrname: 'a.example', rrtype: 'CNAME', ttl: 60, rdata: 'b.example' } },

@@ -29,7 +29,7 @@ import type { FlowKey } from '../flow-key.js';
 import { addAnswer, addAnswerArray, addGrouped, answerList, resetAnswers, writeAnswers, writeFlags, writeRcode } from './eve-dns-answers.js';
 import { qtypeNumber } from './eve-dns-codes.js';
 import { decodeMetadata } from './eve-metadata.js';
-import type { EveSession } from './eve-session.js';
+import { turnKey, type EveSession } from './eve-session.js';
 import { isObject, rest, str, type EveObject } from './eve-values.js';
 
 const D = columnIndex(DNS);
@@ -42,6 +42,12 @@ const V1_HEADER = new Set(['id', 'flags', 'qr', 'aa', 'tc', 'rd', 'ra', 'z', 'rc
 
 /** Server ports of DNS and its variants (DNS over TLS, mDNS). */
 const DNS_PORTS = new Set([53, 853, 5353]);
+
+/**
+ * Records gathered into one v1 row at most (a DNS message holds far fewer); a longer run of matching
+ * records, which only a damaged or crafted file has, continues in a new row instead of growing memory.
+ */
+const MAX_V1_RECORDS = 4096;
 
 /** Requests remembered for rtt and v1 query names; the oldest is forgotten past this many. */
 const MAX_PENDING = 10_000;
@@ -160,7 +166,10 @@ export class EveDns {
   /** Adds a v1 answer/authority record to the group it continues, or starts a new group. */
   private v1Part(s: EveSession, rec: EveObject, dns: EveObject): void {
     const g = this.group;
-    if (g !== null && rec.flow_id === g.first.flow_id && dns.id === g.firstDns.id && rec.timestamp === g.first.timestamp) {
+    if (
+      g !== null && g.parts.length < MAX_V1_RECORDS &&
+      rec.flow_id === g.first.flow_id && dns.id === g.firstDns.id && rec.timestamp === g.first.timestamp
+    ) {
       g.parts.push(dns);
       return;
     }
@@ -189,16 +198,7 @@ export class EveDns {
   /** The key of a response with the client as orig (a reused object when it must be turned round). */
   private clientFirst(k: FlowKey): FlowKey {
     if (k.respP !== null && DNS_PORTS.has(k.respP) && !(k.origP !== null && DNS_PORTS.has(k.origP))) return k;
-    const t = this.turned;
-    t.tsMicros = k.tsMicros;
-    t.uid = k.uid;
-    t.origH = k.respH;
-    t.origP = k.respP;
-    t.respH = k.origH;
-    t.respP = k.origP;
-    t.proto = k.proto;
-    t.communityId = k.communityId;
-    return t;
+    return turnKey(k, this.turned);
   }
 
   private takeRequest(uid: string | null, id: unknown): PendingRequest | undefined {

@@ -59,6 +59,19 @@ export function subObject(name: 'flow' | 'netflow' | 'alert', mapped: readonly s
   return { name, mapped: new Set(mapped), table: new KeyTable(mapped), index: T_SUB[name] };
 }
 
+/** Fills `into` with `k` turned round (resp as orig) and returns it, for rows oriented client first. */
+export function turnKey(k: FlowKey, into: FlowKey): FlowKey {
+  into.tsMicros = k.tsMicros;
+  into.uid = k.uid;
+  into.origH = k.respH;
+  into.origP = k.respP;
+  into.respH = k.origH;
+  into.respP = k.origP;
+  into.proto = k.proto;
+  into.communityId = k.communityId;
+  return into;
+}
+
 /** True when `s` has the shape of a Community ID v1 ("1:" and the base64 of a 20-byte SHA-1). */
 function isCommunityIdV1(s: string): boolean {
   return s.length === 30 && s.charCodeAt(0) === 49 && s.charCodeAt(1) === 58 && s.charCodeAt(29) === 61;

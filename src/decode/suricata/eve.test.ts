@@ -317,3 +317,45 @@ describe('suricata-eve: sniff', () => {
     ]) assert.equal(suricataEve.sniff(Buffer.from(head)), 0, head);
   });
 });
+
+describe('suricata-eve: records inside syslog lines (filetype: syslog, forwarded eve.json)', () => {
+  const buf = fixture('eve_syslog_written.log');
+
+  it('is recognised (it was not a format Nightjar recognised)', () => {
+    assert.equal(suricataEve.sniff(buf), 0.9);
+    assert.equal(suricataEve.sniff(Buffer.from('May  6 10:00:01 fw-1 kernel: IN=eth0 OUT= SRC=192.0.2.1\n')), 0);
+    assert.equal(suricataEve.sniff(Buffer.from('May  6 10:00:01 host app[1]: {"a":1}\n')), 0);
+  });
+
+  it('reads each record as the JSON alone: alert, dns, flow, stats ignored, the cut line skipped', () => {
+    const out = decodeEve(buf);
+    assert.deepEqual(out.ignored, { stats: 1 });
+    assert.deepEqual(out.skips.map((s) => [s.reason, s.position]), [['bad_json', 5]]);
+    const a = out.rows.findings[0];
+    assert.deepEqual([a.ts, a.orig_h, a.resp_p, a.signature_id, a.severity], [micros('2024-05-06T10:00:00.500000+0000'), '192.0.2.40', 80, 2100498, 2]);
+    assert.deepEqual([out.rows.dns[0].query, out.rows.dns[0].trans_id], ['example.com', 321]);
+    const c = out.rows.connections[0];
+    assert.deepEqual([c.ts, c.uid, c.orig_pkts, c.resp_ip_bytes, c.conn_state], [micros('2024-05-06T10:00:00.400000+0000'), '1111111111111111', 6, 876, 'SF']);
+  });
+});
+
+describe('suricata-eve: alerts are oriented like their flow (Suricata 7+ direction and flow.src_ip)', () => {
+  const out = decodeEve(fixture('eve_alert_direction_written.json'));
+
+  it('turns round alerts raised by a response; keeps the packet direction of older alerts', () => {
+    assert.deepEqual(out.skips, []);
+    assert.deepEqual(
+      out.rows.findings.map((r) => [r.signature_id, r.orig_h, r.orig_p, r.resp_h, r.resp_p]),
+      [
+        [9000001, '192.0.2.50', 50600, '198.51.100.25', 25],
+        [9000002, '192.0.2.50', 50600, '198.51.100.25', 25],
+        [9000003, '192.0.2.50', 50600, '198.51.100.25', 25],
+        [9000004, '198.51.100.80', 80, '192.0.2.51', 50700],
+        [9000005, '192.0.2.52', 50800, '198.51.100.53', 53],
+        [9000006, '192.0.2.53', 50900, '198.51.100.53', 53],
+      ],
+    );
+    assert.equal(new Set(out.rows.findings.slice(0, 3).map((r) => r.community_id)).size, 1);
+    assert.equal(json(out.rows.findings[1].extra).direction, 'to_client');
+  });
+});

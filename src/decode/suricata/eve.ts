@@ -11,6 +11,9 @@
  * as ports), community_id from the record or computed, source_type "suricata", and the sensor (the
  * user's, else the record's `host` or `sensor_name`).
  *
+ * Records inside syslog lines (`filetype: syslog`, eve.json forwarded over syslog) are read from the
+ * JSON after the envelope (eve-syslog.ts).
+ *
  * Bad input never stops decoding: a line that is not JSON is skipped as `bad_json`, a JSON value that
  * is not an object as `not_object`, a record without event_type as `no_event_type`, and a wrong-typed
  * key field (src_port not a number, a malformed timestamp) as `bad_value` with the field's name.
@@ -22,6 +25,7 @@ import { EveDns } from './eve-dns.js';
 import { decodeFlow, decodeNetflow } from './eve-flow.js';
 import { decodeMetadata } from './eve-metadata.js';
 import { EveSession } from './eve-session.js';
+import { eveJsonStart } from './eve-syslog.js';
 import { isObject } from './eve-values.js';
 
 /** The first non-empty line, when it opens a JSON object (it may be cut short by the end of the head). */
@@ -53,6 +57,10 @@ class EveDecoder {
     while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
     if (start === end) return;
     if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (buf[start] !== 123) {
+      const json = eveJsonStart(buf, start, end);
+      if (json >= 0) start = json;
+    }
     this.s.setLine(buf, start, end, lineNo);
     try {
       this.record();
@@ -120,7 +128,12 @@ export const suricataEve: DecoderDef = {
     let text = head.toString('utf8', 0, Math.min(head.length, 65536));
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const m = FIRST_OBJECT_LINE.exec(text);
-    return m !== null && EVENT_TYPE_KEY.test(m[1]) ? 0.95 : 0;
+    if (m !== null) return EVENT_TYPE_KEY.test(m[1]) ? 0.95 : 0;
+    // EVE inside syslog lines: the first line's message is the JSON object.
+    const line = /^\s*([^\n]*)/.exec(text)?.[1] ?? '';
+    const buf = Buffer.from(line, 'latin1');
+    const at = eveJsonStart(buf, 0, buf.length);
+    return at >= 0 && EVENT_TYPE_KEY.test(line.slice(at)) ? 0.9 : 0;
   },
   create(ctx: DecodeContext): Decoder {
     return new EveDecoder(ctx).decoder;

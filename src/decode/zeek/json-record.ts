@@ -135,6 +135,12 @@ export function writeJsonRecord(ctx: DecodeContext, rec: Record<string, unknown>
     cols.push(target.col);
     values.push(ready);
   }
+  // Serialised before the row is added: a value nested too deeply to serialise throws with no row begun.
+  let json: string | null = null;
+  if (table === 'metadata') {
+    const { _path: _omit, ...data } = rec;
+    json = JSON.stringify(data);
+  } else if (extra !== null) json = JSON.stringify(extra);
   const b = ctx.batch(table);
   const row = b.addRow();
   for (let i = 0; i < cols.length; i++) {
@@ -152,9 +158,8 @@ export function writeJsonRecord(ctx: DecodeContext, rec: Record<string, unknown>
   }
   if (table === 'metadata') {
     b.setStr(LOG_COL, row, log);
-    const { _path: _omit, ...data } = rec;
-    b.setStr(DATA_COL, row, JSON.stringify(data));
-  } else if (extra !== null) b.setStr(EXTRA_COL[table], row, JSON.stringify(extra));
+    b.setStr(DATA_COL, row, json);
+  } else if (json !== null) b.setStr(EXTRA_COL[table], row, json);
   fk.proto = fixIcmp6(fk.proto, fk.origH);
   writeFlowKey(b, row, fk, 'zeek', sensor, ctx.ingestId);
 }

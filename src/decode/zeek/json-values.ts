@@ -1,6 +1,7 @@
 /**
- * Value conversions for Zeek JSON records: times (epoch numbers or ISO 8601 text) to exact integer
- * microseconds, lenient number and bool checks, and flattening of nested records to Zeek's dotted names.
+ * Value conversions for Zeek JSON records: times (epoch seconds or milliseconds, or ISO 8601 text) to
+ * exact integer microseconds, lenient number and bool checks, and flattening of nested records to Zeek's
+ * dotted names.
  */
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -40,10 +41,21 @@ function microsFromIso(m: RegExpExecArray): number {
   return micros;
 }
 
-/** A Zeek JSON time (epoch seconds as a number or text, or ISO 8601 text) in microseconds, or NaN. */
+/**
+ * Integers from here up are epoch milliseconds (`JSON::TS_MILLIS`, the default of the Kafka writer and
+ * of several JSON log packages): as seconds they would be past the year 5000, as milliseconds they
+ * cover 1973 onwards.
+ */
+const MILLIS_FROM = 1e11;
+
+/**
+ * A Zeek JSON time in microseconds, or NaN: epoch seconds as a number or text (`JSON::TS_EPOCH`), an
+ * integer of epoch milliseconds (`JSON::TS_MILLIS`), or ISO 8601 text (`JSON::TS_ISO8601`).
+ */
 export function jsonMicros(v: unknown): number {
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return NaN;
+    if (Number.isSafeInteger(v) && Math.abs(v) >= MILLIS_FROM) return v * 1000;
     const s = String(v);
     return DECIMAL.test(s) ? microsFromDecimal(s) : Math.round(v * 1e6);
   }
@@ -113,4 +125,29 @@ export function flattenRecord(obj: Record<string, unknown>): Record<string, unkn
 /** True for a JSON object (not an array, not null). */
 export function isJsonObject(v: unknown): v is Record<string, unknown> {
   return isRecord(v);
+}
+
+const LOG_NAME = /^[a-z][a-z0-9_-]*$/i;
+
+/**
+ * The record inside a tagged line (`{"conn": {...}}`, the zeek-kafka writer's `tag_json` form), with
+ * the tag as its `_path` and the writer's `additional_message_values` (scalars beside the tag) as
+ * fields; any other object as it is. The tag is the one member named like a log whose value is an
+ * object with `ts`; nothing else may be an object and the line has no `ts` of its own, so an ordinary
+ * record is never taken for one.
+ */
+export function untagRecord(obj: Record<string, unknown>): Record<string, unknown> {
+  if (obj.ts !== undefined) return obj;
+  let tag: string | null = null;
+  for (const k in obj) {
+    const v = obj[k];
+    if (!isRecord(v)) continue;
+    if (tag !== null || v.ts === undefined || !LOG_NAME.test(k)) return obj;
+    tag = k;
+  }
+  if (tag === null) return obj;
+  const inner = obj[tag] as Record<string, unknown>;
+  const out: Record<string, unknown> = { _path: tag };
+  for (const k in obj) if (k !== tag) out[k] = obj[k];
+  return Object.assign(out, inner);
 }

@@ -4,6 +4,7 @@
  * `data` column of metadata logs and the `extra` column of conn and dns.
  */
 import type { ByteWriter } from './byte-writer.js';
+import { jsonMicros } from './json-values.js';
 import type { TsvPlan } from './tsv-plan.js';
 import { V_BOOL, V_INT, V_LIST, V_NUM, V_STR, V_UINT } from './tsv-plan.js';
 import { decodeZeekString, isJsonNumber, needsDecode, parseDouble, parseInt64, parseUint } from './zeek-values.js';
@@ -57,8 +58,14 @@ export function writeJsonScalar(
         return true;
       }
       const v = parseDouble(buf, start, end);
-      if (!Number.isFinite(v)) return false;
-      out.ascii(String(v));
+      if (Number.isFinite(v)) {
+        out.ascii(String(v));
+        return true;
+      }
+      // A time that `zeek-cut -d` turned into ISO 8601 text stays that text.
+      const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+      if (!Number.isFinite(jsonMicros(text))) return false;
+      out.ascii(JSON.stringify(text));
       return true;
     }
     case V_BOOL:

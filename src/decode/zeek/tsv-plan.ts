@@ -227,10 +227,23 @@ export class TsvHeader {
   types: string[] | null = null;
   /** Bumped whenever the block changes, so the decoder knows to compile a new plan. */
   version = 0;
+  /** The block came from a zeek-cut minimal header line (tsv-minimal-header.ts). */
+  minimal = false;
   private unusable = false;
+
+  /** Starts a block from a zeek-cut minimal header: Zeek's default separators, these fields and types. */
+  applyMinimal(fields: string[], types: string[]): void {
+    this.reset();
+    this.unusable = false;
+    this.sep = 9;
+    this.fields = fields;
+    this.types = types;
+    this.minimal = true;
+  }
 
   /** Applies one `#` line; returns a skip reason when the line is a malformed directive, else null. */
   apply(buf: Buffer, start: number, end: number): string | null {
+    this.minimal = false;
     if (startsWith(buf, start, end, '#separator')) {
       let i = start + 10;
       while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;

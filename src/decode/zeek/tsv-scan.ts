@@ -4,6 +4,7 @@
  * "find the tab, then parse" is what keeps conn.log decoding fast. A scanner returns the value and
  * leaves the field's end in `scanEnd[0]`, so nothing is allocated per field.
  */
+import { jsonMicros } from './json-values.js';
 import { parseDouble, parseMicros } from './zeek-values.js';
 
 /** `[0]`: index of the separator (or line end) after the last scanned field; `[1]`: 1 when it needs unescaping. */
@@ -74,7 +75,10 @@ export function scanMicros(buf: Uint8Array, p: number, e: number, sep: number): 
 function slowMicros(buf: Uint8Array, p: number, e: number, sep: number): number {
   const q = fieldEnd(buf, p, e, sep);
   scanEnd[0] = q;
-  return parseMicros(buf, p, q);
+  const v = parseMicros(buf, p, q);
+  // `zeek-cut -d` writes times as ISO 8601 (`2014-03-27T16:56:46+0000`) instead of epoch seconds.
+  if (v !== v && q - p >= 19 && q - p <= 40 && buf[p + 4] === 45) return jsonMicros(Buffer.from(buf.buffer, buf.byteOffset + p, q - p).toString('latin1'));
+  return v;
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];

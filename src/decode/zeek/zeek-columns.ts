@@ -44,11 +44,17 @@ export interface ZeekColumn {
   readonly type: FieldType;
 }
 
-/** Shared field roles by Zeek field name (`id.orig_h` -> SHARED_ORIG_H), valid for every log. */
+/**
+ * Shared field roles by Zeek field name (`id.orig_h` -> SHARED_ORIG_H), valid for every log. The
+ * connection id is also known as `id_orig_h`...: Zeek writes that with `Log::default_scope_sep = "_"`
+ * (or the equivalent `Log::default_field_name_map`), which sites set for stores that dislike dots.
+ */
 export const SHARED_ROLES: ReadonlyMap<string, number> = new Map(
   CONNECTIONS.fields.flatMap((fd) => {
     const role = ROLE_BY_FIELD[fd.name];
-    return fd.zeek !== undefined && role !== undefined ? [[fd.zeek, role] as const] : [];
+    if (fd.zeek === undefined || role === undefined) return [];
+    const named = [fd.zeek, role] as const;
+    return fd.zeek.startsWith('id.') ? [named, [fd.zeek.replace('.', '_'), role] as const] : [named];
   }),
 );
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { communityId } from '../../model/community-id.js';
 import { decodeAll, type Collected } from '../testing.js';
-import { zeekJson } from './zeek-json.js';
+import { zeekJson, zeekJsonDecoder } from './zeek-json.js';
 import { zeekTsv } from './zeek-tsv.js';
 
 /** Fixtures sit in test/fixtures/zeek at the repo root, four levels above this file once compiled to dist/. */
@@ -215,4 +215,71 @@ test('sniff: a Zeek log without _path or connection fields (notice.log opening w
   const out = decodeAll(zeekJson, buf, { inputName: '/logs/notice.log' });
   assert.deepEqual(out.skips, []);
   assert.deepEqual(out.rows.metadata.map((r) => [r.log, r.uid]), [['notice', null], ['notice', null], ['notice', 'CLabUid0000000001']]);
+});
+
+test('JSON::TS_MILLIS logs: integer epoch milliseconds are read as times (every record was refused)', () => {
+  const buf = fixture('conn_dns_ts_millis_written.json');
+  assert.ok(zeekJson.sniff(buf) >= 0.9);
+  const out = decodeAll(zeekJson, buf, { inputName: '/logs/zeek.json' });
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(out.rows.connections.map((r) => [r.ts, r.uid, r.orig_h, r.duration]), [
+    [1714989600123000, 'CMsTs00000000001', '192.0.2.10', 0.012345],
+    [1714989601500000, 'CMsTs00000000002', '2001:db8::10', 2.5],
+  ]);
+  assert.equal(out.rows.connections[0].extra, null);
+  assert.deepEqual([out.rows.dns[0].ts, out.rows.dns[0].query, out.rows.dns[0].answers], [1714989600124000, 'www.example.com', ['198.51.100.80']]);
+  assert.deepEqual([out.rows.metadata[0].log, out.rows.metadata[0].ts], ['notice', 1714989602000000]);
+  // Epoch seconds, with or without a fraction, stay seconds.
+  const secs = decodeAll(zeekJson, lines('{"_path":"conn","ts":1714989600,"uid":"C1","id.orig_h":"192.0.2.1","id.orig_p":1,"id.resp_h":"192.0.2.2","id.resp_p":2,"proto":"tcp"}'));
+  assert.equal(secs.rows.connections[0].ts, 1714989600000000);
+});
+
+test('Log::default_scope_sep "_": id_orig_h... fill the connection key of JSON records too', () => {
+  const buf = fixture('dns_scope_sep_written.json');
+  assert.ok(zeekJson.sniff(buf) > 0.5);
+  const out = decodeAll(zeekJson, buf, { inputName: '/logs/dns.json' });
+  assert.deepEqual(out.skips, []);
+  const r = out.rows.dns[0];
+  assert.deepEqual([r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.query, r.extra], ['192.0.2.20', 40000, '198.51.100.53', 53, 'example.org', null]);
+  assert.equal(r.community_id, communityId('192.0.2.20', '198.51.100.53', 40000, 53, 17));
+});
+
+test('zeek-kafka tagged lines ({"conn": {...}}) are read as their log (the file was not recognised)', () => {
+  const buf = fixture('kafka_tagged_written.json');
+  assert.equal(zeekJson.sniff(buf), 0.9);
+  const out = decodeAll(zeekJson, buf, { inputName: '/kafka/zeek.json' });
+  assert.deepEqual(out.skips, []);
+  const c = out.rows.connections[0];
+  assert.deepEqual(
+    [c.ts, c.uid, c.orig_h, c.orig_p, c.resp_h, c.resp_p, c.service, c.conn_state, c.resp_ip_bytes],
+    [1714989600123456, 'CKafka0000000001', '192.0.2.30', 50123, '198.51.100.44', 443, 'ssl', 'SF', 5420],
+  );
+  assert.deepEqual(JSON.parse(c.extra as string), { sensor_site: 'lab-east' });
+  assert.deepEqual([out.rows.dns[0].query, out.rows.dns[0].answers], ['example.net', ['198.51.100.7']]);
+  assert.equal(out.rows.metadata[0].log, 'http');
+  assert.equal(out.rows.metadata[0].uid, 'CKafka0000000003');
+  // An ordinary record with a nested object is not a tag, nor is a line with its own ts.
+  const nested = decodeAll(zeekJson, lines('{"ts":1.5,"uid":"C1","id":{"orig_h":"192.0.2.1","orig_p":1,"resp_h":"192.0.2.2","resp_p":2},"conn_state":"S0"}'));
+  assert.equal(nested.rows.connections[0].orig_h, '192.0.2.1');
+  const own = decodeAll(zeekJson, lines('{"ts":1.5,"x":{"ts":2},"query":"a.example"}'));
+  assert.equal(own.rows.dns[0].ts, 1500000);
+});
+
+test('a record nested deeper than the stack allows is one decoder_error skip, not a failed input', () => {
+  const deep = (open: string, close: string): string => open.repeat(20000) + '1' + close.repeat(20000);
+  const good = '{"_path":"conn","ts":1.5,"uid":"C0","id.orig_h":"192.0.2.1","id.orig_p":1,"id.resp_h":"192.0.2.2","id.resp_p":2,"proto":"tcp"}';
+  const input = lines(
+    good,
+    `{"_path":"conn","ts":1.5,"uid":"C1","id.orig_h":"192.0.2.1","deep":${deep('{"a":', '}')}}`,
+    `{"_path":"http","ts":1.5,"uid":"C2","deep":${deep('[', ']')}}`,
+    `{"_path":"conn","ts":1.5,"uid":"C3","deep":${deep('[', ']')}}`,
+    good.replace('C0', 'C4'),
+  );
+  for (const fastPath of [true, false]) {
+    const out = decodeAll({ ...zeekJson, create: (ctx) => zeekJsonDecoder(ctx, fastPath) }, input);
+    assert.deepEqual(out.skips.map((s) => [s.reason, s.position]), [['decoder_error', 2], ['decoder_error', 3], ['decoder_error', 4]]);
+    assert.deepEqual(out.rows.connections.map((r) => r.uid), ['C0', 'C4']);
+    assert.deepEqual(out.rows.metadata, []);
+  }
+  assert.equal(zeekJson.sniff(Buffer.from(`{"_path":"conn","deep":${deep('{"a":', '}')}}\n`)), 0);
 });

@@ -1,7 +1,7 @@
 /**
  * The Zeek JSON log decoder: one JSON object per line (Zeek's `LogAscii::use_json`, Corelight, RITA
- * test data). Field names stay flat as Zeek writes them (`id.orig_h`); nested records are flattened to
- * the same names. Which log a record is comes from `_path`, its fields, or the input's name.
+ * test data, and the zeek-kafka writer's `{"conn": {...}}` lines). Field names stay flat as Zeek writes
+ * them (`id.orig_h`); nested records are flattened to the same names. Which log a record is comes from `_path`, its fields, or the input's name.
  * Lines are first offered to the byte-level fast path (json-fast-record.ts), which stores exactly what
  * the JSON.parse path below would, and declines whatever it cannot be sure of.
  */
@@ -9,7 +9,7 @@ import type { DecodeContext, Decoder, DecoderDef } from '../decoder.js';
 import { lineFramer } from '../line-framer.js';
 import { JsonFastWriter } from './json-fast-record.js';
 import { writeJsonRecord } from './json-record.js';
-import { flattenRecord, isJsonObject } from './json-values.js';
+import { flattenRecord, isJsonObject, untagRecord } from './json-values.js';
 
 function isBlank(buf: Buffer, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
@@ -43,8 +43,13 @@ export function zeekJsonDecoder(ctx: DecodeContext, fastPath = true): Decoder {
         pendingBad = lineNo;
         return;
       }
-      if (!isJsonObject(v)) ctx.skip('not_object', lineNo);
-      else writeJsonRecord(ctx, flattenRecord(v), lineNo);
+      if (!isJsonObject(v)) return ctx.skip('not_object', lineNo);
+      try {
+        writeJsonRecord(ctx, flattenRecord(untagRecord(v)), lineNo);
+      } catch (err) {
+        // A value nested deeper than the stack allows (no Zeek log does that): this record only.
+        ctx.skip('decoder_error', lineNo, err instanceof Error ? err.message : String(err));
+      }
     },
     { onOversize: (n) => ctx.skip('oversize', n), onEnd: (unterminated) => flush(unterminated) },
   );
@@ -91,8 +96,14 @@ function sniff(head: Buffer): number {
       return 0;
     }
     if (!isJsonObject(v)) return 0;
-    const flat = flattenRecord(v);
-    return keyScore((k) => flat[k] !== undefined, opensWithTs(v));
+    const rec = untagRecord(v);
+    let flat: Record<string, unknown>;
+    try {
+      flat = flattenRecord(rec);
+    } catch {
+      return 0; // nested deeper than the stack allows: not a Zeek log
+    }
+    return keyScore((k) => flat[k] !== undefined, opensWithTs(rec));
   }
   return keyScore((k) => text.includes(JSON.stringify(k)));
 }

@@ -345,3 +345,47 @@ test('Zeek 7+ conn.log: ip_proto fills the ip_proto column, also for unknown_tra
   const j = decodeAll(zeekJson, json, { inputName: '/logs/conn.log' }).rows.connections;
   assert.deepEqual(j.map((r) => [r.proto, r.ip_proto]), [['unknown_transport', 50]]);
 });
+
+test('Log::default_scope_sep "_": id_orig_h... fill the connection key (they sat in extra, the row had no addresses)', () => {
+  const out = decodeFixture('conn_scope_sep_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto, r.community_id, r.conn_state, r.extra]),
+    [
+      ['192.0.2.20', 49152, '198.51.100.80', 80, 'tcp', communityId('192.0.2.20', '198.51.100.80', 49152, 80, 6), 'SF', null],
+      ['2001:db8::20', 5353, 'ff02::fb', 5353, 'udp', communityId('2001:db8::20', 'ff02::fb', 5353, 5353, 17), 'S0', null],
+    ],
+  );
+});
+
+test('zeek-cut -m/-M output (a line of field names, no # header) is read with Zeek types; it was not recognised', () => {
+  const buf = fixture('conn_zeek_cut_minimal_written.log');
+  assert.equal(zeekTsv.sniff(buf), 0.7);
+  assert.equal(zeekTsv.sniff(Buffer.from('name\tvalue\tother\n1\t2\t3\n')), 0);
+  const out = decodeAll(zeekTsv, buf, { inputName: '/cases/conn.log.cut' });
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.ts, r.uid, r.orig_h, r.resp_p, r.proto, r.service, r.duration, r.orig_bytes, r.conn_state, r.tunnel_parents]),
+    [
+      [1714989600100000, 'CCut000000000001', '192.0.2.60', 80, 'tcp', 'http', 0.5, 310, 'SF', []],
+      [1714989601200000, 'CCut000000000002', '2001:db8::60', 5353, 'udp', null, null, null, 'S0', ['CCut000000000001', 'CCut000000000003']],
+      [1714989602300000, 'CCut000000000004', '192.0.2.61', 443, null, null, null, null, 'REJ', null],
+    ],
+  );
+  assert.deepEqual(JSON.parse(out.rows.connections[0].extra as string), { vlan: '20' });
+  assert.equal(out.rows.connections[0].community_id, communityId('192.0.2.60', '198.51.100.80', 51000, 80, 6));
+  // After a # directive, a line of names is data (and a bad one), never a header.
+  const mixed = decodeAll(zeekTsv, Buffer.concat([fixture('rita_tsv_conn.log'), Buffer.from('ts\tuid\tid.orig_h\n')]));
+  assert.ok(mixed.skips.length === 1);
+});
+
+test('zeek-cut -d output: ISO 8601 times with an offset are read (every record was refused as bad_value ts)', () => {
+  const out = decodeFixture('conn_zeek_cut_dates_written.log');
+  assert.deepEqual(out.rows.connections.map((r) => [r.ts, r.uid]), [
+    [Date.UTC(2024, 4, 6, 10, 0, 0) * 1000, 'CDate00000000001'],
+    [Date.UTC(2024, 4, 6, 10, 0, 1) * 1000, 'CDate00000000002'],
+  ]);
+  assert.deepEqual(out.skips.map((s) => [s.reason, s.position, s.detail]), [['bad_value', 11, 'ts']]);
+  const m = out.rows.metadata[0];
+  assert.deepEqual([m.log, m.ts, JSON.parse(m.data as string).ts], ['http', Date.UTC(2024, 4, 6, 10, 0, 2) * 1000, '2024-05-06T10:00:02+0000']);
+});

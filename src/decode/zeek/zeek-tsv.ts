@@ -2,7 +2,8 @@
  * The Zeek TSV log decoder (`#separator` headers, one record per line). Built for speed on conn.log:
  * it works on the line's bytes, parses numbers without creating strings, copies strings into the batch
  * arena, and runs each line through a plan compiled once per header block (see tsv-plan.ts). Only the
- * addresses (needed for Community ID) and a few rare values become JS strings.
+ * addresses (needed for Community ID) and a few rare values become JS strings. zeek-cut's minimal
+ * header (a line of field names, no `#` lines) starts a block too (tsv-minimal-header.ts).
  */
 import { METADATA } from '../../model/fields.js';
 import type { ColumnBatch } from '../../store/column-batch.js';
@@ -18,6 +19,7 @@ import { isMarker, writeJsonValue } from './tsv-json.js';
 import {
   H_BOOL, H_F64, H_F64LIST, H_INT, H_STR, H_STRLIST, H_TIME, H_UINT, TsvHeader, V_NONE, compilePlan, type TsvPlan,
 } from './tsv-plan.js';
+import { minimalHeaderFields, minimalHeaderTypes } from './tsv-minimal-header.js';
 import { fieldEnd, markerAt, scanDouble, scanEnd, scanMicros, scanString, scanUint } from './tsv-scan.js';
 import { decodeZeekString, parseDouble, parseInt64, protoText, zeekString } from './zeek-values.js';
 
@@ -33,6 +35,8 @@ class TsvDecoder {
   private readonly fk: FlowKey = {
     tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null,
   };
+  /** A `#` directive was seen: a line of names is then data, not a zeek-cut header. */
+  private sawDirective = false;
   /** Line whose column count was wrong; reported once we know whether it was the unterminated last line. */
   private pendingCount = 0;
   private listStart = new Int32Array(64);
@@ -57,11 +61,16 @@ class TsvDecoder {
     if (this.pendingCount !== 0) this.flushPending(false);
     if (s === e) return;
     if (buf[s] === 35) {
+      this.sawDirective = true;
       const err = this.header.apply(buf, s, e);
       if (err !== null) this.ctx.skip(err, lineNo);
       return;
     }
     const h = this.header;
+    if ((h.fields === null && !this.sawDirective) || (h.minimal && isNameStart(buf[s]))) {
+      const names = minimalHeaderFields(buf.toString('latin1', s, e));
+      if (names !== null) return h.applyMinimal(names, minimalHeaderTypes(names));
+    }
     if (h.version !== this.planVersion) {
       this.planVersion = h.version;
       this.plan = h.fields !== null && h.types !== null ? compilePlan(h.fields, h.types, h.path, this.ctx.inputName, h) : null;
@@ -273,6 +282,11 @@ class TsvDecoder {
   }
 }
 
+/** True for a byte a field name can start with (zeek-cut -M repeats its header line for each block). */
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 /** True when `head` starts with `s`. */
 function startsWith(head: Buffer, s: string): boolean {
   return head.length >= s.length && head.toString('latin1', 0, s.length) === s;
@@ -286,7 +300,8 @@ export const zeekTsv: DecoderDef = {
   sniff(head: Buffer): number {
     if (startsWith(head, '#separator')) return 1;
     if (startsWith(head, '#fields\t')) return 0.8;
-    return 0;
+    const nl = head.indexOf(10);
+    return nl > 0 && minimalHeaderFields(head.toString('latin1', 0, nl)) !== null ? 0.7 : 0;
   },
   create(ctx: DecodeContext): Decoder {
     return new TsvDecoder(ctx).framer;
