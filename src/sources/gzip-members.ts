@@ -192,12 +192,14 @@ export class GzipMemberReader {
 
   /** Position after the zero byte ending a header string that starts at p, or -1. */
   private async zeroEnd(p: number): Promise<number> {
+    // The string may start past what is read so far (after a long FEXTRA field): read up to it first,
+    // and never search before it.
     let from = p;
     while (true) {
+      if (from > MAX_HEADER || !(await this.fill(from + 1))) return -1;
       const i = this.buf.indexOf(0, from);
       if (i >= 0) return i + 1;
-      from = this.buf.length;
-      if (from > MAX_HEADER || !(await this.fill(from + 1))) return -1;
+      from = Math.max(from, this.buf.length);
     }
   }
 
