@@ -172,21 +172,24 @@ test('a server that only receives is still identified, with nothing to report as
   assert.equal(r.verdict.decision, 'no_action');
 });
 
-test('a host whose connections two sources stored gets a note saying its counts include both', async () => {
+test('a host whose connections two sources stored gets a note saying its counts include both; a host whose own are distinct does not', async () => {
   const st = await storeWith({});
   st.addIngestHook(overlapsHook(st.dialect));
-  const conn = (source: string, cid: string, ts: number): TestRecord => ({
-    ts, orig_h: BAD, orig_p: 41000, resp_h: C2, resp_p: 443, proto: 'tcp', community_id: cid, source_type: source, orig_bytes: 100, resp_bytes: 200,
+  const conn = (host: string, source: string, cid: string, ts: number): TestRecord => ({
+    ts, orig_h: host, orig_p: 41000, resp_h: C2, resp_p: 443, proto: 'tcp', community_id: cid, source_type: source, orig_bytes: 100, resp_bytes: 200,
   });
   try {
-    await loadEvents(st, { connections: [conn('zeek', '1:a', DAY0 + 1_000_000), conn('zeek', '1:b', DAY0 + 2_000_000)] });
+    await loadEvents(st, { connections: [conn(BAD, 'zeek', '1:a', DAY0 + 1_000_000), conn(BAD, 'zeek', '1:b', DAY0 + 2_000_000), conn(GOOD, 'zeek', '1:g', DAY0 + 3_000_000)] });
     const c = { store: st, site: scenarioSite(), geo: scenarioGeo(), now: Date.parse('2024-03-09T00:00:00Z') };
     const before = await investigate(c, BAD, PERIOD);
-    assert.ok(!before.notes.some((n) => n.includes('two sources')));
-    await loadEvents(st, { connections: [conn('suricata', '1:a', DAY0 + 1_200_000)] });
+    assert.ok(!before.notes.some((n) => n.includes('another source')));
+    await loadEvents(st, { connections: [conn(BAD, 'suricata', '1:a', DAY0 + 1_200_000), conn(GOOD, 'suricata', '1:h', DAY0 + 3_000_000)] });
     const after = await investigate(c, BAD, PERIOD);
     assert.equal(after.summary.connections, 3);
-    assert.ok(after.notes.some((n) => /stored by two sources, suricata \(ingest #\d+\) and zeek \(#\d+\)/.test(n)), after.notes.join('\n'));
+    assert.ok(after.notes.some((n) => n.startsWith("2 of this host's connection rows are the same connection stored by another source (suricata, zeek)")), after.notes.join('\n'));
+    // GOOD's two connections are distinct, although its two ingests share BAD's.
+    const good2 = await investigate(c, GOOD, PERIOD);
+    assert.ok(!good2.notes.some((n) => n.includes('another source')), good2.notes.join('\n'));
   } finally {
     await st.close();
   }
