@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
-import { CONNECTIONS, DNS, columnIndex } from '../model/fields.js';
+import { CONNECTIONS, DNS, METADATA, columnIndex } from '../model/fields.js';
 import { ColumnBatch, batchFromParts, batchParts, recycledBatch, type BatchParts } from './column-batch.js';
 
 const C = columnIndex(CONNECTIONS);
@@ -76,4 +76,17 @@ test('release hands the batch back once', () => {
   b.release();
   b.release();
   assert.equal(calls, 1);
+});
+
+test('a new batch starts with the arena its table grew to, bounded per row', () => {
+  const small = new ColumnBatch(METADATA, 16);
+  const start = small.arena.length;
+  const wide = 'x'.repeat(300);
+  for (let i = 0; i < 16; i++) small.setStr(METADATA.fields.findIndex((f) => f.name === 'data'), small.addRow(), wide);
+  assert.ok(small.arena.length > start);
+  assert.ok(new ColumnBatch(METADATA, 16).arena.length >= small.arena.length, 'grown size remembered');
+  // One huge value: later batches do not all start that big.
+  const huge = new ColumnBatch(METADATA, 16);
+  huge.setStr(METADATA.fields.findIndex((f) => f.name === 'data'), huge.addRow(), 'y'.repeat(4 << 20));
+  assert.ok(new ColumnBatch(METADATA, 16).arena.length <= 16 * 1024);
 });

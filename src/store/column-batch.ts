@@ -57,6 +57,11 @@ function slabBytes(table: TableDef, capacity: number): number {
  * copying and zeroing it again (a 300k-line netfilter ingest grew 72 arenas, copying 141 MB).
  */
 const arenaBytesPerRow = new Map<string, number>();
+/**
+ * Most arena bytes per row a new batch starts with: one huge value (a 15 MB metadata record) must not
+ * make every later batch of its table allocate and zero tens of MB; batches of wider rows still grow.
+ */
+const MAX_HINT_BYTES_PER_ROW = 1024;
 
 /** A batch of rows for one table, filled row by row and loaded by an engine in one go. */
 export class ColumnBatch {
@@ -294,7 +299,8 @@ export class ColumnBatch {
     const next = new Uint8Array(size);
     next.set(this.arena.subarray(0, this.arenaUsed));
     this.arena = next;
-    arenaBytesPerRow.set(this.table.name, Math.max(arenaBytesPerRow.get(this.table.name) ?? 64, Math.ceil(size / this.capacity)));
+    const perRow = Math.min(MAX_HINT_BYTES_PER_ROW, Math.ceil(size / this.capacity));
+    arenaBytesPerRow.set(this.table.name, Math.max(arenaBytesPerRow.get(this.table.name) ?? 64, perRow));
   }
 }
 
