@@ -43,3 +43,22 @@ test('FTD intrusion events (430001) become findings with signature, id, revision
   const x = extra(rows[0]);
   assert.deepEqual([x.asa_id, x.GID, x.IntrusionPolicy, x.InlineResult, x.SID, x.Message], [430001, '1', 'lab-ips', 'Dropped', undefined, undefined]);
 });
+
+test('FTD: a FirstPacketSecond without a zone is UTC whatever the machine zone; ICMPv6 type names take ICMPv6 numbers', () => {
+  const lines = Buffer.from(
+    '2024-05-06T10:00:31Z ftd-lab  %FTD-1-430003: FirstPacketSecond: 2024-05-06T10:00:01, AccessControlRuleAction: Allow, SrcIP: 192.0.2.40, DstIP: 198.51.100.40, SrcPort: 51000, DstPort: 443, Protocol: tcp, ConnectionDuration: 30\n' +
+      '2024-05-06T10:01:00Z ftd-lab  %FTD-1-430003: AccessControlRuleAction: Allow, SrcIP: 2001:db8::41, DstIP: 2001:db8::53, ICMPType: Echo Request, ICMPCode: No Code, Protocol: ipv6-icmp, ConnectionDuration: 2\n',
+  );
+  const tz = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+  try {
+    const rows = decodeAll(ciscoAsa, lines).rows.connections;
+    assert.deepEqual(rows.map((r) => [r.ts, r.proto, r.orig_p, r.resp_p]), [
+      [Date.UTC(2024, 4, 6, 10, 0, 1) * 1000, 'tcp', 51000, 443],
+      [Date.UTC(2024, 4, 6, 10, 0, 58) * 1000, 'icmp6', 128, 0],
+    ]);
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+});

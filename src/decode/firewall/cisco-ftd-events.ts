@@ -37,11 +37,21 @@ const IN_COLUMNS = new Set([
   'IngressZone', 'EgressZone', 'AccessControlRuleName', 'AccessControlRuleAction',
 ]);
 
+/** ICMP type names as FTD writes them, by family: the same name is another number in ICMPv6. */
 const ICMP_TYPES: Record<string, number> = {
-  'Echo Reply': 0, 'Destination Unreachable': 3, Redirect: 5, 'Echo Request': 8, 'Time Exceeded': 11,
-  // ICMPv6 names
-  'Packet Too Big': 2, 'Echo Request (IPv6)': 128, 'Echo Reply (IPv6)': 129,
+  'Echo Reply': 0, 'Destination Unreachable': 3, 'Source Quench': 4, Redirect: 5, 'Echo Request': 8, 'Time Exceeded': 11, 'Parameter Problem': 12,
 };
+const ICMP6_TYPES: Record<string, number> = {
+  'Destination Unreachable': 1, 'Packet Too Big': 2, 'Time Exceeded': 3, 'Parameter Problem': 4, 'Echo Request': 128, 'Echo Reply': 129,
+};
+
+/** FirstPacketSecond in microseconds: a time written without a zone is UTC (never the reading machine's zone). */
+function firstPacketMicros(text: string | undefined): number {
+  if (text === undefined) return NaN;
+  const t = text.trim();
+  const zoned = /(?:[zZ]|[+-]\d\d:?\d\d)$/.test(t) || !t.includes('T');
+  return Date.parse(zoned ? t : `${t}Z`) * 1000;
+}
 
 /** Pairs after an FTD connection event's tag; null when the text is not such a list. */
 export function ftdPairs(msg: string): Map<string, string> | null {
@@ -88,13 +98,14 @@ export function writeFtdEvent(ctx: DecodeContext, id: 430001 | 430002 | 430003, 
   const proto = protoText.toLowerCase();
   const icmp = proto === 'icmp' || proto === 'icmp6' || proto === 'ipv6-icmp';
   const duration = uint(p.get('ConnectionDuration'));
-  const first = p.get('FirstPacketSecond');
-  const firstMs = first === undefined ? NaN : Date.parse(first);
-  key.tsMicros = Number.isNaN(firstMs) ? logMicros - (duration ?? 0) * 1e6 : firstMs * 1000;
+  const first = firstPacketMicros(p.get('FirstPacketSecond'));
+  // A start after the log line's own time is a misread: the line's time less the duration then.
+  key.tsMicros = Number.isNaN(first) || first > logMicros + 1e6 ? logMicros - (duration ?? 0) * 1e6 : first;
   key.uid = p.get('ConnectionID') ?? null;
   key.origH = src;
   key.respH = dst;
-  key.origP = icmp ? (ICMP_TYPES[p.get('ICMPType') ?? ''] ?? null) : uint(p.get('SrcPort'));
+  const v6 = proto !== 'icmp' || src.includes(':');
+  key.origP = icmp ? ((v6 ? ICMP6_TYPES : ICMP_TYPES)[p.get('ICMPType') ?? ''] ?? null) : uint(p.get('SrcPort'));
   key.respP = icmp ? (p.get('ICMPCode') === 'No Code' ? 0 : uint(p.get('ICMPCode'))) : uint(p.get('DstPort'));
   key.proto = proto === 'ipv6-icmp' ? 'icmp6' : proto;
   if (!icmp && (key.origP === null || key.respP === null)) return 'bad_message';
