@@ -72,7 +72,7 @@ test('the timestamp prefix: forms CloudWatch and ISO-8601 write, and near misses
   assert.equal(end('2023-05-12T10:15:03.000Z 2 x'), 24);
   assert.equal(end('2023-05-12T10:15:03Z\t2'), 20);
   assert.equal(end('2023-05-12T10:15:03.123456+02:00 2'), 32);
-  for (const miss of ['2023-05-12T10:15:03.000Z', '2023-05-12 10:15:03.000Z 2', '2023-05-12T10:15:03. 2', '2023-05-12T10:15:03 2 x y z', '2 123456789012 eni-1 a b c d']) {
+  for (const miss of ['2023-05-12T10:15:03.000Z', '2016-13-45T99:35:08.000Z 2 x', '2023-05-12 10:15:03.000Z 2', '2023-05-12T10:15:03. 2', '2023-05-12T10:15:03 2 x y z', '2 123456789012 eni-1 a b c d']) {
     assert.equal(end(miss), -1, miss);
   }
 });

@@ -19,8 +19,8 @@
  * logs (their 36-field default format, or any format with a header) are read the same way; they log no
  * action, so it stays null.
  *
- * Flow logs delivered to CloudWatch Logs and exported from there (S3 export objects, `aws logs
- * get-log-events`) have each record after the event's ISO-8601 time (cloudwatch-prefix.ts): the time
+ * Flow logs delivered to CloudWatch Logs and exported from there to S3 (`aws logs create-export-task`)
+ * have each record after the event's ISO-8601 time (cloudwatch-prefix.ts): the time
  * is kept in `extra` as `cloudwatch_timestamp` and the record decoded as above. CloudWatch carries no
  * header line, so such records are recognised by their field count like headerless files: the default
  * format and AWS's all-fields layouts (v3 to v8); any other custom format needs its header line put

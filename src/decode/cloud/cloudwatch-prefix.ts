@@ -7,6 +7,8 @@
  * which for flow logs is set by the flow log service, not the record's own start and end).
  */
 
+import { rfc3339MicrosBytes } from './rfc3339.js';
+
 const PATTERN = 'dddd-dd-ddTdd:dd:dd';
 const D = 0x64;
 
@@ -43,7 +45,8 @@ export function isoPrefixEnd(buf: Uint8Array, start: number, end: number): numbe
   ) {
     i += 6;
   } else return -1;
-  return i < end && (buf[i] === 0x20 || buf[i] === 0x09) ? i : -1;
+  // The shape is right; the values must be a real time too (month 13 or hour 99 is no prefix).
+  return i < end && (buf[i] === 0x20 || buf[i] === 0x09) && rfc3339MicrosBytes(buf, start, i) !== null ? i : -1;
 }
 
 /** The same prefix as a pattern, for sniffing text. */
