@@ -48,8 +48,18 @@ export class KvPairs {
   /** Pair index of each slot, or -1 when the key is absent. */
   readonly pair = new Int32Array(FG_KEYS.length);
 
-  /** Splits `buf[from .. to)`; returns an error code, or null when the line is well formed. */
+  /**
+   * Splits `buf[from .. to)`; returns an error code, or null when the line is well formed. A quoted value
+   * may hold a quote written `\"`; a line that only parses with a backslash as a plain byte (a value
+   * ending in one: `user="CORP\"`) is read that way.
+   */
   split(buf: Uint8Array, from: number, to: number): KvError | null {
+    const err = this.splitWith(buf, from, to, true);
+    if (err === null) return null;
+    return this.splitWith(buf, from, to, false) === null ? null : err;
+  }
+
+  private splitWith(buf: Uint8Array, from: number, to: number, quoteEscapes: boolean): KvError | null {
     this.pair.fill(-1);
     let n = 0;
     let i = from;
@@ -75,7 +85,7 @@ export class KvPairs {
           if (c === 34) break;
           if (c < 32 || c === 92) esc = true;
           // FortiOS writes a quote inside a quoted value as \" (kept as logged, backslash included).
-          if (c === 92 && i + 1 < to) i++;
+          if (c === 92 && quoteEscapes && i + 1 < to) i++;
         }
         if (i >= to) return 'unterminated_quote';
         ve = i++;

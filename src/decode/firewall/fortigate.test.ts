@@ -145,3 +145,15 @@ test('a quote escaped as \\" inside a quoted value does not end it (FortiOS IPS 
   assert.equal(r.ts, 1714997290500000);
   assert.equal(extra(r).app, 'Demo \\"quoted\\" app');
 });
+
+test('a quoted value ending in a backslash (a Windows domain user) is read with the backslash as a plain byte', () => {
+  const line = 'date=2024-05-06 time=07:08:10 logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" ' +
+    'eventtime=1714997290500000000 srcip=192.0.2.21 srcport=50124 dstip=198.51.100.22 dstport=80 sessionid=4402 proto=6 ' +
+    'action="close" policyid=7 user="CORP\\" service="HTTP" sentbyte=100 rcvdbyte=200\n';
+  const out = decodeAll(fortigate, Buffer.from(line));
+  assert.deepEqual(out.skips, []);
+  const [r] = out.rows.firewall;
+  assert.deepEqual([r.orig_h, r.resp_p, r.bytes], ['192.0.2.21', 80, 300]);
+  assert.equal(extra(r).user, 'CORP\\');
+  assert.equal(extra(r).service, 'HTTP');
+});
