@@ -17,5 +17,7 @@ export function eveJsonStart(buf: Buffer, start: number, end: number): number {
   if (parseSyslogEnvelope(head, env) !== ENVELOPE_OK) return -1;
   let p = start + env.msgStart;
   while (p < end && buf[p] === 32) p++;
+  // RFC 5424 lets a UTF-8 message start with a byte order mark.
+  if (p + 2 < end && buf[p] === 0xef && buf[p + 1] === 0xbb && buf[p + 2] === 0xbf) p += 3;
   return p < end && buf[p] === 123 ? p : -1;
 }

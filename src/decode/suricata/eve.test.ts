@@ -339,6 +339,18 @@ describe('suricata-eve: records inside syslog lines (filetype: syslog, forwarded
   });
 });
 
+describe('suricata-eve: an RFC 5424 message starting with a UTF-8 byte order mark', () => {
+  it('is read like the same line without it', () => {
+    const line = fixture('eve_syslog_written.log').toString('utf8').split('\n')[2];
+    const i = line.indexOf(' - - ') + 5;
+    const bom = Buffer.concat([Buffer.from(line.slice(0, i)), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(line.slice(i) + '\n')]);
+    assert.equal(suricataEve.sniff(bom), 0.9);
+    const out = decodeEve(bom);
+    assert.deepEqual(out.skips, []);
+    assert.equal(out.rows.connections[0].uid, '1111111111111111');
+  });
+});
+
 describe('suricata-eve: alerts are oriented like their flow (Suricata 7+ direction and flow.src_ip)', () => {
   const out = decodeEve(fixture('eve_alert_direction_written.json'));
 

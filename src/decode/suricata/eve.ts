@@ -130,10 +130,14 @@ export const suricataEve: DecoderDef = {
     const m = FIRST_OBJECT_LINE.exec(text);
     if (m !== null) return EVENT_TYPE_KEY.test(m[1]) ? 0.95 : 0;
     // EVE inside syslog lines: the first line's message is the JSON object.
-    const line = /^\s*([^\n]*)/.exec(text)?.[1] ?? '';
-    const buf = Buffer.from(line, 'latin1');
-    const at = eveJsonStart(buf, 0, buf.length);
-    return at >= 0 && EVENT_TYPE_KEY.test(line.slice(at)) ? 0.9 : 0;
+    // Read from the bytes (offsets are bytes; the message may start with a byte order mark).
+    let s = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    const limit = Math.min(head.length, 65536);
+    while (s < limit && (head[s] === 32 || head[s] === 9 || head[s] === 10 || head[s] === 13)) s++;
+    let e = head.indexOf(10, s);
+    if (e < 0 || e > limit) e = limit;
+    const at = eveJsonStart(head, s, e);
+    return at >= 0 && EVENT_TYPE_KEY.test(head.toString('latin1', at, e)) ? 0.9 : 0;
   },
   create(ctx: DecodeContext): Decoder {
     return new EveDecoder(ctx).decoder;
