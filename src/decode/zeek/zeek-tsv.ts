@@ -25,6 +25,15 @@ import { decodeZeekString, parseDouble, parseInt64, protoText, zeekString } from
 
 const LOG_COL = METADATA.fields.findIndex((f) => f.name === 'log');
 
+/** True when the first field of `buf[s..e)` is written like a Zeek field name: a-z, 0-9, '.' and '_' only. */
+function nameLikeField(buf: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e && buf[i] !== 9; i++) {
+    const c = buf[i];
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 95)) return false;
+  }
+  return true;
+}
+
 class TsvDecoder {
   private readonly ctx: DecodeContext;
   private readonly header = new TsvHeader();
@@ -67,7 +76,9 @@ class TsvDecoder {
       return;
     }
     const h = this.header;
-    if ((h.fields === null && !this.sawDirective) || (h.minimal && isNameStart(buf[s]))) {
+    // After a minimal header, only a line whose first field could be a Zeek field name may be another one
+    // (data lines start with a time, a uid or an address: looked at no further).
+    if ((h.fields === null && !this.sawDirective) || (h.minimal && isNameStart(buf[s]) && nameLikeField(buf, s, e))) {
       const names = minimalHeaderFields(buf.toString('latin1', s, e));
       if (names !== null) return h.applyMinimal(names, minimalHeaderTypes(names));
     }
