@@ -15,6 +15,7 @@
  */
 import type { FieldDef } from '../model/fields.js';
 import type { Dialect } from './dialect.js';
+import { HOST_ROLLUP_BUCKET_US } from './host-rollup.js';
 import { raw, sql } from './sql.js';
 import type { IngestHook, Store, TxContext } from './store.js';
 
@@ -24,7 +25,8 @@ export const OVERLAPS_TABLE = 'connection_overlaps';
 /** Largest difference between two rows' start times for them to be one connection, in seconds. */
 export const OVERLAP_WINDOW_S = 60;
 
-const DAY_US = 86_400_000_000;
+/** Width of one count bucket: a UTC day, as the host summary's. */
+const DAY_US = HOST_ROLLUP_BUCKET_US;
 
 /** Columns of the table, in the field registry's style. */
 export const OVERLAP_FIELDS: readonly FieldDef[] = [
