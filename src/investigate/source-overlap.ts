@@ -5,7 +5,7 @@
  * The store-wide overlap counts say whether any ingests share connections (cheap: a small table); only
  * then are the host's own rows matched, the same way the ingest hook matches them.
  */
-import { OVERLAP_WINDOW_S, connectionOverlaps } from '../store/connection-overlaps.js';
+import { OVERLAP_WINDOW_S, connectionOverlaps, twinCondition } from '../store/connection-overlaps.js';
 import { raw, sql } from '../store/sql.js';
 import type { InvestigationContext, MicroRange } from './context.js';
 import { FINAL_ROWS, inAddresses, inRange } from './host-sql.js';
@@ -16,12 +16,9 @@ export async function sourceOverlapNote(ctx: InvestigationContext, addresses: re
   const d = ctx.store.dialect;
   const windowUs = OVERLAP_WINDOW_S * 1_000_000;
   const host = (alias: string) => sql`(${inAddresses(raw(`${alias}.orig_h`), addresses)} OR ${inAddresses(raw(`${alias}.resp_h`), addresses)})`;
-  const nTs = d.epochMicros(raw('n.ts'));
-  const oTs = d.epochMicros(raw('o.ts'));
   const rows = await ctx.store.all(sql`SELECT count(DISTINCT n.rowid) AS twinned, string_agg(DISTINCT n.source_type, ', ' ORDER BY n.source_type) AS sources
     FROM (SELECT rowid, * FROM connections WHERE ${host('connections')} AND ${inRange(d, period)} AND ${FINAL_ROWS} AND community_id IS NOT NULL) AS n
-    JOIN connections AS o ON o.community_id = n.community_id AND o.source_type <> n.source_type
-      AND ${oTs} BETWEEN ${nTs} - ${raw(String(windowUs))} AND ${nTs} + ${raw(String(windowUs))}
+    JOIN connections AS o ON ${twinCondition(d, 'n', 'o')}
     WHERE ${inRange(d, { since: period.since - windowUs, until: period.until + windowUs }, raw('o.ts'))} AND o.state_reason IS DISTINCT FROM 'interim'`);
   const twinned = Number(rows[0]?.twinned ?? 0);
   if (twinned === 0) return null;

@@ -16,7 +16,7 @@
 import type { FieldDef } from '../model/fields.js';
 import type { Dialect } from './dialect.js';
 import { HOST_ROLLUP_BUCKET_US } from './host-rollup.js';
-import { raw, sql } from './sql.js';
+import { raw, sql, type SqlFragment } from './sql.js';
 import type { IngestHook, Store, TxContext } from './store.js';
 
 /** The table's name. */
@@ -47,6 +47,17 @@ export function overlapsDdl(d: Dialect): string {
 const TABLE = raw(`"${OVERLAPS_TABLE}"`);
 
 /**
+ * The condition under which row `o` is row `n`'s twin from another source: the same Community ID, another
+ * source type, a start within the window. `n` and `o` are the two tables' aliases.
+ */
+export function twinCondition(d: Dialect, n: string, o: string): SqlFragment {
+  const w = raw(String(OVERLAP_WINDOW_S * 1_000_000));
+  const nTs = d.epochMicros(raw(`${n}.ts`));
+  return sql`${raw(o)}.community_id = ${raw(n)}.community_id AND ${raw(o)}.source_type <> ${raw(n)}.source_type
+      AND ${d.epochMicros(raw(`${o}.ts`))} BETWEEN ${nTs} - ${w} AND ${nTs} + ${w}`;
+}
+
+/**
  * INSERT ... SELECT counting, per earlier ingest and day, the connections of `ingestId` starting at or
  * after `fromMicros` (all of them when null) that an earlier ingest of another source type holds.
  * The earlier rows are read only inside the ingest's own time span widened by the window.
@@ -61,15 +72,12 @@ async function derive(tx: TxContext, d: Dialect, ingestId: number, fromMicros: n
   const hi = Number(span[0].hi) + windowUs;
   const day = raw(String(DAY_US));
   const nTs = d.epochMicros(raw('n.ts'));
-  const oTs = d.epochMicros(raw('o.ts'));
   const nFrom = fromMicros === null ? raw('') : sql` AND n.ts >= ${d.timestampFromMicros(fromMicros)}`;
   await tx.run(sql`INSERT INTO ${TABLE} (ingest_id, source_type, other_ingest_id, other_source_type, bucket, connections)
     SELECT n.ingest_id, any_value(n.source_type), o.ingest_id, any_value(o.source_type),
       make_timestamp(CAST(floor(${nTs} / ${day}) AS BIGINT) * ${day}) AS b, count(DISTINCT n.rowid)
     FROM connections AS n
-    JOIN connections AS o
-      ON o.community_id = n.community_id AND o.source_type <> n.source_type
-      AND ${oTs} BETWEEN ${nTs} - ${raw(String(windowUs))} AND ${nTs} + ${raw(String(windowUs))}
+    JOIN connections AS o ON ${twinCondition(d, 'n', 'o')}
     WHERE n.ingest_id = ${ingestId}${nFrom} AND n.community_id IS NOT NULL
       AND n.state_reason IS DISTINCT FROM 'interim' AND o.state_reason IS DISTINCT FROM 'interim'
       AND o.ingest_id < ${ingestId} AND o.ts BETWEEN ${d.timestampFromMicros(lo)} AND ${d.timestampFromMicros(hi)}
