@@ -65,6 +65,9 @@ export function writeAzureBlob(sample: string, out: string, n: number): number {
   return n;
 }
 
+/** Generator version in the names of generated logs: a cached file from an older generator is not reused. */
+const GENERATION = 'g2';
+
 /** Writes a log of at least `lines` lines built from `sample`; returns the data lines written. */
 export function writeLogFrom(sample: string, out: string, lines: number): number {
   const all = fs.readFileSync(sample, 'utf8').split('\n').filter((l) => l.trim() !== '');
@@ -75,8 +78,10 @@ export function writeLogFrom(sample: string, out: string, lines: number): number
   let n = 0;
   for (let i = 0; n < lines; i++) {
     for (const l of data) {
-      // Vary a port-like number so rows are not identical (1024..65535, stays a valid port).
-      buf += (i === 0 ? l : l.replace(/([=\s,:/])(\d{4,5})([\s,]|$)/, (_m, a: string, _p: string, b: string) => `${a}${1024 + ((i * 7919 + n) % 64000)}${b}`)) + '\n';
+      // Vary a port-like number so rows are not identical (1024..65535, stays a valid port). A group
+      // of an IPv6 address (digits after a hex digit and ':') is not a port: made five digits long, the
+      // address was invalid and 3.6% of netfilter lines were skipped.
+      buf += (i === 0 ? l : l.replace(/([=\s,/]|(?<![0-9a-fA-F]):)(\d{4,5})([\s,]|$)/, (_m, a: string, _p: string, b: string) => `${a}${1024 + ((i * 7919 + n) % 64000)}${b}`)) + '\n';
       n++;
     }
     if (buf.length > 1 << 20) {
@@ -100,7 +105,7 @@ export async function benchLogFormats(): Promise<string[][]> {
   for (const [format, sample] of LOG_SAMPLES) {
     const azure = format === 'azure-nsg-flow';
     // Azure's unit is the flow tuple (a blob is one JSON document): `target` tuples, as Azure groups them.
-    const file = path.join(dir, azure ? `${format}-${target}-blob.json` : `${format}-${target}.log`);
+    const file = path.join(dir, azure ? `${format}-${target}-blob.json` : `${format}-${target}-${GENERATION}.log`);
     const lines = fs.existsSync(file)
       ? fs.readFileSync(`${file}.lines`, 'utf8').trim()
       : String(azure ? writeAzureBlob(path.join(root, sample), file, target) : writeLogFrom(path.join(root, sample), file, target));

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EVENT_TABLES } from '../src/model/fields.js';
+import { duckdbDialect, STORAGE_VERSION } from '../src/store/duckdb/dialect.js';
 
 /** Rows of each table measured (the first ones). */
 export const FLOOR_ROWS = 200_000;
@@ -36,11 +37,15 @@ export async function storeFloor(db: string): Promise<TableFloor[]> {
       const n = Math.min(FLOOR_ROWS, Number((await conn.runAndReadAll(`SELECT count(*) FROM src."${t.name}"`)).getRows()[0][0]));
       if (n === 0) continue;
       await conn.run(`CREATE OR REPLACE TEMP TABLE rows_in_memory AS SELECT * FROM src."${t.name}" LIMIT ${n}`);
-      await conn.run(`ATTACH '${target}' AS dst`);
-      await conn.run(`CREATE TABLE dst."${t.name}" AS SELECT * FROM src."${t.name}" LIMIT 0`);
+      // A new store's file format and column compression, as an ingest into a new store meets them.
+      await conn.run(`ATTACH '${target}' AS dst (STORAGE_VERSION '${STORAGE_VERSION}')`);
+      await conn.run('USE dst');
+      await conn.run(duckdbDialect.createTable(t));
+      await conn.run('USE memory');
       const before = process.cpuUsage();
       await conn.run('BEGIN TRANSACTION');
-      await conn.run(`INSERT INTO dst."${t.name}" SELECT * FROM rows_in_memory`);
+      const cols = t.fields.map((f) => `"${f.name}"`).join(', ');
+      await conn.run(`INSERT INTO dst."${t.name}" (${cols}) SELECT ${cols} FROM rows_in_memory`);
       await conn.run('COMMIT');
       await conn.run('CHECKPOINT dst');
       const used = process.cpuUsage(before);

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDBStore } from '../store/duckdb/duckdb-store.js';
 import { MIGRATIONS } from '../store/migrations.js';
-import { duckdbDialect } from '../store/duckdb/dialect.js';
+import { duckdbDialectFor } from '../store/duckdb/dialect.js';
+
+/** The dialect of a store file in DuckDB's default format, as older builds made them. */
+const duckdbDialect = duckdbDialectFor('v1.0.0+');
 import { join, sql, type SqlFragment } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import { at, conn, dns, ingestFiles, tmpDir, tmpStore, writeLog } from './enrich-test-support.js';

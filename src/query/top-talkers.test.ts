@@ -8,7 +8,10 @@ import { rng } from '../../bench/gen-zeek-conn.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import { ColumnBatch } from '../store/column-batch.js';
 import { HOST_ROLLUP_BUCKET_US, HOST_ROLLUP_TABLE, hostRollupComplete, wholeBuckets } from '../store/host-rollup.js';
-import { duckdbDialect } from '../store/duckdb/dialect.js';
+import { duckdbDialectFor } from '../store/duckdb/dialect.js';
+
+/** The dialect of a store file in DuckDB's default format, as older builds made them. */
+const duckdbDialect = duckdbDialectFor('v1.0.0+');
 import { MIGRATIONS } from '../store/migrations.js';
 import { openStore } from '../store/open.js';
 import { raw, sql } from '../store/sql.js';

@@ -22,9 +22,14 @@ const TYPES: Record<FieldType, string> = {
  * Compression fixed per column, so DuckDB skips trying every method on each row group while loading.
  * Random-looking values (uids, hashes) never compress: uncompressed (loading 15% faster for 10% more
  * disk, 1 M conn rows). Names, states and labels with few distinct values: dictionary, what DuckDB
- * picked for them anyway. Long unique text (original lines, JSON): FSST, ditto. Measured on CPU time
- * of the appends: 1 M Zeek conn rows 2.76/3.01 s -> 2.66/2.83 s, 200 k PAN-OS lines 1.95/2.10 s ->
- * 1.74/1.85 s, 200 k netfilter lines 1.03/1.06 s -> 0.91/0.92 s, for 2-5% more disk.
+ * picks for them anyway. Long unique text (original lines, JSON): zstd.
+ *
+ * Which methods exist depends on the file's storage format. Files made before STORAGE_VERSION (DuckDB's
+ * default, readable by 0.10) have no zstd for text: FSST there, and the dictionary is the old one. In
+ * DuckDB 1.5's format FSST and the old dictionary can no longer be chosen (DICT_FSST replaces both), and
+ * zstd cuts the cost of long text: DuckDB alone storing 200k PAN-OS rows took 5.3 CPU-µs a row in the
+ * old format with FSST and 2.4 in the new one with zstd, for a file 7 times smaller (57 -> 8.7 MB), and
+ * 300k Zeek conn rows 2.0 -> 1.3 µs with the random columns uncompressed rather than left to DuckDB.
  */
 const FEW_VALUES = new Set([
   'proto', 'source_type', 'sensor', 'service', 'conn_state', 'history', 'state_reason', 'action',
@@ -33,26 +38,60 @@ const FEW_VALUES = new Set([
 ]);
 const LONG_TEXT = new Set(['message', 'extra', 'data']);
 
-function compression(f: FieldDef): string | null {
+/** Storage format of new store files (DuckDB's `storage_compatibility_version`); see above. */
+export const STORAGE_VERSION = 'v1.5.0';
+
+/** Compression methods of one storage format. */
+interface Methods {
+  readonly fewValues: string;
+  readonly longText: string;
+}
+const CURRENT: Methods = { fewValues: 'dict_fsst', longText: 'zstd' };
+const BEFORE_1_5: Methods = { fewValues: 'dictionary', longText: 'fsst' };
+
+function compression(f: FieldDef, m: Methods): string | null {
   if (f.random) return 'uncompressed';
   if (f.type !== 'string' && f.type !== 'json') return null;
-  if (FEW_VALUES.has(f.name)) return 'dictionary';
-  if (LONG_TEXT.has(f.name)) return 'fsst';
+  if (FEW_VALUES.has(f.name)) return m.fewValues;
+  if (LONG_TEXT.has(f.name)) return m.longText;
   return null;
 }
 
-/** The DuckDB dialect. */
-export const duckdbDialect: Dialect = {
+/**
+ * True when a file of storage format `version` (as DuckDB's duckdb_databases() tags it: 'v1.0.0+',
+ * 'v1.5.0+') has the current compression methods.
+ */
+export function hasCurrentMethods(version: string): boolean {
+  const m = /^v(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 1 || (major === 1 && minor >= 5);
+}
+
+/** The DuckDB dialect for a file of storage format `version` (DDL differs; queries do not). */
+export function duckdbDialectFor(version: string): Dialect {
+  return hasCurrentMethods(version) ? duckdbDialect : beforeV15Dialect;
+}
+
+function makeDialect(methods: Methods): Dialect {
+  const columnDef = (f: FieldDef): string => {
+    const c = compression(f, methods);
+    return c === null ? TYPES[f.type] : `${TYPES[f.type]} USING COMPRESSION ${c}`;
+  };
+  return {
+    ...QUERIES,
+    columnDef,
+    createTable(table: TableDef): string {
+      const cols = table.fields.map((f) => `  "${f.name}" ${columnDef(f)}`).join(',\n');
+      return `CREATE TABLE IF NOT EXISTS "${table.name}" (\n${cols}\n)`;
+    },
+  };
+}
+
+/** What the dialect is besides DDL: the same for every storage format. */
+const QUERIES: Omit<Dialect, 'columnDef' | 'createTable'> = {
   name: 'duckdb',
   columnType: (t) => TYPES[t],
-  columnDef(f: FieldDef): string {
-    const c = compression(f);
-    return c === null ? TYPES[f.type] : `${TYPES[f.type]} USING COMPRESSION ${c}`;
-  },
-  createTable(table: TableDef): string {
-    const cols = table.fields.map((f) => `  "${f.name}" ${duckdbDialect.columnDef(f)}`).join(',\n');
-    return `CREATE TABLE IF NOT EXISTS "${table.name}" (\n${cols}\n)`;
-  },
   render(q: SqlFragment): RenderedSql {
     let text = q.parts[0];
     for (let i = 1; i < q.parts.length; i++) text += `$${i}` + q.parts[i];
@@ -77,3 +116,6 @@ export const duckdbDialect: Dialect = {
   },
 };
 
+/** The DuckDB dialect for new files. */
+export const duckdbDialect: Dialect = makeDialect(CURRENT);
+const beforeV15Dialect: Dialect = makeDialect(BEFORE_1_5);

@@ -240,11 +240,12 @@ test('a store made at schema version 1 is migrated in place and takes the new co
   const file = tmpDb();
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const { MIGRATIONS } = await import('../migrations.js');
-  const { duckdbDialect } = await import('./dialect.js');
+  const { duckdbDialectFor } = await import('./dialect.js');
+  // Made in DuckDB's default storage format, as stores were before they moved to DuckDB 1.5's.
   const inst = await DuckDBInstance.create(file);
   const conn = await inst.connect();
   await conn.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)');
-  for (const s of MIGRATIONS[0].statements(duckdbDialect)) await conn.run(s);
+  for (const s of MIGRATIONS[0].statements(duckdbDialectFor('v1.0.0+'))) await conn.run(s);
   await conn.run("INSERT INTO schema_migrations VALUES (1, 'v1', current_timestamp)");
   const before = await conn.runAndReadAll("SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'connections' AND column_name = 'action'");
   assert.equal(Number(before.getRowObjects()[0].n), 0);
@@ -261,6 +262,43 @@ test('a store made at schema version 1 is migrated in place and takes the new co
   assert.deepEqual(rows, [{ action: 'deny', cloud_provider: 'aws' }]);
   const versions = await store.all(sql`SELECT version FROM schema_migrations ORDER BY version`);
   assert.deepEqual(versions.map((r) => r.version), MIGRATIONS.map((m) => m.version));
+  await store.close();
+});
+
+/** Compression of each stored segment of `column` in `table`, as DuckDB reports it. */
+async function compressions(store: Store, table: string, column: string): Promise<Set<string>> {
+  const rows = await store.all(sql`SELECT DISTINCT compression FROM pragma_storage_info(${table}) WHERE column_name = ${column} AND segment_type = 'VARCHAR'`);
+  return new Set(rows.map((r) => String(r.compression)));
+}
+
+test('a new store is in DuckDB 1.5 storage with zstd long text; an older-format store keeps its format and still takes rows', async () => {
+  const fresh = tmpDb();
+  let store = await openDuckDBStore({ path: fresh });
+  let w = await store.beginIngest();
+  const b = connBatch(500, w.ingestId);
+  for (let i = 0; i < 500; i++) b.setStr(C.extra, i, JSON.stringify({ note: `row ${i} of a batch long enough to need compression` }));
+  w.append(b);
+  await w.commit(REC);
+  await store.run(sql`CHECKPOINT`);
+  assert.deepEqual([...(await compressions(store, 'connections', 'extra'))], ['ZSTD']);
+  const fmt = await store.all(sql`SELECT tags['storage_version'] AS v FROM duckdb_databases() WHERE database_name = current_database()`);
+  assert.equal(fmt[0].v, 'v1.5.0+');
+  await store.close();
+
+  const old = tmpDb();
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const inst = await DuckDBInstance.create(old, { storage_compatibility_version: 'v1.0.0' });
+  inst.closeSync();
+  store = await openDuckDBStore({ path: old });
+  w = await store.beginIngest();
+  const b2 = connBatch(500, w.ingestId);
+  for (let i = 0; i < 500; i++) b2.setStr(C.extra, i, JSON.stringify({ note: `row ${i} of a batch long enough to need compression` }));
+  w.append(b2);
+  await w.commit(REC);
+  await store.run(sql`CHECKPOINT`);
+  assert.deepEqual([...(await compressions(store, 'connections', 'extra'))], ['FSST']);
+  const rows = await store.all(sql`SELECT count(*) AS n, count(DISTINCT extra) AS e FROM connections`);
+  assert.deepEqual(rows.map((r) => [Number(r.n), Number(r.e)]), [[500, 500]]);
   await store.close();
 });
 

@@ -27,7 +27,8 @@ import { ReaderPool } from './reader-pool.js';
 
 /** Connections for reads outside transactions: enough for a question's statements to overlap on two cores. */
 const READERS = 3;
-import { duckdbDialect } from './dialect.js';
+import { duckdbDialect, duckdbDialectFor, STORAGE_VERSION } from './dialect.js';
+import type { Dialect } from '../dialect.js';
 
 /** Options for opening the embedded store. */
 export interface DuckDBStoreOptions {
@@ -94,6 +95,9 @@ export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<Store> 
       memory_limit: opts.memoryLimit ?? '1GB',
       threads: String(opts.threads ?? 2),
       preserve_insertion_order: 'false',
+      // Files this creates use the storage format of DuckDB 1.5, which has zstd for text (see the
+      // dialect's compression choices); a file made by an older version keeps its own format.
+      storage_compatibility_version: STORAGE_VERSION,
       ...(file === ':memory:' ? {} : { temp_directory: path.resolve(file) + '.tmp' }),
     });
   } catch (err) {
@@ -105,13 +109,17 @@ export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<Store> 
   }
   const conn = await instance.connect();
   const memoryLimit = opts.memoryLimit ?? '1GB';
-  const store = new DuckDBStore(instance, conn, file, opts.threads ?? 2, memoryLimit, opts.ingestMemoryLimit ?? '256MB');
+  const format = (await conn.runAndReadAll(
+    `SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()`,
+  )).getRows()[0]?.[0];
+  // A file's format decides the compression its new columns can use; in memory any works.
+  const dialect = typeof format === 'string' ? duckdbDialectFor(format) : duckdbDialect;
+  const store = new DuckDBStore(instance, conn, dialect, file, opts.threads ?? 2, memoryLimit, opts.ingestMemoryLimit ?? '256MB');
   await store.migrate();
   return store;
 }
 
 class DuckDBStore implements Store {
-  readonly dialect = duckdbDialect;
   private writing = false;
   private inserter: BatchInserter | null = null;
   private readonly hooks: IngestHook[] = [];
@@ -128,6 +136,7 @@ class DuckDBStore implements Store {
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    readonly dialect: Dialect,
     readonly location: string,
     private readonly threads: number,
     private readonly memoryLimit: string,
