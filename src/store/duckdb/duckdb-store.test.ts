@@ -271,15 +271,20 @@ async function compressions(store: Store, table: string, column: string): Promis
   return new Set(rows.map((r) => String(r.compression)));
 }
 
-test('a new store is in DuckDB 1.5 storage with zstd long text; an older-format store keeps its format and still takes rows', async () => {
-  const fresh = tmpDb();
-  let store = await openDuckDBStore({ path: fresh });
-  let w = await store.beginIngest();
+/** Stores 500 connections with distinct long `extra` texts and checkpoints, so they are compressed. */
+async function storeLongExtras(store: Store): Promise<void> {
+  const w = await store.beginIngest();
   const b = connBatch(500, w.ingestId);
   for (let i = 0; i < 500; i++) b.setStr(C.extra, i, JSON.stringify({ note: `row ${i} of a batch long enough to need compression` }));
   w.append(b);
   await w.commit(REC);
   await store.run(sql`CHECKPOINT`);
+}
+
+test('a new store is in DuckDB 1.5 storage with zstd long text; an older-format store keeps its format and still takes rows', async () => {
+  const fresh = tmpDb();
+  let store = await openDuckDBStore({ path: fresh });
+  await storeLongExtras(store);
   assert.deepEqual([...(await compressions(store, 'connections', 'extra'))], ['ZSTD']);
   const fmt = await store.all(sql`SELECT tags['storage_version'] AS v FROM duckdb_databases() WHERE database_name = current_database()`);
   assert.equal(fmt[0].v, 'v1.5.0+');
@@ -290,12 +295,7 @@ test('a new store is in DuckDB 1.5 storage with zstd long text; an older-format 
   const inst = await DuckDBInstance.create(old, { storage_compatibility_version: 'v1.0.0' });
   inst.closeSync();
   store = await openDuckDBStore({ path: old });
-  w = await store.beginIngest();
-  const b2 = connBatch(500, w.ingestId);
-  for (let i = 0; i < 500; i++) b2.setStr(C.extra, i, JSON.stringify({ note: `row ${i} of a batch long enough to need compression` }));
-  w.append(b2);
-  await w.commit(REC);
-  await store.run(sql`CHECKPOINT`);
+  await storeLongExtras(store);
   assert.deepEqual([...(await compressions(store, 'connections', 'extra'))], ['FSST']);
   const rows = await store.all(sql`SELECT count(*) AS n, count(DISTINCT extra) AS e FROM connections`);
   assert.deepEqual(rows.map((r) => [Number(r.n), Number(r.e)]), [[500, 500]]);
