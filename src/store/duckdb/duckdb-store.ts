@@ -281,8 +281,10 @@ class DuckDBStore implements Store {
     };
     // The earliest time among rows appended since the last checkpoint (the first commit: null, all rows).
     const window = new SinceWindow();
-    const record = async (rec: Omit<IngestRecord, 'ingestId'>): Promise<void> => {
+    const record = async (rec: Omit<IngestRecord, 'ingestId'>, final: boolean): Promise<void> => {
       await inserter.flush();
+      // Decoding has finished: the hooks' queries and the commit's writing may have every thread.
+      if (final) await conn.run(`SET threads = ${this.threads}`);
       await this.runHooks('commit', ingestId, window.since());
       await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [ingestId]);
       await conn.run(
@@ -305,13 +307,13 @@ class DuckDBStore implements Store {
         await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [oldIngestId]);
       },
       checkpoint: async (rec): Promise<void> => {
-        await record(rec);
+        await record(rec, false);
         window.checkpointed();
         await conn.run('COMMIT');
         await conn.run('BEGIN TRANSACTION');
       },
       commit: async (rec): Promise<void> => {
-        await record(rec);
+        await record(rec, true);
         await finish('COMMIT');
       },
       rollback: async () => {
