@@ -63,6 +63,35 @@ const arenaBytesPerRow = new Map<string, number>();
  */
 const MAX_HINT_BYTES_PER_ROW = 1024;
 
+/** What a batch rebuilt from another's parts adopts (ColumnBatch's constructor, third argument). */
+export interface AdoptedParts {
+  readonly columns: readonly Column[];
+  readonly arena: Uint8Array;
+  readonly length: number;
+  readonly arenaUsed: number;
+  readonly refilled: boolean;
+}
+
+// Columns are made only by these three, so each kind has one hidden class whether it was made here or
+// arrived from another thread (structured clone builds objects of another shape).
+function strColumn(type: StrColumn['type'], start: Int32Array, len: Int32Array): StrColumn {
+  return { kind: 'str', type, start, len };
+}
+function listColumn(
+  type: ListColumn['type'], first: Int32Array, count: Int32Array, itemStart: Int32Array, itemLen: Int32Array, itemNum: Float64Array, items: number,
+): ListColumn {
+  return { kind: 'list', type, first, count, itemStart, itemLen, itemNum, items };
+}
+function numColumn(type: NumColumn['type'], values: Float64Array, valid: Uint8Array): NumColumn {
+  return { kind: 'num', type, values, valid };
+}
+/** A column of the usual shape holding the same arrays. */
+function sameShapeColumn(c: Column): Column {
+  if (c.kind === 'str') return strColumn(c.type, c.start, c.len);
+  if (c.kind === 'list') return listColumn(c.type, c.first, c.count, c.itemStart, c.itemLen, c.itemNum, c.items);
+  return numColumn(c.type, c.values, c.valid);
+}
+
 /** A batch of rows for one table, filled row by row and loaded by an engine in one go. */
 export class ColumnBatch {
   readonly table: TableDef;
@@ -81,9 +110,23 @@ export class ColumnBatch {
    */
   onRelease: (() => void) | null = null;
 
-  constructor(table: TableDef, capacity = 8192) {
+  /**
+   * A new empty batch; `from` (for batchFromParts and recycledBatch only) adopts arrays that already
+   * exist instead. Every batch is made here, so that all share one hidden class and the decoders'
+   * set* calls stay monomorphic (batches rebuilt with Object.create had another: the decode worker,
+   * which fills new and given-back batches alike, spent 4x as long in setBytes as the inline decoder).
+   */
+  constructor(table: TableDef, capacity = 8192, from?: AdoptedParts) {
     this.table = table;
     this.capacity = capacity;
+    if (from !== undefined) {
+      this.columns = from.columns.map(sameShapeColumn);
+      this.arena = from.arena;
+      this.length = from.length;
+      this.arenaUsed = from.arenaUsed;
+      this.refilled = from.refilled;
+      return;
+    }
     this.arena = new Uint8Array(capacity * (arenaBytesPerRow.get(table.name) ?? 64));
     // Every fixed-size array of the batch lives in one buffer: one allocation instead of ~70 per
     // batch, and one buffer to transfer to and from the decode worker.
@@ -100,17 +143,17 @@ export class ColumnBatch {
     this.columns = table.fields.map((fd): Column => {
       if (fd.type === 'string' || fd.type === 'json') {
         const start = take(i32, 4);
-        return { kind: 'str', type: fd.type, start, len: take(i32, 4).fill(-1) };
+        return strColumn(fd.type, start, take(i32, 4).fill(-1));
       }
       if (fd.type === 'string[]' || fd.type === 'f64[]') {
         const first = take(i32, 4).fill(-1);
         const count = take(i32, 4);
         const itemStart = take(i32, 4);
         const itemLen = take(i32, 4);
-        return { kind: 'list', type: fd.type, first, count, itemStart, itemLen, itemNum: take(f64, 8), items: 0 };
+        return listColumn(fd.type, first, count, itemStart, itemLen, take(f64, 8), 0);
       }
       const values = take(f64, 8);
-      return { kind: 'num', type: fd.type, values, valid: take(u8, 1) };
+      return numColumn(fd.type, values, take(u8, 1));
     });
   }
 
@@ -331,9 +374,7 @@ export function batchParts(b: ColumnBatch): { parts: BatchParts; transfer: Array
 
 /** Rebuilds a batch from parts received from another thread. */
 export function batchFromParts(table: TableDef, p: BatchParts): ColumnBatch {
-  const b = Object.create(ColumnBatch.prototype) as ColumnBatch;
-  Object.assign(b, { table, capacity: p.length, columns: p.columns, length: p.length, arena: p.arena, arenaUsed: p.arena.length, refilled: false, onRelease: null });
-  return b;
+  return new ColumnBatch(table, p.length, { columns: p.columns, arena: p.arena, length: p.length, arenaUsed: p.arena.length, refilled: false });
 }
 
 /**
@@ -341,11 +382,10 @@ export function batchFromParts(table: TableDef, p: BatchParts): ColumnBatch {
  * buffers transferred both ways): emptied, at its original capacity and arena size.
  */
 export function recycledBatch(table: TableDef, p: BatchParts): ColumnBatch {
-  const b = Object.create(ColumnBatch.prototype) as ColumnBatch;
   const first = p.columns[0];
   const capacity = first.kind === 'num' ? first.values.length : first.kind === 'str' ? first.start.length : first.first.length;
   const arena = new Uint8Array(p.arena.buffer, p.arena.byteOffset, p.arena.buffer.byteLength - p.arena.byteOffset);
-  Object.assign(b, { table, capacity, columns: p.columns, length: p.length, arena, arenaUsed: 0, refilled: true, onRelease: null });
+  const b = new ColumnBatch(table, capacity, { columns: p.columns, arena, length: p.length, arenaUsed: 0, refilled: true });
   b.clear();
   return b;
 }
