@@ -94,15 +94,38 @@ class RawTally {
   }
 }
 
-/** Reads a plain file into pooled buffers. */
+/** What one read gave: the bytes read into `ab`, or the error. */
+type ReadResult = { ab: ArrayBuffer; n: number; err: null } | { ab: ArrayBuffer; n: 0; err: unknown };
+
+/**
+ * Reads a plain file into pooled buffers, one read ahead: the read of the next chunk is issued as a
+ * chunk is handed out, so it runs on libuv's pool while the caller decodes (waiting for each read in
+ * turn left a capture's inline decode idle a third of the time, 0.5 s of 1.5 per GB from the page cache).
+ */
 function pooledFile(name: string, fd: number, size: number, fingerprint: string): OpenedInput {
   const tally = new RawTally(false);
   const pool: ArrayBuffer[] = [];
   let pos = 0;
   let closed = false;
+  let fdOpen = true;
+  let ahead: Promise<ReadResult> | null = null;
+  const closeFd = (): void => {
+    if (fdOpen) fs.closeSync(fd);
+    fdOpen = false;
+  };
+  const readAt = (at: number): Promise<ReadResult> => {
+    const ab = pool.pop() ?? new ArrayBuffer(CHUNK_BYTES);
+    return readAsync(fd, new Uint8Array(ab), at).then(
+      (n): ReadResult => ({ ab, n, err: null }),
+      (err: unknown): ReadResult => ({ ab, n: 0, err }),
+    );
+  };
   const close = (): void => {
-    if (!closed) fs.closeSync(fd);
     closed = true;
+    // A read still in flight keeps the descriptor until it settles (closing it under the read could
+    // hand its number to another file).
+    if (ahead === null) closeFd();
+    else void ahead.then(closeFd);
   };
   return {
     name,
@@ -112,21 +135,20 @@ function pooledFile(name: string, fd: number, size: number, fingerprint: string)
     pooled: true,
     async next(): Promise<Buffer | null> {
       if (closed) return null;
-      const ab = pool.pop() ?? new ArrayBuffer(CHUNK_BYTES);
-      let n: number;
-      try {
-        n = await readAsync(fd, new Uint8Array(ab), pos);
-      } catch (err) {
+      const r = await (ahead ?? readAt(pos));
+      ahead = null;
+      if (r.err !== null) {
         close();
-        throw unreadable(name, err);
+        throw unreadable(name, r.err);
       }
-      if (n === 0) {
-        pool.push(ab);
+      if (r.n === 0) {
+        pool.push(r.ab);
         close();
         return null;
       }
-      pos += n;
-      const chunk = Buffer.from(ab, 0, n);
+      pos += r.n;
+      if (!closed) ahead = readAt(pos);
+      const chunk = Buffer.from(r.ab, 0, r.n);
       tally.add(chunk);
       return chunk;
     },
