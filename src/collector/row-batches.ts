@@ -10,10 +10,16 @@ import { EVENT_TABLES, type EventTableName } from '../model/fields.js';
 import { ColumnBatch } from '../store/column-batch.js';
 import { bump, type CollectorCounters } from './collector-counters.js';
 
-/** Emptied batches kept for the next commit's held rows. */
-const MAX_SPARES = 2;
+/**
+ * Emptied batches kept for reuse: the store gives each handed-on batch back (`release()`) once it has
+ * loaded it, and a batch held during a commit comes back the same way.
+ */
+const MAX_SPARES = 4;
 
-/** Receives every batch with rows; it may reuse nothing of it after returning. */
+/**
+ * Receives every batch with rows. The batch is lent: nothing refills it until the receiver calls its
+ * `release()` (the store does once the rows are loaded), so the store need not copy it.
+ */
 export type BatchConsumer = (batch: ColumnBatch) => void;
 
 /** Column batches of every table for one collector, with their decode context. */
@@ -57,26 +63,20 @@ export class RowBatches implements DecodeContext {
   /** Hands on the batches held during a commit, oldest first, and stops holding. */
   release(): void {
     this.holding = false;
-    for (const b of this.held) {
-      this.handOn(b);
-      if (this.spare.length < MAX_SPARES) this.spare.push(b);
-    }
+    for (const b of this.held) this.handOn(b);
     this.held.length = 0;
   }
 
   /** DecodeContext: the batch for the next row of `table` (a full one is handed on first). */
   batch(table: EventTableName): ColumnBatch {
     let b = this.batches.get(table);
-    if (b === undefined) {
-      b = new ColumnBatch(EVENT_TABLES.find((t) => t.name === table)!, this.rows);
+    if (b === undefined || b.full) {
+      if (b !== undefined) {
+        if (this.holding) this.held.push(b);
+        else this.handOn(b);
+      }
+      b = this.fresh(table);
       this.batches.set(table, b);
-    } else if (b.full) {
-      if (this.holding) {
-        this.held.push(b);
-        const i = this.spare.findIndex((x) => x.table.name === table);
-        b = i >= 0 ? this.spare.splice(i, 1)[0] : new ColumnBatch(b.table, this.rows);
-        this.batches.set(table, b);
-      } else this.handOn(b);
     }
     // The caller adds one row now.
     if (this.pendingRows++ === 0) this.oldestPendingMs = Date.now();
@@ -96,14 +96,30 @@ export class RowBatches implements DecodeContext {
   /** Hands every batch with rows on (before a commit; never while holding) and starts the pending count again. */
   flush(): void {
     this.release();
-    for (const b of this.batches.values()) if (b.length > 0) this.handOn(b);
+    for (const [table, b] of [...this.batches]) {
+      if (b.length === 0) continue;
+      this.handOn(b);
+      this.batches.delete(table);
+    }
     this.pendingRows = 0;
     this.oldestPendingMs = 0;
   }
 
+  /** An empty batch for `table`: a spare when there is one. */
+  private fresh(table: EventTableName): ColumnBatch {
+    const i = this.spare.findIndex((x) => x.table.name === table);
+    return i >= 0 ? this.spare.splice(i, 1)[0] : new ColumnBatch(EVENT_TABLES.find((t) => t.name === table)!, this.rows);
+  }
+
+  /** Lends a batch to the consumer; it comes back to the spares when the consumer releases it. */
   private handOn(b: ColumnBatch): void {
     this.counters.rowsAppended += b.length;
+    b.refilled = false;
+    b.onRelease = () => {
+      b.clear();
+      b.refilled = true;
+      if (this.spare.length < MAX_SPARES && b.capacity === this.rows) this.spare.push(b);
+    };
     this.consume(b);
-    b.clear();
   }
 }
