@@ -6,18 +6,18 @@
  */
 import { EVENT_TABLES } from '../model/fields.js';
 import { ident, join, sql, type SqlFragment } from '../store/sql.js';
-import type { IngestHook, Store, TxContext } from '../store/store.js';
+import type { FreshRows, IngestHook, Store, TxContext } from '../store/store.js';
 import type { GeoSource } from './geo-answer.js';
 
 /** Rows per INSERT statement: each column travels as one JSON array parameter. */
 const ROWS_PER_INSERT = 50000;
 
 /** Every address column of the event tables, as one relation of `a`, optionally for one ingest. */
-function addressesSql(ingestId?: number, since: number | null = null): SqlFragment {
+function addressesSql(ingestId?: number, since: number | null = null, fresh?: FreshRows): SqlFragment {
   const parts: SqlFragment[] = [];
   for (const t of EVENT_TABLES) {
     for (const col of ['orig_h', 'resp_h']) {
-      const when = since === null ? sql`` : sql` AND ts >= make_timestamp(${since}::BIGINT)`;
+      const when = fresh !== undefined ? sql` AND ${fresh.where()}` : since === null ? sql`` : sql` AND ts >= make_timestamp(${since}::BIGINT)`;
       const where = ingestId === undefined ? sql`` : sql` WHERE ingest_id = ${ingestId}${when}`;
       parts.push(sql`SELECT DISTINCT ${ident(col)} AS a FROM ${ident(t.name)}${where}`);
     }
@@ -41,10 +41,12 @@ async function insertAnswers(tx: TxContext, addresses: readonly string[], geo: G
 }
 
 /** Adds rows for the addresses of one ingest that ip_info lacks; returns how many. */
-export async function addIngestAddresses(tx: TxContext, ingestId: number, geo: () => Promise<GeoSource>, since: number | null = null): Promise<number> {
+export async function addIngestAddresses(
+  tx: TxContext, ingestId: number, geo: () => Promise<GeoSource>, since: number | null = null, fresh?: FreshRows,
+): Promise<number> {
   if (since !== null && !Number.isFinite(since)) return 0;
   const rows = await tx.all(
-    sql`SELECT a FROM (${addressesSql(ingestId, since)}) AS x WHERE a IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ip_info AS i WHERE i.address = x.a)`,
+    sql`SELECT a FROM (${addressesSql(ingestId, since, fresh)}) AS x WHERE a IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ip_info AS i WHERE i.address = x.a)`,
   );
   if (rows.length === 0) return 0;
   await insertAnswers(tx, rows.map((r) => String(r.a)), await geo());
@@ -55,10 +57,10 @@ export async function addIngestAddresses(tx: TxContext, ingestId: number, geo: (
 export function ipInfoHook(geo: () => Promise<GeoSource>): IngestHook {
   return {
     name: 'address enrichment (ip_info)',
-    async beforeCommit(tx, ingestId, since) {
+    async beforeCommit(tx, ingestId, since, fresh) {
       // Idempotent for live checkpoints: addresses already present are not looked up again, and only
-      // rows from `since` on are read.
-      await addIngestAddresses(tx, ingestId, geo, since);
+      // the rows appended since the last one (else those from `since` on) are read.
+      await addIngestAddresses(tx, ingestId, geo, since, fresh);
     },
     // Rows are per address, not per ingest: an address a replaced ingest brought may be in others too,
     // and a stale row for an address no record holds any more is never joined.

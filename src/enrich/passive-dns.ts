@@ -26,7 +26,7 @@ import type { QueryField } from '../query/catalog.js';
 import type { TimeRange } from '../query/time-range.js';
 import type { Dialect } from '../store/dialect.js';
 import { join, raw, sql, type SqlFragment } from '../store/sql.js';
-import type { IngestHook, Row, Store, TxContext } from '../store/store.js';
+import type { FreshRows, IngestHook, Row, Store, TxContext } from '../store/store.js';
 import { canonicalAddress } from './address-text.js';
 
 /** How long an answer names the connections after it. */
@@ -76,14 +76,16 @@ export function passiveDnsBackfill(): string {
 export function passiveDnsHook(): IngestHook {
   return {
     name: 'passive DNS answers',
-    async beforeCommit(tx: TxContext, ingestId: number, since: number | null): Promise<void> {
+    async beforeCommit(tx: TxContext, ingestId: number, since: number | null, fresh?: FreshRows): Promise<void> {
       if (since === null) {
         await tx.run(sql`DELETE FROM dns_answers WHERE ingest_id = ${ingestId}`);
         await tx.run(deriveSql(ingestId));
         return;
       }
-      // A live checkpoint: only the ingest's rows from `since` on can be new; redo just those.
       if (!Number.isFinite(since)) return;
+      // A live checkpoint: the answers of the new rows alone, when the store can single them out.
+      if (fresh !== undefined) return tx.run(deriveFrom(sql`ingest_id = ${ingestId} AND ${fresh.where()}`));
+      // Else only the ingest's rows from `since` on can be new; redo just those.
       await tx.run(sql`DELETE FROM dns_answers WHERE ingest_id = ${ingestId} AND ts >= make_timestamp(${since}::BIGINT)`);
       await tx.run(deriveSql(ingestId, since));
     },

@@ -17,7 +17,7 @@ import type { FieldDef } from '../model/fields.js';
 import type { Dialect } from './dialect.js';
 import { HOST_ROLLUP_BUCKET_US } from './host-rollup.js';
 import { raw, sql, type SqlFragment } from './sql.js';
-import type { IngestHook, Store, TxContext } from './store.js';
+import type { FreshRows, IngestHook, Store, TxContext } from './store.js';
 
 /** The table's name. */
 export const OVERLAPS_TABLE = 'connection_overlaps';
@@ -62,8 +62,8 @@ export function twinCondition(d: Dialect, n: string, o: string): SqlFragment {
  * after `fromMicros` (all of them when null) that an earlier ingest of another source type holds.
  * The earlier rows are read only inside the ingest's own time span widened by the window.
  */
-async function derive(tx: TxContext, d: Dialect, ingestId: number, fromMicros: number | null): Promise<void> {
-  const from = fromMicros === null ? raw('') : sql` AND ts >= ${d.timestampFromMicros(fromMicros)}`;
+async function derive(tx: TxContext, d: Dialect, ingestId: number, fromMicros: number | null, fresh?: FreshRows): Promise<void> {
+  const from = fresh !== undefined ? sql` AND ${fresh.where()}` : fromMicros === null ? raw('') : sql` AND ts >= ${d.timestampFromMicros(fromMicros)}`;
   const span = await tx.all(sql`SELECT ${d.epochMicros(raw('min(ts)'))} AS lo, ${d.epochMicros(raw('max(ts)'))} AS hi
     FROM connections WHERE ingest_id = ${ingestId} AND community_id IS NOT NULL${from}`);
   if (span.length === 0 || span[0].lo === null || span[0].hi === null) return;
@@ -72,7 +72,7 @@ async function derive(tx: TxContext, d: Dialect, ingestId: number, fromMicros: n
   const hi = Number(span[0].hi) + windowUs;
   const day = raw(String(DAY_US));
   const nTs = d.epochMicros(raw('n.ts'));
-  const nFrom = fromMicros === null ? raw('') : sql` AND n.ts >= ${d.timestampFromMicros(fromMicros)}`;
+  const nFrom = fresh !== undefined ? sql` AND ${fresh.where('n')}` : fromMicros === null ? raw('') : sql` AND n.ts >= ${d.timestampFromMicros(fromMicros)}`;
   await tx.run(sql`INSERT INTO ${TABLE} (ingest_id, source_type, other_ingest_id, other_source_type, bucket, connections)
     SELECT n.ingest_id, any_value(n.source_type), o.ingest_id, any_value(o.source_type),
       make_timestamp(CAST(floor(${nTs} / ${day}) AS BIGINT) * ${day}) AS b, count(DISTINCT n.rowid)
@@ -88,13 +88,15 @@ async function derive(tx: TxContext, d: Dialect, ingestId: number, fromMicros: n
 export function overlapsHook(d: Dialect): IngestHook {
   return {
     name: 'connections stored by several sources',
-    async beforeCommit(tx: TxContext, ingestId: number, since: number | null): Promise<void> {
+    async beforeCommit(tx: TxContext, ingestId: number, since: number | null, fresh?: FreshRows): Promise<void> {
       if (since === null) {
         await tx.run(sql`DELETE FROM ${TABLE} WHERE ingest_id = ${ingestId}`);
         await derive(tx, d, ingestId, null);
         return;
       }
       if (!Number.isFinite(since)) return;
+      // Counts add up: the new connections' own are added (questions sum them per pair of ingests).
+      if (fresh !== undefined) return derive(tx, d, ingestId, null, fresh);
       // Rows appended since the last checkpoint all have ts >= since: their days are redone whole.
       const from = Math.floor(since / DAY_US) * DAY_US;
       await tx.run(sql`DELETE FROM ${TABLE} WHERE ingest_id = ${ingestId} AND bucket >= ${d.timestampFromMicros(from)}`);

@@ -58,6 +58,18 @@ export interface TxContext {
 }
 
 /**
+ * The rows of a live ingest appended since its previous checkpoint, as a condition on an event table's
+ * rows (`alias` qualifies the columns it reads), and its negation for a derived table (which rows of
+ * it the current checkpoint wrote).
+ */
+export interface FreshRows {
+  /** True of an event table's rows appended since the previous checkpoint. */
+  readonly where: (alias?: string) => SqlFragment;
+  /** True of a table's rows written before this checkpoint (committed earlier). */
+  readonly committed: (alias?: string) => SqlFragment;
+}
+
+/**
  * Work done inside every ingest's transaction, so tables derived from the events (address
  * enrichment, passive DNS answers, intel matches) stay in step with them: committed together,
  * rolled back together, replaced together on `--force`.
@@ -71,8 +83,12 @@ export interface IngestHook {
    * `since` (microseconds) bounds the work at a checkpoint: every row appended since the previous
    * one has `ts >= since`, so a hook may redo only the ingest's rows from then on; null means
    * "consider all the ingest's rows" (a file's one commit, or rows without a time).
+   * `fresh`, when the engine can give it at a checkpoint (never with `since` null), is a condition true
+   * of exactly the rows appended since the previous checkpoint: a hook whose results add up may derive
+   * from those rows alone. Redoing from `since` re-reads every row of the days or minutes it reaches
+   * back to, which at a collector's checkpoint every second grew with the day's rows.
    */
-  beforeCommit(tx: TxContext, ingestId: number, since: number | null): Promise<void>;
+  beforeCommit(tx: TxContext, ingestId: number, since: number | null, fresh?: FreshRows): Promise<void>;
   /** Removes what the hook derived from an ingest that `--force` replaces. */
   onReplace?(tx: TxContext, oldIngestId: number): Promise<void>;
 }

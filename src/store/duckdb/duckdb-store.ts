@@ -19,8 +19,8 @@ import { EVENT_TABLES } from '../../model/fields.js';
 import { NightjarError } from '../../model/errors.js';
 import type { ColumnBatch } from '../column-batch.js';
 import { MIGRATIONS } from '../migrations.js';
-import { sql, type SqlFragment, type SqlParam } from '../sql.js';
-import type { IngestHook, IngestRecord, IngestWriter, Row, Store, TxContext, Value } from '../store.js';
+import { raw, sql, type SqlFragment, type SqlParam } from '../sql.js';
+import type { FreshRows, IngestHook, IngestRecord, IngestWriter, Row, Store, TxContext, Value } from '../store.js';
 import { BatchInserter } from './batch-insert.js';
 import { SinceWindow } from '../since-window.js';
 import { ReaderPool } from './reader-pool.js';
@@ -84,6 +84,9 @@ function ingestOf(r: Row): IngestRecord {
     summary: String(r.summary),
   };
 }
+
+/** First row id of rows a transaction has appended and not committed (DuckDB's MAX_ROW_ID, 2^55 rounded down). */
+const LOCAL_ROW_IDS = '36028797018960000';
 
 /** Opens (creating when needed) and migrates a DuckDB store. */
 export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<Store> {
@@ -229,10 +232,28 @@ class DuckDBStore implements Store {
     this.hooks.push(hook);
   }
 
-  private async runHooks(phase: 'commit' | 'replace', ingestId: number, since: number | null = null): Promise<void> {
+  /**
+   * The rows appended since the last checkpoint, when DuckDB can single them out: rows not yet
+   * committed live in the transaction's local storage, whose row ids start at 2^55 (committed rows are
+   * numbered from 0). Checked against the rows appended to each table, so that a DuckDB numbering them
+   * otherwise falls back to the hooks' `since` (undefined) instead of deriving from the wrong rows.
+   */
+  private async freshRows(appended: ReadonlyMap<string, number>): Promise<FreshRows | undefined> {
+    for (const t of EVENT_TABLES) {
+      const r = await this.all(sql`SELECT count(*) AS n FROM ${raw(`"${t.name}"`)} WHERE rowid >= ${raw(LOCAL_ROW_IDS)}`);
+      if (Number(r[0].n) !== (appended.get(t.name) ?? 0)) return undefined;
+    }
+    const col = (alias?: string): string => (alias === undefined ? 'rowid' : `${alias}.rowid`);
+    return {
+      where: (alias) => raw(`${col(alias)} >= ${LOCAL_ROW_IDS}`),
+      committed: (alias) => raw(`${col(alias)} < ${LOCAL_ROW_IDS}`),
+    };
+  }
+
+  private async runHooks(phase: 'commit' | 'replace', ingestId: number, since: number | null = null, fresh?: FreshRows): Promise<void> {
     for (const h of this.hooks) {
       try {
-        if (phase === 'commit') await h.beforeCommit(this.tx, ingestId, since);
+        if (phase === 'commit') await h.beforeCommit(this.tx, ingestId, since, fresh);
         else await h.onReplace?.(this.tx, ingestId);
       } catch (err) {
         throw new NightjarError('NJ_STORE', `${h.name} could not be updated for ingest ${ingestId}`, { cause: err });
@@ -281,11 +302,16 @@ class DuckDBStore implements Store {
     };
     // The earliest time among rows appended since the last checkpoint (the first commit: null, all rows).
     const window = new SinceWindow();
+    // Rows appended per table since the last checkpoint, to check what `fresh` selects.
+    const appended = new Map<string, number>();
     const record = async (rec: Omit<IngestRecord, 'ingestId'>, final: boolean): Promise<void> => {
       await inserter.flush();
       // Decoding has finished: the hooks' queries and the commit's writing may have every thread.
       if (final) await conn.run(`SET threads = ${this.threads}`);
-      await this.runHooks('commit', ingestId, window.since());
+      const since = window.since();
+      const fresh = since === null ? undefined : await this.freshRows(appended);
+      appended.clear();
+      await this.runHooks('commit', ingestId, since, fresh);
       await conn.run('DELETE FROM ingests WHERE ingest_id = $1', [ingestId]);
       await conn.run(
         `INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP, $9::TIMESTAMP, $10, $11, $12)`,
@@ -296,6 +322,7 @@ class DuckDBStore implements Store {
       ingestId,
       append(batch: ColumnBatch): void {
         if (batch.length === 0) return;
+        appended.set(batch.table.name, (appended.get(batch.table.name) ?? 0) + batch.length);
         window.add(batch);
         inserter.add(batch);
       },
