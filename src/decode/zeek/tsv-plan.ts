@@ -10,6 +10,7 @@ import {
   SHARED_ROLES, SHARED_SENSOR, SHARED_TS, SHARED_UID, logFromFields, logFromInputName, refineLog, tableForLog,
   zeekColumns, type ZeekTable,
 } from './zeek-columns.js';
+import { inferredTypes } from './tsv-inferred-types.js';
 import { zeekString } from './zeek-values.js';
 
 /** Column handler: the value only goes into the JSON object (`extra` or `data`). Codes 1-9 are the SHARED_* roles. */
@@ -147,10 +148,13 @@ function columnHandler(colType: FieldType, type: string): number {
 
 const encoder = new TextEncoder();
 
-/** Builds the plan of one header block; `log` null means the block had no `#path`. */
+/**
+ * Builds the plan of one header block; `path` null means the block had no `#path`, `declared` null that it
+ * had no `#types` line (the types are then inferred from the field names, tsv-inferred-types.ts).
+ */
 export function compilePlan(
   fields: readonly string[],
-  types: readonly string[],
+  declared: readonly string[] | null,
   path: string | null,
   inputName: string,
   seps: { sep: number; setSep: number; unset: Uint8Array; empty: Uint8Array },
@@ -160,6 +164,7 @@ export function compilePlan(
   const log = refineLog(raw, inputName);
   const table = tableForLog(log);
   const own = zeekColumns(table);
+  const types = declared ?? inferredTypes(fields, table);
   const n = fields.length;
   const kind = new Int32Array(n);
   const col = new Int32Array(n).fill(-1);
@@ -229,15 +234,16 @@ export class TsvHeader {
   version = 0;
   /** The block came from a zeek-cut minimal header line (tsv-minimal-header.ts). */
   minimal = false;
+  /** The block's `#types` line did not match its `#fields`: its rows are not read (no types are guessed). */
+  typesRefused = false;
   private unusable = false;
 
-  /** Starts a block from a zeek-cut minimal header: Zeek's default separators, these fields and types. */
-  applyMinimal(fields: string[], types: string[]): void {
+  /** Starts a block from a zeek-cut minimal header: Zeek's default separators, these fields, inferred types. */
+  applyMinimal(fields: string[]): void {
     this.reset();
     this.unusable = false;
     this.sep = 9;
     this.fields = fields;
-    this.types = types;
     this.minimal = true;
   }
 
@@ -284,15 +290,18 @@ export class TsvHeader {
         if (values.length > 1 && values[values.length - 1] === '') values.pop();
         this.fields = values;
         this.types = null;
+        this.typesRefused = false;
         break;
       case 'types':
         if (values.length > 1 && values[values.length - 1] === '') values.pop();
         if (this.fields === null || values.length !== this.fields.length) {
           this.types = null;
+          this.typesRefused = true;
           this.version++;
           return 'bad_header';
         }
         this.types = values;
+        this.typesRefused = false;
         break;
       default:
         return null; // #open, #close and comments change nothing
@@ -308,6 +317,7 @@ export class TsvHeader {
     this.path = null;
     this.fields = null;
     this.types = null;
+    this.typesRefused = false;
     this.version++;
   }
 }

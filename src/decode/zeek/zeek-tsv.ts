@@ -19,7 +19,7 @@ import { isMarker, writeJsonValue } from './tsv-json.js';
 import {
   H_BOOL, H_F64, H_F64LIST, H_INT, H_STR, H_STRLIST, H_TIME, H_UINT, TsvHeader, V_NONE, compilePlan, type TsvPlan,
 } from './tsv-plan.js';
-import { minimalHeaderFields, minimalHeaderTypes } from './tsv-minimal-header.js';
+import { minimalHeaderFields } from './tsv-minimal-header.js';
 import { fieldEnd, markerAt, scanDouble, scanEnd, scanMicros, scanString, scanUint } from './tsv-scan.js';
 import { decodeZeekString, parseDouble, parseInt64, protoText, zeekString } from './zeek-values.js';
 
@@ -80,11 +80,12 @@ class TsvDecoder {
     // (data lines start with a time, a uid or an address: looked at no further).
     if ((h.fields === null && !this.sawDirective) || (h.minimal && isNameStart(buf[s]) && nameLikeField(buf, s, e))) {
       const names = minimalHeaderFields(buf.toString('latin1', s, e));
-      if (names !== null) return h.applyMinimal(names, minimalHeaderTypes(names));
+      if (names !== null) return h.applyMinimal(names);
     }
     if (h.version !== this.planVersion) {
       this.planVersion = h.version;
-      this.plan = h.fields !== null && h.types !== null ? compilePlan(h.fields, h.types, h.path, this.ctx.inputName, h) : null;
+      // A block with `#fields` and no `#types` line (zeek-cut, some exporters) is read with inferred types.
+      this.plan = h.fields !== null && !h.typesRefused ? compilePlan(h.fields, h.types, h.path, this.ctx.inputName, h) : null;
       if (this.plan !== null && this.plan.names.length > this.listStart.length) {
         this.listStart = new Int32Array(this.plan.names.length);
         this.listEnd = new Int32Array(this.plan.names.length);
@@ -303,6 +304,22 @@ function startsWith(head: Buffer, s: string): boolean {
   return head.length >= s.length && head.toString('latin1', 0, s.length) === s;
 }
 
+/**
+ * True when the `#` lines opening `head` include a `#fields` line naming a Zeek key field: a header cut
+ * down to `#fields` (with or without `#path`, `#set_separator`...), as some exporters write it.
+ */
+function fieldsDirective(head: Buffer): boolean {
+  for (let s = 0; s < head.length && head[s] === 35; ) {
+    let e = head.indexOf(10, s);
+    if (e < 0) e = head.length;
+    if (startsWith(head.subarray(s, e), '#fields\t')) {
+      return minimalHeaderFields(head.toString('latin1', s + 8, e)) !== null;
+    }
+    s = e + 1;
+  }
+  return false;
+}
+
 /** Zeek TSV logs: conn -> connections, dns -> dns, every other log -> metadata. */
 export const zeekTsv: DecoderDef = {
   name: 'zeek-tsv',
@@ -310,7 +327,7 @@ export const zeekTsv: DecoderDef = {
   positionUnit: 'line',
   sniff(head: Buffer): number {
     if (startsWith(head, '#separator')) return 1;
-    if (startsWith(head, '#fields\t')) return 0.8;
+    if (head[0] === 35) return fieldsDirective(head) ? 0.8 : 0;
     const nl = head.indexOf(10);
     return nl > 0 && minimalHeaderFields(head.toString('latin1', 0, nl)) !== null ? 0.7 : 0;
   },
