@@ -247,11 +247,15 @@ export class TsvHeader {
     this.minimal = true;
   }
 
-  /** Applies one `#` line; returns a skip reason when the line is a malformed directive, else null. */
-  apply(buf: Buffer, start: number, end: number): string | null {
+  /**
+   * Applies one header line, whose meta prefix (`#` unless Zeek's `LogAscii::meta_prefix` says otherwise)
+   * is `prefixLen` bytes long; returns a skip reason when the line is a malformed directive, else null.
+   */
+  apply(buf: Buffer, lineStart: number, end: number, prefixLen = 1): string | null {
     this.minimal = false;
-    if (startsWith(buf, start, end, '#separator')) {
-      let i = start + 10;
+    const start = lineStart + prefixLen;
+    if (startsWith(buf, start, end, 'separator')) {
+      let i = start + 9;
       while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
       const v = zeekString(buf, i, end);
       this.reset();
@@ -264,7 +268,7 @@ export class TsvHeader {
     if (this.unusable) return null;
     let nameEnd = start;
     while (nameEnd < end && buf[nameEnd] !== this.sep) nameEnd++;
-    const name = buf.toString('latin1', start + 1, nameEnd);
+    const name = buf.toString('latin1', start, nameEnd);
     const values: string[] = [];
     for (let i = nameEnd + 1; i <= end; ) {
       let j = i;

@@ -428,3 +428,32 @@ test('#fields without #types (exporters, hand-cut files): read with the types Ze
   // A '#' file whose #fields names no Zeek key field is not taken for Zeek.
   assert.equal(zeekTsv.sniff(Buffer.from('# comment\n#fields\tname\tvalue\tother\n')), 0);
 });
+
+test('LogAscii::meta_prefix and the declared separators, unset and empty markers are honoured (the file was not recognised)', () => {
+  const buf = fixture('conn_meta_prefix_written.log');
+  assert.equal(zeekTsv.sniff(buf), 1);
+  const out = decodeFixture('conn_meta_prefix_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.uid, r.orig_h, r.resp_p, r.proto, r.service, r.duration, r.orig_bytes, r.conn_state, r.history, r.tunnel_parents, r.extra]),
+    [
+      // '|' separates fields, so a ',' is plain text; an escaped '|' is decoded; EMPTY is an empty set, NULL unset.
+      ['CMeta00000000001', '192.0.2.40', 443, 'tcp', 'http,ssl', 3.25, 2048, 'SF', 'ShADadFf', [], '{"note":"a|b"}'],
+      // '-' is not the unset marker here: a history of '-' and a note of '-' are text.
+      ['CMeta00000000002', '2001:db8::40', 5353, 'udp', null, null, null, 'S0', '-', ['CMeta00000000001', 'CMeta00000000003'], '{"vlan":42,"note":"-"}'],
+      ['CMeta00000000004', '192.0.2.41', 22, 'tcp', '', 0.5, 0, 'REJ', 'Sr', [], '{"note":""}'],
+    ],
+  );
+  assert.equal(out.rows.connections[1].community_id, communityId('2001:db8::40', 'ff02::fb', 5353, 5353, 17));
+  // A second block with the default '#' prefix after it, and a two-character prefix.
+  const both = decodeAll(zeekTsv, Buffer.concat([buf, tsv(CONN_HEADER), tsv(['1.5\tCh\t192.0.2.1\t1\t192.0.2.2\t2\tudp\t-\t-\t-\tS0\t-\t-\t-\t-'])]), { inputName: '-' });
+  assert.deepEqual(both.skips, []);
+  assert.deepEqual(both.rows.connections.map((r) => r.uid), ['CMeta00000000001', 'CMeta00000000002', 'CMeta00000000004', 'Ch']);
+  const hashes = tsv(['##separator \\x09', '##path\tdns', '##fields\tts\tuid\tquery', '##types\ttime\tstring\tstring', '2.5\tCd\texample.com', '##close\t2024']);
+  assert.equal(zeekTsv.sniff(hashes), 1);
+  const d = decodeAll(zeekTsv, hashes, { inputName: '-' });
+  assert.deepEqual([d.skips, d.rows.dns.map((r) => [r.ts, r.uid, r.query])], [[], [[2500000, 'Cd', 'example.com']]]);
+  // Lines that only look alike are not separator lines.
+  assert.equal(zeekTsv.sniff(Buffer.from('the separator is a tab\n')), 0);
+  assert.equal(zeekTsv.sniff(Buffer.from('1separator \\x09\n')), 0);
+});

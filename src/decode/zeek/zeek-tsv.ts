@@ -20,10 +20,13 @@ import {
   H_BOOL, H_F64, H_F64LIST, H_INT, H_STR, H_STRLIST, H_TIME, H_UINT, TsvHeader, V_NONE, compilePlan, type TsvPlan,
 } from './tsv-plan.js';
 import { minimalHeaderFields } from './tsv-minimal-header.js';
+import { matchesAt, separatorLinePrefix } from './tsv-meta-prefix.js';
 import { fieldEnd, markerAt, scanDouble, scanEnd, scanMicros, scanString, scanUint } from './tsv-scan.js';
 import { decodeZeekString, parseDouble, parseInt64, protoText, zeekString } from './zeek-values.js';
 
 const LOG_COL = METADATA.fields.findIndex((f) => f.name === 'log');
+/** Longer lines are never a separator line (tsv-meta-prefix.ts); data lines skip the check. */
+const SEPARATOR_LINE_MAX = 32;
 
 /** True when the first field of `buf[s..e)` is written like a Zeek field name: a-z, 0-9, '.' and '_' only. */
 function nameLikeField(buf: Buffer, s: number, e: number): boolean {
@@ -44,6 +47,8 @@ class TsvDecoder {
   private readonly fk: FlowKey = {
     tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null,
   };
+  /** Zeek's `LogAscii::meta_prefix`: what header lines start with (learnt from a block's separator line). */
+  private metaPrefix: Uint8Array = new Uint8Array([35]);
   /** A `#` directive was seen: a line of names is then data, not a zeek-cut header. */
   private sawDirective = false;
   /** Line whose column count was wrong; reported once we know whether it was the unterminated last line. */
@@ -69,9 +74,17 @@ class TsvDecoder {
   private line(buf: Buffer, s: number, e: number, lineNo: number): void {
     if (this.pendingCount !== 0) this.flushPending(false);
     if (s === e) return;
-    if (buf[s] === 35) {
+    if (e - s <= SEPARATOR_LINE_MAX) {
+      // A block's separator line tells its meta prefix (LogAscii::meta_prefix: '#', '@', '##', ...).
+      const p = separatorLinePrefix(buf, s, e);
+      if (p > 0 && !(p === this.metaPrefix.length && matchesAt(buf, s, this.metaPrefix))) {
+        this.metaPrefix = Uint8Array.prototype.slice.call(buf, s, s + p);
+      }
+    }
+    const mp = this.metaPrefix;
+    if (buf[s] === mp[0] && (mp.length === 1 || matchesAt(buf, s, mp))) {
       this.sawDirective = true;
-      const err = this.header.apply(buf, s, e);
+      const err = this.header.apply(buf, s, e, this.metaPrefix.length);
       if (err !== null) this.ctx.skip(err, lineNo);
       return;
     }
@@ -326,6 +339,8 @@ export const zeekTsv: DecoderDef = {
   description: 'Zeek logs in TSV form (#separator header): conn, dns and any other log',
   positionUnit: 'line',
   sniff(head: Buffer): number {
+    const nl0 = head.indexOf(10);
+    if (separatorLinePrefix(head, 0, nl0 < 0 ? Math.min(head.length, SEPARATOR_LINE_MAX) : nl0) > 0) return 1;
     if (startsWith(head, '#separator')) return 1;
     if (head[0] === 35) return fieldsDirective(head) ? 0.8 : 0;
     const nl = head.indexOf(10);
