@@ -7,7 +7,7 @@ import type { FieldType } from '../../model/fields.js';
 import { METADATA } from '../../model/fields.js';
 import {
   EXTRA_COL, SHARED_CID, SHARED_NONE, SHARED_ORIG_H, SHARED_ORIG_P, SHARED_PROTO, SHARED_RESP_H, SHARED_RESP_P,
-  SHARED_ROLES, SHARED_SENSOR, SHARED_TS, SHARED_UID, logFromFields, logFromInputName, refineLog, tableForLog,
+  SHARED_ROLES, SHARED_SENSOR, SHARED_TS, SHARED_UID, interimLog, logFromFields, logFromInputName, refineLog, tableForLog,
   zeekColumns, type ZeekTable,
 } from './zeek-columns.js';
 import { inferredTypes } from './tsv-inferred-types.js';
@@ -51,6 +51,8 @@ export const V_LIST = 6;
 export interface TsvPlan {
   readonly log: string;
   readonly table: ZeekTable;
+  /** The rows are interim reports of open connections (conn_long): stored with state_reason 'interim'. */
+  readonly interim: boolean;
   readonly names: readonly string[];
   readonly kind: Int32Array;
   readonly col: Int32Array;
@@ -203,6 +205,7 @@ export function compilePlan(
   return {
     log,
     table,
+    interim: interimLog(log),
     names: fields,
     kind,
     col,

@@ -283,3 +283,22 @@ test('a record nested deeper than the stack allows is one decoder_error skip, no
   }
   assert.equal(zeekJson.sniff(Buffer.from(`{"_path":"conn","deep":${deep('{"a":', '}')}}\n`)), 0);
 });
+
+test('conn_long JSON: interim connections (fast path and JSON.parse path alike), the VLAN context in extra', () => {
+  const buf = fixture('conn_long_written.json');
+  const fast = decodeAll(zeekJson, buf, { inputName: '-' });
+  const slow = decodeAll({ ...zeekJson, create: (ctx) => zeekJsonDecoder(ctx, false) }, buf, { inputName: '-' });
+  assert.deepEqual(fast, slow);
+  assert.deepEqual(fast.skips, []);
+  assert.deepEqual(
+    fast.rows.connections.map((r) => [r.uid, r.orig_h, r.duration, r.resp_bytes, r.state_reason, r.extra]),
+    [
+      ['CLong00000000001', '192.0.2.60', 600, 910000, 'interim', null],
+      ['CLong00000000001', '192.0.2.60', 1800, 2700000, 'interim', null],
+      ['CLong00000000002', '2001:db8::60', 600, 8000, 'interim', '{"id.ctx.vlan":30}'],
+    ],
+  );
+  // The final record of the same connection, from conn.log, is not interim.
+  const final = decodeFixture('conn_long_final_written.json').rows.connections;
+  assert.deepEqual(final.map((r) => [r.uid, r.duration, r.state_reason]), [['CLong00000000001', 2000, null]]);
+});

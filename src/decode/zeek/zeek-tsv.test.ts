@@ -457,3 +457,36 @@ test('LogAscii::meta_prefix and the declared separators, unset and empty markers
   assert.equal(zeekTsv.sniff(Buffer.from('the separator is a tab\n')), 0);
   assert.equal(zeekTsv.sniff(Buffer.from('1separator \\x09\n')), 0);
 });
+
+test('Zeek 8 conn.log with the connection id context (id.ctx.vlan, id.ctx.inner_vlan) and ip_proto: context kept in extra', () => {
+  const out = decodeFixture('conn_zeek8_ctx_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.uid, r.orig_h, r.resp_p, r.proto, r.ip_proto, r.orig_bytes, r.state_reason, r.extra]),
+    [
+      ['CCtx000000000001', '192.0.2.50', 443, 'tcp', 6, 1200, null, '{"id.ctx.vlan":10}'],
+      // The same 5-tuple in another VLAN is another connection: both kept, told apart by their context.
+      ['CCtx000000000002', '192.0.2.50', 443, 'tcp', 6, 800, null, '{"id.ctx.vlan":20,"id.ctx.inner_vlan":300}'],
+      ['CCtx000000000003', '192.0.2.51', 0, 'unknown_transport', 50, null, null, null],
+    ],
+  );
+});
+
+test('conn_long.log (conn-long package): interim records of long connections are connections with state_reason interim', () => {
+  const out = decodeFixture('conn_long_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.equal(out.rows.metadata.length, 0);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.uid, r.duration, r.orig_bytes, r.resp_bytes, r.conn_state, r.state_reason]),
+    [
+      ['CLong00000000001', 600, 52000, 910000, 'OTH', 'interim'],
+      ['CLong00000000001', 1800, 150000, 2700000, 'OTH', 'interim'],
+    ],
+  );
+  // A header cut to #fields says no path: the file's name tells conn_long from conn.
+  const text = fixture('conn_long_written.log').toString('latin1').split('\n').filter((l) => !/^#(path|types)/.test(l)).join('\n');
+  const named = decodeAll(zeekTsv, Buffer.from(text, 'latin1'), { inputName: '/logs/conn_long.12:00:00-13:00:00.log' });
+  assert.deepEqual(named.rows.connections.map((r) => r.state_reason), ['interim', 'interim']);
+  const plain = decodeAll(zeekTsv, Buffer.from(text, 'latin1'), { inputName: '/logs/conn.log' });
+  assert.deepEqual(plain.rows.connections.map((r) => r.state_reason), [null, null]);
+});

@@ -251,6 +251,7 @@ class TsvDecoder {
     }
     if (plan.listCols.length > 0) this.writeLists(plan, b, row, buf);
     if (plan.table === 'metadata') b.setStr(LOG_COL, row, plan.log);
+    else if (plan.interim) b.setStr(K.state_reason, row, 'interim');
     json.byte(125);
     if (members > 0 || plan.alwaysJson) b.setBytes(plan.jsonCol, row, json.buf, 0, json.len);
     if (fk.proto === 'icmp' && buf.indexOf(58, fk.origHStart) >= 0 && buf.indexOf(58, fk.origHStart) < fk.origHEnd!) fk.proto = 'icmp6';
