@@ -93,10 +93,12 @@ export type ZeekTable = Extract<EventTableName, 'connections' | 'dns' | 'metadat
 
 /**
  * Logs of connection records written while the connection was still open: the conn-long package's
- * `conn_long` (Corelight). They are stored as connections marked `state_reason = 'interim'`, which every
- * summary leaves out (the final conn.log record, same uid, is the one counted).
+ * `conn_long` (Corelight) and RITA's zeek-open-connections `open_conn` (told by the file's name, see
+ * refineLog). Each record holds the connection's totals so far, so they are stored as connections marked
+ * `state_reason = 'interim'`, which every summary leaves out: the final conn.log record of the same uid is
+ * the one counted, and a connection still open when the logs were taken is listed but not yet counted.
  */
-const INTERIM_LOGS: ReadonlySet<string> = new Set(['conn_long']);
+const INTERIM_LOGS: ReadonlySet<string> = new Set(['conn_long', 'open_conn']);
 
 /** True when the log's records are interim reports of still-open connections (see INTERIM_LOGS). */
 export function interimLog(log: string): boolean {
@@ -153,7 +155,8 @@ function logOfName(inputName: string): string | null {
 /**
  * RITA's open-connections plugin writes `conn` records (`#path conn`, `_path: conn`) to open_conn.log;
  * those are not finished connections, so an input named like that turns `conn` into `open_conn`. A
- * conn_long.log whose records do not say their path (a header cut down to `#fields`) is conn_long.
+ * conn_long.log whose records do not say their path (a header cut down to `#fields`) is conn_long. From
+ * standard input there is no name: such records are read as the finished connections they claim to be.
  */
 export function refineLog(log: string, inputName: string): string {
   if (log !== 'conn') return log;

@@ -154,7 +154,6 @@ test('every other rita log lands in metadata, with its path as log', () => {
     'rita_tsv_tunnel.log': ['tunnel', 1],
     'rita_tsv_weird.log': ['weird', 131],
     'rita_tsv_x509.log': ['x509', 173],
-    'rita_tsv_open_conn.log': ['open_conn', 59],
   };
   for (const [name, [log, count]] of Object.entries(expected)) {
     const out = decodeFixture(name);
