@@ -1,5 +1,6 @@
 /**
- * Palo Alto Networks PAN-OS syslog in its default CSV format, with or without a syslog envelope:
+ * Palo Alto Networks PAN-OS syslog in its default CSV format, with or without a syslog envelope, and CSV
+ * exports with a header line of column names (rebuilt into the syslog field order, panos-header.ts):
  *
  *   TRAFFIC -> firewall: action (allow; deny; drop, drop-icmp, drop-all-packets -> drop; reset-* ->
  *              reject), rule, zones, interfaces, NAT, bytes, packets, duration = elapsed
@@ -420,7 +421,7 @@ function looksLikePanos(line: string): boolean {
 /** The PAN-OS decoder, registered as `panos`. */
 export const panos: DecoderDef = {
   name: 'panos',
-  description: 'Palo Alto Networks PAN-OS syslog CSV: TRAFFIC as firewall decisions, THREAT as findings',
+  description: 'Palo Alto Networks PAN-OS syslog CSV and CSV exports with a header: TRAFFIC as firewall decisions, THREAT as findings',
   positionUnit: 'line',
   sniff(head: Buffer): number {
     if (exportHeader(head)) return 0.9;
