@@ -212,17 +212,20 @@ export class PanosRowBuilder {
     const w = this.w;
     w.reset();
     const typePos = table.indexOf('type');
-    const tgCol = cols.at[table.indexOf('time_generated')];
+    // With no Generate Time column, the Receive Time (when the management plane got the log) stands in for it.
+    const tgPos = table.indexOf('time_generated');
+    const tgCol = cols.at[tgPos] >= 0 ? cols.at[tgPos] : cols.at[table.indexOf('receive_time')];
     const hrPos = table.indexOf('high_res_timestamp');
     const isoGenerated =
       tgCol >= 0 && tgCol < f.count && Number.isNaN(panosTime(buf, f.start[tgCol], f.end[tgCol])) && isoTime(buf, f.start[tgCol], f.end[tgCol], ISO);
     // An ISO Generate Time moves to the high resolution time's place (when that is empty), read with its zone.
     const moveTime = isoGenerated && !this.has(f, cols.at[hrPos]);
-    const n = cols.unknown.length > 0 ? table.length : Math.max(lastMapped(cols.at, f.count), moveTime ? hrPos : 0) + 1;
-    for (let pos = 0; pos < n; pos++) {
+    // Every syslog position is written, so an export of a few columns is not taken for a cut-short line.
+    for (let pos = 0; pos < table.length; pos++) {
       if (pos > 0) w.byte(44);
       if (pos === typePos) w.ascii(type);
       else if (moveTime && pos === hrPos) this.field(buf, f, tgCol);
+      else if (!moveTime && pos === tgPos) this.field(buf, f, tgCol);
       else if (!(moveTime && cols.at[pos] === tgCol)) this.field(buf, f, cols.at[pos]);
     }
     for (const c of cols.unknown) {
@@ -245,11 +248,4 @@ export class PanosRowBuilder {
     w.bytes(buf, f.start[col], f.end[col]);
     if (quoted) w.byte(34);
   }
-}
-
-/** The last syslog position the export fills, among columns this row has. */
-function lastMapped(at: Int32Array, count: number): number {
-  let last = 0;
-  for (let i = 0; i < at.length; i++) if (at[i] >= 0 && at[i] < count) last = i;
-  return last;
 }

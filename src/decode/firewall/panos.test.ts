@@ -310,6 +310,11 @@ test('an export with its own choice and order of columns (Panorama custom column
   ]);
   // A column PAN-OS does not define is kept under its header name.
   assert.deepEqual(extra(rows[0]), { app: 'ssl', bytes_received: '8000', session_end_reason: 'tcp-fin', high_res_timestamp: '2024-05-06T12:00:01.250Z', tenant: 'blue' });
+  // Only a few columns, in another order: still a whole row.
+  const few = decodeAll(panos, Buffer.from('Receive Time,Type,Source Address,Destination Address,Source Port,Destination Port,IP Protocol,Action\n2024/05/06 13:00:00,TRAFFIC,192.0.2.60,198.51.100.60,50000,8080,tcp,reset-both\n'));
+  assert.deepEqual([few.skips, few.rows.firewall.map((r) => [r.ts, r.orig_h, r.resp_p, r.action, extra(r)])], [
+    [], [[Date.UTC(2024, 4, 6, 13) * 1000, '192.0.2.60', 8080, 'reject', { receive_time: '2024/05/06 13:00:00', action: 'reset-both' }]],
+  ]);
   // A header that is not PAN-OS's, and an export header alone, store nothing.
   assert.equal(panos.sniff(Buffer.from('Name,Value,Source,Destination,Time,Other,More,Last\n')), 0);
   const headerOnly = decodeAll(panos, Buffer.from(buf.toString().split('\n')[0] + '\n'));
