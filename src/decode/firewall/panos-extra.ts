@@ -47,7 +47,8 @@ function noneValues(table: readonly string[]): Uint8Array {
   return a;
 }
 
-function table(names: readonly string[], always: number[]): PanosLogTable {
+/** The `extra` table of a log whose fields are `names` (by position), `always` being left out of every row. */
+export function panosLogTable(names: readonly string[], always: readonly number[]): PanosLogTable {
   const parts = names.map((n) => Buffer.from(`"${n}":"`, 'latin1'));
   const start = new Int32Array(parts.length + 1);
   for (let i = 0; i < parts.length; i++) start[i + 1] = start[i] + parts[i].length;
@@ -58,9 +59,13 @@ function table(names: readonly string[], always: number[]): PanosLogTable {
 }
 
 /** TRAFFIC: fields always left out of `extra` (the log type, the 5-tuple, rule, zones, interfaces, session, rule uuid). */
-export const TRAFFIC_LOG = table(TRAFFIC_FIELDS, [P.type, P.src, P.dst, P.sport, P.dport, P.proto, P.rule, P.from, P.to, P.inboundIf, P.outboundIf, P.sessionid, P.trafficRuleUuid]);
+export const TRAFFIC_ALWAYS: readonly number[] = [P.type, P.src, P.dst, P.sport, P.dport, P.proto, P.rule, P.from, P.to, P.inboundIf, P.outboundIf, P.sessionid, P.trafficRuleUuid];
 /** THREAT: fields always left out of `extra` (the log type, the 5-tuple, session, app). */
-export const THREAT_LOG = table(THREAT_FIELDS, [P.type, P.src, P.dst, P.sport, P.dport, P.proto, P.sessionid, P.app]);
+export const THREAT_ALWAYS: readonly number[] = [P.type, P.src, P.dst, P.sport, P.dport, P.proto, P.sessionid, P.app];
+/** The TRAFFIC table of syslog lines. */
+export const TRAFFIC_LOG = panosLogTable(TRAFFIC_FIELDS, TRAFFIC_ALWAYS);
+/** The THREAT table of syslog lines. */
+export const THREAT_LOG = panosLogTable(THREAT_FIELDS, THREAT_ALWAYS);
 
 const NA = Buffer.from('N/A', 'latin1');
 

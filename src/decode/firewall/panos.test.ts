@@ -258,3 +258,65 @@ test('HIP match logs (HIPMATCH as sent, HIP-MATCH as documented) are recognised 
   const [t] = out.rows.firewall;
   assert.deepEqual([t.action, t.rule, t.rule_id, t.in_zone, t.out_iface, t.orig_h, t.resp_p], ['drop', 'block-lab', null, 'inside', null, '192.0.2.12', 80]);
 });
+
+test('web interface / Panorama CSV export (a header line of column names): read by name; it was not recognised', () => {
+  const buf = read('panos_export_traffic_written.csv');
+  assert.equal(panos.sniff(buf), 0.9);
+  const out = decodeAll(panos, buf);
+  // The fourth row's Generate Time is not a time on purpose.
+  assert.deepEqual(out.skips.map((s) => [s.reason, s.position]), [['bad_timestamp', 5]]);
+  const rows = out.rows.firewall;
+  assert.deepEqual(
+    rows.map((r) => [r.ts, r.uid, r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto, r.action, r.rule, r.in_zone, r.out_zone, r.in_iface, r.bytes, r.packets, r.duration, r.sensor, r.nat_orig_h, r.nat_orig_p]),
+    [
+      [Date.UTC(2024, 4, 6, 10, 0, 4) * 1000, '41001', '192.0.2.10', 51514, '198.51.100.20', 443, 'tcp', 'allow', 'allow-web', 'trust', 'untrust', 'ethernet1/2', 6120, 18, 6, 'fw-edge-1', '203.0.113.7', 22001],
+      [Date.UTC(2024, 4, 6, 10, 0, 6) * 1000, '0', '192.0.2.11', 40000, '198.51.100.21', 23, 'tcp', 'drop', 'interzone-default', 'trust', 'untrust', 'ethernet1/2', 74, 1, 0, 'fw-edge-1', null, null],
+      [Date.UTC(2024, 4, 6, 10, 0, 8) * 1000, '41003', '2001:db8::10', 53000, '2001:db8:1::53', 53, 'udp', 'allow', 'allow-dns, internal', 'trust', 'dmz', 'ethernet1/2', 210, 2, 0, 'fw-edge-1', null, null],
+    ],
+  );
+  assert.equal(rows[0].rule_id, '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0');
+  // The message is the export's row as written; extra names fields as syslog does (seqno, srcloc, ...).
+  assert.ok((rows[0].message as string).startsWith('1,2024/05/06 10:00:05,013201000001,TRAFFIC,end,'));
+  const x = extra(rows[0]);
+  assert.deepEqual([x.serial, x.subtype, x.srcuser, x.app, x.seqno, x.dstloc, x.pkts_received, x.session_end_reason, x.category, x.start], [
+    '013201000001', 'end', 'example\\alice', 'ssl', '7300000001', 'United States', '10', 'tcp-fin', 'computer-and-internet-info', '2024/05/06 09:59:58',
+  ]);
+  // A row whose columns are the syslog fields' first 55 (its Rule UUID empty) decodes as that syslog line does.
+  const syslogLine = 'May  6 10:00:07 fw-edge-1 ' + (rows[1].message as string) + '\n';
+  const [same] = decodeAll(panos, Buffer.from(syslogLine)).rows.firewall;
+  assert.deepEqual({ ...rows[1], message: null }, { ...same, message: null });
+});
+
+test('THREAT export: Threat/Content Name gives signature and id, Threat Category the category, a quoted URL with a comma stays whole', () => {
+  const out = decodeAll(panos, read('panos_export_threat_written.csv'));
+  assert.deepEqual(out.skips, []);
+  const rows = out.rows.findings;
+  assert.deepEqual(rows.map((r) => [r.orig_h, r.resp_p, r.signature, r.signature_id, r.category, r.severity, r.action, r.app_proto, r.sensor]), [
+    ['198.51.100.30', 80, 'Generic Path Traversal Detection', 30844, 'code-execution', 2, 'blocked', 'web-browsing', 'fw-edge-1'],
+    ['192.0.2.41', 443, 'Suspicious TLS Beacon', 86001, 'spyware', 3, 'allowed', 'ssl', 'fw-edge-1'],
+  ]);
+  assert.deepEqual([extra(rows[0]).misc, extra(rows[0]).action, extra(rows[0]).direction], ['www.example.com/cgi-bin/test.cgi?a=1,2', 'reset-both', 'client-to-server']);
+});
+
+test('an export with its own choice and order of columns (Panorama custom columns, Cortex Data Lake ISO times): mapped by name', () => {
+  const buf = read('panos_export_custom_columns_written.csv');
+  assert.equal(panos.sniff(buf), 0.9);
+  const out = decodeAll(panos, buf);
+  assert.deepEqual(out.skips, []);
+  const rows = out.rows.firewall;
+  assert.deepEqual(rows.map((r) => [r.ts, r.uid, r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto, r.action, r.rule, r.bytes, r.in_zone, r.sensor]), [
+    [Date.UTC(2024, 4, 6, 12, 0, 1, 250) * 1000, '61001', '192.0.2.50', 50001, '198.51.100.50', 443, 'tcp', 'allow', 'allow-saas', 9000, 'trust', 'pa-vm-cloud'],
+    [Date.UTC(2024, 4, 6, 10, 0, 2, 500) * 1000, '61002', '192.0.2.51', 50002, '198.51.100.51', 22, 'tcp', 'deny', 'block-ssh', 60, 'trust', 'pa-vm-cloud'],
+  ]);
+  // A column PAN-OS does not define is kept under its header name.
+  assert.deepEqual(extra(rows[0]), { app: 'ssl', bytes_received: '8000', session_end_reason: 'tcp-fin', high_res_timestamp: '2024-05-06T12:00:01.250Z', tenant: 'blue' });
+  // Only a few columns, in another order: still a whole row.
+  const few = decodeAll(panos, Buffer.from('Receive Time,Type,Source Address,Destination Address,Source Port,Destination Port,IP Protocol,Action\n2024/05/06 13:00:00,TRAFFIC,192.0.2.60,198.51.100.60,50000,8080,tcp,reset-both\n'));
+  assert.deepEqual([few.skips, few.rows.firewall.map((r) => [r.ts, r.orig_h, r.resp_p, r.action, extra(r)])], [
+    [], [[Date.UTC(2024, 4, 6, 13) * 1000, '192.0.2.60', 8080, 'reject', { receive_time: '2024/05/06 13:00:00', action: 'reset-both' }]],
+  ]);
+  // A header that is not PAN-OS's, and an export header alone, store nothing.
+  assert.equal(panos.sniff(Buffer.from('Name,Value,Source,Destination,Time,Other,More,Last\n')), 0);
+  const headerOnly = decodeAll(panos, Buffer.from(buf.toString().split('\n')[0] + '\n'));
+  assert.deepEqual([headerOnly.skips, headerOnly.rows.firewall.length], [[], 0]);
+});

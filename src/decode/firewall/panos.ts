@@ -1,5 +1,6 @@
 /**
- * Palo Alto Networks PAN-OS syslog in its default CSV format, with or without a syslog envelope:
+ * Palo Alto Networks PAN-OS syslog in its default CSV format, with or without a syslog envelope, and CSV
+ * exports with a header line of column names (rebuilt into the syslog field order, panos-header.ts):
  *
  *   TRAFFIC -> firewall: action (allow; deny; drop, drop-icmp, drop-all-packets -> drop; reset-* ->
  *              reject), rule, zones, interfaces, NAT, bytes, packets, duration = elapsed
@@ -40,7 +41,8 @@ import { latin1, parseUint } from '../zeek/zeek-values.js';
 import { CsvFields, csvStart, envelopeHost, envelopeOffset, isoTime, panosTime } from './panos-csv.js';
 import { RepeatString } from './byte-intern.js';
 import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P } from './panos-fields.js';
-import { MAX_FLAGGED, PanosExtra, THREAT_LOG, TRAFFIC_LOG } from './panos-extra.js';
+import { MAX_FLAGGED, PanosExtra, THREAT_LOG, TRAFFIC_LOG, type PanosLogTable } from './panos-extra.js';
+import { PanosRowBuilder, readPanosHeader, type PanosHeader } from './panos-header.js';
 
 const W = columnIndex(FIREWALL);
 const G = columnIndex(FINDINGS);
@@ -104,6 +106,15 @@ class PanosDecoder {
   // Strings of fields that repeat from line to line, made again only when their bytes change.
   private readonly protoText = new RepeatString(latin1);
   private readonly deviceText = new RepeatString(utf8);
+  /** The column map of a CSV export (panos-header.ts), once its header line was read; null for syslog lines. */
+  private header: PanosHeader | null = null;
+  private readonly rows = new PanosRowBuilder();
+  private readonly headerFields = new CsvFields();
+  /** A record line was read: from then on only an export's own rows may be followed by a header again. */
+  private sawRecord = false;
+  /** The `extra` tables of this row: the syslog ones, or an export's with its own column names added. */
+  private trafficLog = TRAFFIC_LOG;
+  private threatLog = THREAT_LOG;
 
   constructor(private readonly ctx: DecodeContext) {
     this.decoder = lineFramer((buf, start, end, lineNo) => this.line(buf, start, end, lineNo), {
@@ -111,7 +122,7 @@ class PanosDecoder {
     });
   }
 
-  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.record(buf, start, end, lineNo);
+  private readonly onRecord: ByteRecordFn = (buf, start, end, lineNo) => this.line0(buf, start, end, lineNo);
 
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
     readByteLine(buf, start, end, lineNo, this.ctx, this.onRecord);
@@ -148,7 +159,32 @@ class PanosDecoder {
     else b.setBytes(col, row, this.buf, f.start[i], f.end[i]);
   }
 
-  private record(buf: Buffer, start: number, end: number, lineNo: number): void {
+  /**
+   * One line: an export's header (kept, nothing stored), an export row (rebuilt in syslog order), or a
+   * syslog line. Only the first line, or a line of an export starting with a letter, is tried as a header.
+   */
+  private line0(buf: Buffer, start: number, end: number, lineNo: number): void {
+    if ((!this.sawRecord || this.header !== null) && startsWithLetter(buf, start, end) && this.tryHeader(buf, start, end)) return;
+    this.sawRecord = true;
+    if (this.header === null) return this.record(buf, start, end, lineNo);
+    const f = this.f;
+    if (!f.split(buf, start, end)) return this.ctx.skip('bad_quote', lineNo);
+    const built = this.rows.build(this.header, buf, f);
+    if (built === null) return this.ctx.skip('not_panos', lineNo);
+    this.record(built.line, 0, built.line.length, lineNo, buf, start, end);
+  }
+
+  /** Reads the line as an export header; true when it is one. */
+  private tryHeader(buf: Buffer, start: number, end: number): boolean {
+    const h = readPanosHeader(buf, start, end, this.headerFields);
+    if (h === null) return false;
+    this.header = h;
+    this.trafficLog = h.traffic.log;
+    this.threatLog = h.threat.log;
+    return true;
+  }
+
+  private record(buf: Buffer, start: number, end: number, lineNo: number, msgBuf = buf, msgStart = start, msgEnd = end): void {
     const ctx = this.ctx;
     const s = csvStart(buf, start, end);
     if (s < 0) return ctx.skip('not_panos', lineNo);
@@ -190,7 +226,7 @@ class PanosDecoder {
     if (s > start) envelopeHost(buf, start, s, host);
     else host.start = host.end = 0;
     this.hostIsSensor = this.sensorField >= 0 && f.quoted[this.sensorField] !== 2 && this.sameBytes(host.start, host.end, this.sensorField);
-    if (traffic) this.traffic(sensor, start, end);
+    if (traffic) this.traffic(sensor, msgBuf, msgStart, msgEnd);
     else this.threat(sensor);
   }
 
@@ -200,7 +236,7 @@ class PanosDecoder {
   }
 
   /** Stores the line's `extra` (panos-extra.ts), with the envelope host unless it is the sensor. */
-  private writeExtra(b: ColumnBatch, col: number, row: number, log: typeof TRAFFIC_LOG): void {
+  private writeExtra(b: ColumnBatch, col: number, row: number, log: PanosLogTable): void {
     const host = this.host;
     const keep = !this.hostIsSensor;
     this.extra.write(b, col, row, this.buf, this.f, log, this.drop, keep ? host.start : 0, keep ? host.end : 0);
@@ -244,7 +280,7 @@ class PanosDecoder {
     return Number.isNaN(off) ? t : t - off;
   }
 
-  private traffic(sensor: string | null, start: number, end: number): void {
+  private traffic(sensor: string | null, msgBuf: Buffer, start: number, end: number): void {
     const b = this.ctx.batch('firewall');
     const row = b.addRow();
     writeFlowKey(b, row, this.key, SOURCE, sensor, this.ctx.ingestId);
@@ -267,8 +303,8 @@ class PanosDecoder {
     this.dropSent(this.count(b, W.bytes, row, P.bytes), P.bytesSent, P.bytesReceived);
     this.dropSent(this.count(b, W.packets, row, P.packets), P.pktsSent, P.pktsReceived);
     this.count(b, W.duration, row, P.elapsed);
-    b.setBytes(W.message, row, this.buf, start, end);
-    this.writeExtra(b, W.extra, row, TRAFFIC_LOG);
+    b.setBytes(W.message, row, msgBuf, start, end);
+    this.writeExtra(b, W.extra, row, this.trafficLog);
   }
 
   /** Leaves the sent count out of `extra` when the stored total minus the kept received count gives it. */
@@ -324,10 +360,11 @@ class PanosDecoder {
     const threat = this.empty(P.threatid) ? '' : this.str(P.threatid);
     const open = threat.lastIndexOf('(');
     const idText = open >= 0 && threat.endsWith(')') ? threat.slice(open + 1, -1) : threat;
-    const name = (open >= 0 ? threat.slice(0, open) : '').trim();
-    if (name !== '') b.setStr(G.signature, row, name);
     const id = Number(idText);
     const idOk = idText !== '' && Number.isInteger(id) && id >= 0;
+    // A name without its `(id)` (an export's Threat/Content Name column, with the id in a column of its own) is the signature.
+    const name = (open >= 0 ? threat.slice(0, open) : idOk ? '' : threat).trim();
+    if (name !== '') b.setStr(G.signature, row, name);
     if (idOk) b.setNum(G.signature_id, row, id);
     if (idOk && name !== '' && threat === `${name}(${id})`) d[P.threatid] = 1;
     const category = this.noThreatCategory() ? P.category : P.thrCategory;
@@ -341,7 +378,7 @@ class PanosDecoder {
     const action = this.text(P.action);
     if (action !== '') b.setStr(G.action, row, THREAT_ALLOWED.has(action) ? 'allowed' : 'blocked');
     this.set(b, G.app_proto, row, P.app);
-    this.writeExtra(b, G.extra, row, THREAT_LOG);
+    this.writeExtra(b, G.extra, row, this.threatLog);
   }
 
   /** True when thr_category holds nothing: empty, or the `unknown` / `N/A` URL logs carry (their URL category says more). */
@@ -350,6 +387,22 @@ class PanosDecoder {
     const t = this.text(P.thrCategory);
     return t === 'unknown' || t === 'N/A';
   }
+}
+
+/** True when the line starts with a letter, or a quote and a letter, as an export's header does (its rows do not). */
+function startsWithLetter(buf: Uint8Array, s: number, e: number): boolean {
+  const c = buf[s] === 34 && s + 1 < e ? buf[s + 1] : buf[s];
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** True when the first line of `head` is a PAN-OS CSV export's header (panos-header.ts). */
+function exportHeader(head: Buffer): boolean {
+  let s = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) s = 3;
+  let e = head.indexOf(10, s);
+  if (e < 0) e = head.length;
+  if (e > s && head[e - 1] === 13) e--;
+  return startsWithLetter(head, s, e) && readPanosHeader(head, s, e, new CsvFields()) !== null;
 }
 
 /** True when `line` (envelope included) looks like a PAN-OS CSV log: a known type and a PAN-OS time. */
@@ -368,9 +421,10 @@ function looksLikePanos(line: string): boolean {
 /** The PAN-OS decoder, registered as `panos`. */
 export const panos: DecoderDef = {
   name: 'panos',
-  description: 'Palo Alto Networks PAN-OS syslog CSV: TRAFFIC as firewall decisions, THREAT as findings',
+  description: 'Palo Alto Networks PAN-OS syslog CSV and CSV exports with a header: TRAFFIC as firewall decisions, THREAT as findings',
   positionUnit: 'line',
   sniff(head: Buffer): number {
+    if (exportHeader(head)) return 0.9;
     const lines = head.toString('latin1', 0, Math.min(head.length, 65536)).split('\n');
     if (lines.length > 1 && (head.length > 65536 || head[head.length - 1] !== 10)) lines.pop();
     let seen = 0;

@@ -20,7 +20,7 @@ import {
 } from './json-line-scan.js';
 import {
   EXTRA_COL, SHARED_CID, SHARED_NONE, SHARED_ORIG_H, SHARED_ORIG_P, SHARED_PROTO, SHARED_RESP_H, SHARED_RESP_P,
-  SHARED_SENSOR, SHARED_TS, SHARED_UID, logFromInputName, refineLog, tableForLog, type ZeekTable,
+  SHARED_SENSOR, SHARED_TS, SHARED_UID, interimLog, logFromInputName, refineLog, tableForLog, type ZeekTable,
 } from './zeek-columns.js';
 import { canonicalNumber, fastMicros } from './json-numbers.js';
 import { latin1, parseDouble, protoText } from './zeek-values.js';
@@ -309,6 +309,7 @@ export class JsonFastWriter implements KeyResolver {
       b.setStr(LOG_COL, row, log);
       b.setBytes(DATA_COL, row, w.buf, 0, w.len);
     } else if (members > 0) b.setBytes(EXTRA_COL[table], row, w.buf, 0, w.len);
+    if (conn && interimLog(log)) b.setStr(K.state_reason, row, 'interim');
     if (fk.proto === 'icmp' && fk.origHEnd! > fk.origHStart!) {
       const colon = buf.indexOf(58, fk.origHStart);
       if (colon >= 0 && colon < fk.origHEnd!) fk.proto = 'icmp6';

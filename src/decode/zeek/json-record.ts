@@ -5,11 +5,11 @@
  */
 import { METADATA } from '../../model/fields.js';
 import type { DecodeContext } from '../decoder.js';
-import { writeFlowKey, type FlowKey } from '../flow-key.js';
+import { K, writeFlowKey, type FlowKey } from '../flow-key.js';
 import { jsonBool, jsonMicros, jsonNumber, jsonText, jsonUint } from './json-values.js';
 import {
   EXTRA_COL, SHARED_CID, SHARED_NONE, SHARED_ORIG_H, SHARED_ORIG_P, SHARED_PROTO, SHARED_RESP_H, SHARED_RESP_P,
-  SHARED_ROLES, SHARED_SENSOR, SHARED_TS, SHARED_UID, logFromFields, logFromInputName, refineLog, tableForLog,
+  SHARED_ROLES, SHARED_SENSOR, SHARED_TS, SHARED_UID, interimLog, logFromFields, logFromInputName, refineLog, tableForLog,
   fixIcmp6, zeekColumns, type ZeekColumn,
 } from './zeek-columns.js';
 
@@ -160,6 +160,7 @@ export function writeJsonRecord(ctx: DecodeContext, rec: Record<string, unknown>
     b.setStr(LOG_COL, row, log);
     b.setStr(DATA_COL, row, json);
   } else if (json !== null) b.setStr(EXTRA_COL[table], row, json);
+  if (interimLog(log)) b.setStr(K.state_reason, row, 'interim');
   fk.proto = fixIcmp6(fk.proto, fk.origH);
   writeFlowKey(b, row, fk, 'zeek', sensor, ctx.ingestId);
 }

@@ -7,9 +7,10 @@ import type { FieldType } from '../../model/fields.js';
 import { METADATA } from '../../model/fields.js';
 import {
   EXTRA_COL, SHARED_CID, SHARED_NONE, SHARED_ORIG_H, SHARED_ORIG_P, SHARED_PROTO, SHARED_RESP_H, SHARED_RESP_P,
-  SHARED_ROLES, SHARED_SENSOR, SHARED_TS, SHARED_UID, logFromFields, logFromInputName, refineLog, tableForLog,
+  SHARED_ROLES, SHARED_SENSOR, SHARED_TS, SHARED_UID, interimLog, logFromFields, logFromInputName, refineLog, tableForLog,
   zeekColumns, type ZeekTable,
 } from './zeek-columns.js';
+import { inferredTypes } from './tsv-inferred-types.js';
 import { zeekString } from './zeek-values.js';
 
 /** Column handler: the value only goes into the JSON object (`extra` or `data`). Codes 1-9 are the SHARED_* roles. */
@@ -50,6 +51,8 @@ export const V_LIST = 6;
 export interface TsvPlan {
   readonly log: string;
   readonly table: ZeekTable;
+  /** The rows are interim reports of open connections (conn_long): stored with state_reason 'interim'. */
+  readonly interim: boolean;
   readonly names: readonly string[];
   readonly kind: Int32Array;
   readonly col: Int32Array;
@@ -147,10 +150,13 @@ function columnHandler(colType: FieldType, type: string): number {
 
 const encoder = new TextEncoder();
 
-/** Builds the plan of one header block; `log` null means the block had no `#path`. */
+/**
+ * Builds the plan of one header block; `path` null means the block had no `#path`, `declared` null that it
+ * had no `#types` line (the types are then inferred from the field names, tsv-inferred-types.ts).
+ */
 export function compilePlan(
   fields: readonly string[],
-  types: readonly string[],
+  declared: readonly string[] | null,
   path: string | null,
   inputName: string,
   seps: { sep: number; setSep: number; unset: Uint8Array; empty: Uint8Array },
@@ -160,6 +166,7 @@ export function compilePlan(
   const log = refineLog(raw, inputName);
   const table = tableForLog(log);
   const own = zeekColumns(table);
+  const types = declared ?? inferredTypes(fields, table);
   const n = fields.length;
   const kind = new Int32Array(n);
   const col = new Int32Array(n).fill(-1);
@@ -198,6 +205,7 @@ export function compilePlan(
   return {
     log,
     table,
+    interim: interimLog(log),
     names: fields,
     kind,
     col,
@@ -229,23 +237,28 @@ export class TsvHeader {
   version = 0;
   /** The block came from a zeek-cut minimal header line (tsv-minimal-header.ts). */
   minimal = false;
+  /** The block's `#types` line did not match its `#fields`: its rows are not read (no types are guessed). */
+  typesRefused = false;
   private unusable = false;
 
-  /** Starts a block from a zeek-cut minimal header: Zeek's default separators, these fields and types. */
-  applyMinimal(fields: string[], types: string[]): void {
+  /** Starts a block from a zeek-cut minimal header: Zeek's default separators, these fields, inferred types. */
+  applyMinimal(fields: string[]): void {
     this.reset();
     this.unusable = false;
     this.sep = 9;
     this.fields = fields;
-    this.types = types;
     this.minimal = true;
   }
 
-  /** Applies one `#` line; returns a skip reason when the line is a malformed directive, else null. */
-  apply(buf: Buffer, start: number, end: number): string | null {
+  /**
+   * Applies one header line, whose meta prefix (`#` unless Zeek's `LogAscii::meta_prefix` says otherwise)
+   * is `prefixLen` bytes long; returns a skip reason when the line is a malformed directive, else null.
+   */
+  apply(buf: Buffer, lineStart: number, end: number, prefixLen = 1): string | null {
     this.minimal = false;
-    if (startsWith(buf, start, end, '#separator')) {
-      let i = start + 10;
+    const start = lineStart + prefixLen;
+    if (startsWith(buf, start, end, 'separator')) {
+      let i = start + 9;
       while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
       const v = zeekString(buf, i, end);
       this.reset();
@@ -258,7 +271,7 @@ export class TsvHeader {
     if (this.unusable) return null;
     let nameEnd = start;
     while (nameEnd < end && buf[nameEnd] !== this.sep) nameEnd++;
-    const name = buf.toString('latin1', start + 1, nameEnd);
+    const name = buf.toString('latin1', start, nameEnd);
     const values: string[] = [];
     for (let i = nameEnd + 1; i <= end; ) {
       let j = i;
@@ -284,15 +297,18 @@ export class TsvHeader {
         if (values.length > 1 && values[values.length - 1] === '') values.pop();
         this.fields = values;
         this.types = null;
+        this.typesRefused = false;
         break;
       case 'types':
         if (values.length > 1 && values[values.length - 1] === '') values.pop();
         if (this.fields === null || values.length !== this.fields.length) {
           this.types = null;
+          this.typesRefused = true;
           this.version++;
           return 'bad_header';
         }
         this.types = values;
+        this.typesRefused = false;
         break;
       default:
         return null; // #open, #close and comments change nothing
@@ -308,6 +324,7 @@ export class TsvHeader {
     this.path = null;
     this.fields = null;
     this.types = null;
+    this.typesRefused = false;
     this.version++;
   }
 }

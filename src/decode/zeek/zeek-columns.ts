@@ -91,9 +91,23 @@ export const EXTRA_COL = {
 /** The tables Zeek records are stored in. */
 export type ZeekTable = Extract<EventTableName, 'connections' | 'dns' | 'metadata'>;
 
-/** The table a Zeek log is stored in: conn and dns have their own, everything else is metadata. */
+/**
+ * Logs of connection records written while the connection was still open: the conn-long package's
+ * `conn_long` (Corelight) and RITA's zeek-open-connections `open_conn` (told by the file's name, see
+ * refineLog). Each record holds the connection's totals so far, so they are stored as connections marked
+ * `state_reason = 'interim'`, which every summary leaves out: the final conn.log record of the same uid is
+ * the one counted, and a connection still open when the logs were taken is listed but not yet counted.
+ */
+const INTERIM_LOGS: ReadonlySet<string> = new Set(['conn_long', 'open_conn']);
+
+/** True when the log's records are interim reports of still-open connections (see INTERIM_LOGS). */
+export function interimLog(log: string): boolean {
+  return INTERIM_LOGS.has(log);
+}
+
+/** The table a Zeek log is stored in: conn (and its interim logs) and dns have their own, everything else is metadata. */
 export function tableForLog(log: string): ZeekTable {
-  if (log === 'conn') return 'connections';
+  if (log === 'conn' || INTERIM_LOGS.has(log)) return 'connections';
   if (log === 'dns') return 'dns';
   return 'metadata';
 }
@@ -140,10 +154,14 @@ function logOfName(inputName: string): string | null {
 
 /**
  * RITA's open-connections plugin writes `conn` records (`#path conn`, `_path: conn`) to open_conn.log;
- * those are not finished connections, so an input named like that turns `conn` into `open_conn`.
+ * those are not finished connections, so an input named like that turns `conn` into `open_conn`. A
+ * conn_long.log whose records do not say their path (a header cut down to `#fields`) is conn_long. From
+ * standard input there is no name: such records are read as the finished connections they claim to be.
  */
 export function refineLog(log: string, inputName: string): string {
-  return log === 'conn' && logFromInputName(inputName) === 'open_conn' ? 'open_conn' : log;
+  if (log !== 'conn') return log;
+  const named = logFromInputName(inputName);
+  return named === 'open_conn' || named === 'conn_long' ? named : log;
 }
 
 /** Zeek logs ICMPv6 as `icmp`; between IPv6 addresses it is `icmp6` (IP protocol 58, which Community ID hashes). */

@@ -101,7 +101,7 @@ test('rita JSON dns.log (no _path): inferred as dns, answers and TTLs as lists',
   ]);
 });
 
-test('rita JSON http, ssl and open_conn logs land in metadata', () => {
+test('rita JSON http and ssl logs land in metadata', () => {
   const http = decodeFixture('rita_json_http.log').rows.metadata;
   assert.equal(http.length, 10);
   assert.ok(http.every((r) => r.log === 'http'));
@@ -113,24 +113,25 @@ test('rita JSON http, ssl and open_conn logs land in metadata', () => {
   assert.deepEqual((JSON.parse(ssl[0].data as string) as { cert_chain_fuids: string[] }).cert_chain_fuids, [
     'Fboy4loJvroOw6ol', 'F2dOiA4unEM6nUIaL4', 'F2wxVc3kxAHfhJoZD4',
   ]);
+});
+
+test('RITA open_conn.log: conn records of still-open connections are interim connections (they were metadata)', () => {
   const open = decodeFixture('rita_json_open_conn.log');
-  assert.equal(open.rows.connections.length, 0); // open connections are not finished connections
-  assert.equal(open.rows.metadata.length, 59);
-  assert.ok(open.rows.metadata.every((r) => r.log === 'open_conn'));
+  assert.deepEqual(open.skips, []);
+  assert.equal(open.rows.metadata.length, 0);
+  assert.equal(open.rows.connections.length, 59);
+  assert.ok(open.rows.connections.every((r) => r.state_reason === 'interim' && r.source_type === 'zeek'));
+  // Named otherwise (or read from standard input) the same records say they are finished connections.
+  const plain = decodeAll(zeekJson, fixture('rita_json_open_conn.log'), { inputName: '-' }).rows.connections;
+  assert.ok(plain.length === 59 && plain.every((r) => r.state_reason === null));
 });
 
 test('TSV and JSON forms of the same open_conn records decode alike', () => {
-  const fromTsv = decodeAll(zeekTsv, fixture('rita_tsv_open_conn.log'), { inputName: 'open_conn.log' }).rows.metadata;
-  const fromJson = decodeAll(zeekJson, fixture('rita_json_open_conn.log'), { inputName: 'open_conn.log' }).rows.metadata;
-  assert.equal(fromTsv.length, fromJson.length);
-  for (let i = 0; i < fromTsv.length; i++) {
-    const { data: dt, ...restT } = fromTsv[i];
-    const { data: dj, ...restJ } = fromJson[i];
-    assert.deepEqual(restT, restJ);
-    const t = JSON.parse(dt as string) as Record<string, unknown>;
-    delete t.tunnel_parents; // TSV says (empty), the JSON form leaves the empty set out
-    assert.deepEqual(t, JSON.parse(dj as string));
-  }
+  const fromTsv = decodeAll(zeekTsv, fixture('rita_tsv_open_conn.log'), { inputName: 'open_conn.log' }).rows.connections;
+  const fromJson = decodeAll(zeekJson, fixture('rita_json_open_conn.log'), { inputName: 'open_conn.log' }).rows.connections;
+  assert.equal(fromTsv.length, 59);
+  // TSV says (empty) for the tunnel parents, the JSON form leaves the empty set out.
+  assert.deepEqual(fromTsv.map((r) => ({ ...r, tunnel_parents: null })), fromJson);
 });
 
 test('broken: a truncated last line and an out-of-range port are reported, good rows kept', () => {
@@ -282,4 +283,23 @@ test('a record nested deeper than the stack allows is one decoder_error skip, no
     assert.deepEqual(out.rows.metadata, []);
   }
   assert.equal(zeekJson.sniff(Buffer.from(`{"_path":"conn","deep":${deep('{"a":', '}')}}\n`)), 0);
+});
+
+test('conn_long JSON: interim connections (fast path and JSON.parse path alike), the VLAN context in extra', () => {
+  const buf = fixture('conn_long_written.json');
+  const fast = decodeAll(zeekJson, buf, { inputName: '-' });
+  const slow = decodeAll({ ...zeekJson, create: (ctx) => zeekJsonDecoder(ctx, false) }, buf, { inputName: '-' });
+  assert.deepEqual(fast, slow);
+  assert.deepEqual(fast.skips, []);
+  assert.deepEqual(
+    fast.rows.connections.map((r) => [r.uid, r.orig_h, r.duration, r.resp_bytes, r.state_reason, r.extra]),
+    [
+      ['CLong00000000001', '192.0.2.60', 600, 910000, 'interim', null],
+      ['CLong00000000001', '192.0.2.60', 1800, 2700000, 'interim', null],
+      ['CLong00000000002', '2001:db8::60', 600, 8000, 'interim', '{"id.ctx.vlan":30}'],
+    ],
+  );
+  // The final record of the same connection, from conn.log, is not interim.
+  const final = decodeFixture('conn_long_final_written.json').rows.connections;
+  assert.deepEqual(final.map((r) => [r.uid, r.duration, r.state_reason]), [['CLong00000000001', 2000, null]]);
 });

@@ -154,7 +154,6 @@ test('every other rita log lands in metadata, with its path as log', () => {
     'rita_tsv_tunnel.log': ['tunnel', 1],
     'rita_tsv_weird.log': ['weird', 131],
     'rita_tsv_x509.log': ['x509', 173],
-    'rita_tsv_open_conn.log': ['open_conn', 59],
   };
   for (const [name, [log, count]] of Object.entries(expected)) {
     const out = decodeFixture(name);
@@ -372,7 +371,7 @@ test('zeek-cut -m/-M output (a line of field names, no # header) is read with Ze
       [1714989602300000, 'CCut000000000004', '192.0.2.61', 443, null, null, null, null, 'REJ', null],
     ],
   );
-  assert.deepEqual(JSON.parse(out.rows.connections[0].extra as string), { vlan: '20' });
+  assert.deepEqual(JSON.parse(out.rows.connections[0].extra as string), { vlan: 20 }); // Zeek's vlan is an int
   assert.equal(out.rows.connections[0].community_id, communityId('192.0.2.60', '198.51.100.80', 51000, 80, 6));
   // After a # directive, a line of names is data (and a bad one), never a header.
   const mixed = decodeAll(zeekTsv, Buffer.concat([fixture('rita_tsv_conn.log'), Buffer.from('ts\tuid\tid.orig_h\n')]));
@@ -388,4 +387,105 @@ test('zeek-cut -d output: ISO 8601 times with an offset are read (every record w
   assert.deepEqual(out.skips.map((s) => [s.reason, s.position, s.detail]), [['bad_value', 11, 'ts']]);
   const m = out.rows.metadata[0];
   assert.deepEqual([m.log, m.ts, JSON.parse(m.data as string).ts], ['http', Date.UTC(2024, 4, 6, 10, 0, 2) * 1000, '2024-05-06T10:00:02+0000']);
+});
+
+test('#fields without #types (exporters, hand-cut files): read with the types Zeek gives those fields; rows were skipped as no_header', () => {
+  const conn = decodeFixture('conn_fields_no_types_written.log');
+  assert.equal(zeekTsv.sniff(fixture('conn_fields_no_types_written.log')), 1);
+  // The third row's duration is not a number: typed as Zeek's interval, it is refused, not stored as text.
+  assert.deepEqual(conn.skips.map((s) => [s.reason, s.position, s.detail]), [['bad_value', 5, 'duration']]);
+  assert.deepEqual(
+    conn.rows.connections.map((r) => [r.ts, r.uid, r.orig_h, r.resp_p, r.proto, r.service, r.duration, r.orig_bytes, r.resp_bytes, r.conn_state, r.local_orig, r.orig_pkts, r.tunnel_parents]),
+    [
+      [1714989700250000, 'CNoTypes00000001', '192.0.2.30', 443, 'tcp', 'ssl', 12.5, 1804, 40212, 'SF', true, 22, []],
+      [1714989701500000, 'CNoTypes00000002', '2001:db8::30', 5353, 'udp', null, null, null, null, 'S0', true, 1, ['CNoTypes00000001']],
+    ],
+  );
+  assert.equal(conn.rows.connections[0].community_id, communityId('192.0.2.30', '198.51.100.25', 50514, 443, 6));
+  assert.deepEqual(JSON.parse(conn.rows.connections[0].extra as string), { vlan: 120, orig_l2_addr: '00:00:5e:00:53:01' });
+  assert.equal(conn.rows.connections[1].extra, null);
+
+  // Only a #fields line, no #path: dns from its fields, lists and flags typed, the auth set in extra.
+  const buf = fixture('dns_fields_only_written.log');
+  assert.equal(zeekTsv.sniff(buf), 0.8);
+  const dns = decodeAll(zeekTsv, buf, { inputName: '-' });
+  assert.deepEqual(dns.skips, []);
+  assert.deepEqual(
+    dns.rows.dns.map((r) => [r.uid, r.trans_id, r.rtt, r.query, r.qtype, r.rcode_name, r.aa, r.rd, r.answers, r.ttls, r.rejected, r.extra]),
+    [
+      ['CNoTypes00000010', 4711, 0.012, 'www.example.com', 1, 'NOERROR', false, true, ['192.0.2.80', '198.51.100.80'], [300, 60], false, '{"auth":["ns1.example.com","ns2.example.com"]}'],
+      ['CNoTypes00000011', 4712, null, 'nothing.example.net', 28, 'NXDOMAIN', false, true, null, null, false, '{"auth":[]}'],
+    ],
+  );
+
+  // Another log: the key fields typed, everything else kept as text in data.
+  const http = decodeAll(zeekTsv, tsv(['#path\thttp', '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tstatus_code\thost', '1714989720.5\tCH1\t192.0.2.30\t50000\t198.51.100.25\t80\t200\twww.example.com']), { inputName: '-' });
+  assert.deepEqual(http.skips, []);
+  assert.deepEqual(http.rows.metadata.map((r) => [r.log, r.ts, r.orig_h, r.resp_p, JSON.parse(r.data as string)]), [
+    ['http', 1714989720500000, '192.0.2.30', 80, { ts: 1714989720.5, uid: 'CH1', 'id.orig_h': '192.0.2.30', 'id.orig_p': 50000, 'id.resp_h': '198.51.100.25', 'id.resp_p': 80, status_code: '200', host: 'www.example.com' }],
+  ]);
+  // A '#' file whose #fields names no Zeek key field is not taken for Zeek.
+  assert.equal(zeekTsv.sniff(Buffer.from('# comment\n#fields\tname\tvalue\tother\n')), 0);
+});
+
+test('LogAscii::meta_prefix and the declared separators, unset and empty markers are honoured (the file was not recognised)', () => {
+  const buf = fixture('conn_meta_prefix_written.log');
+  assert.equal(zeekTsv.sniff(buf), 1);
+  const out = decodeFixture('conn_meta_prefix_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.uid, r.orig_h, r.resp_p, r.proto, r.service, r.duration, r.orig_bytes, r.conn_state, r.history, r.tunnel_parents, r.extra]),
+    [
+      // '|' separates fields, so a ',' is plain text; an escaped '|' is decoded; EMPTY is an empty set, NULL unset.
+      ['CMeta00000000001', '192.0.2.40', 443, 'tcp', 'http,ssl', 3.25, 2048, 'SF', 'ShADadFf', [], '{"note":"a|b"}'],
+      // '-' is not the unset marker here: a history of '-' and a note of '-' are text.
+      ['CMeta00000000002', '2001:db8::40', 5353, 'udp', null, null, null, 'S0', '-', ['CMeta00000000001', 'CMeta00000000003'], '{"vlan":42,"note":"-"}'],
+      ['CMeta00000000004', '192.0.2.41', 22, 'tcp', '', 0.5, 0, 'REJ', 'Sr', [], '{"note":""}'],
+    ],
+  );
+  assert.equal(out.rows.connections[1].community_id, communityId('2001:db8::40', 'ff02::fb', 5353, 5353, 17));
+  // A second block with the default '#' prefix after it, and a two-character prefix.
+  const both = decodeAll(zeekTsv, Buffer.concat([buf, tsv(CONN_HEADER), tsv(['1.5\tCh\t192.0.2.1\t1\t192.0.2.2\t2\tudp\t-\t-\t-\tS0\t-\t-\t-\t-'])]), { inputName: '-' });
+  assert.deepEqual(both.skips, []);
+  assert.deepEqual(both.rows.connections.map((r) => r.uid), ['CMeta00000000001', 'CMeta00000000002', 'CMeta00000000004', 'Ch']);
+  const hashes = tsv(['##separator \\x09', '##path\tdns', '##fields\tts\tuid\tquery', '##types\ttime\tstring\tstring', '2.5\tCd\texample.com', '##close\t2024']);
+  assert.equal(zeekTsv.sniff(hashes), 1);
+  const d = decodeAll(zeekTsv, hashes, { inputName: '-' });
+  assert.deepEqual([d.skips, d.rows.dns.map((r) => [r.ts, r.uid, r.query])], [[], [[2500000, 'Cd', 'example.com']]]);
+  // Lines that only look alike are not separator lines.
+  assert.equal(zeekTsv.sniff(Buffer.from('the separator is a tab\n')), 0);
+  assert.equal(zeekTsv.sniff(Buffer.from('1separator \\x09\n')), 0);
+});
+
+test('Zeek 8 conn.log with the connection id context (id.ctx.vlan, id.ctx.inner_vlan) and ip_proto: context kept in extra', () => {
+  const out = decodeFixture('conn_zeek8_ctx_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.uid, r.orig_h, r.resp_p, r.proto, r.ip_proto, r.orig_bytes, r.state_reason, r.extra]),
+    [
+      ['CCtx000000000001', '192.0.2.50', 443, 'tcp', 6, 1200, null, '{"id.ctx.vlan":10}'],
+      // The same 5-tuple in another VLAN is another connection: both kept, told apart by their context.
+      ['CCtx000000000002', '192.0.2.50', 443, 'tcp', 6, 800, null, '{"id.ctx.vlan":20,"id.ctx.inner_vlan":300}'],
+      ['CCtx000000000003', '192.0.2.51', 0, 'unknown_transport', 50, null, null, null],
+    ],
+  );
+});
+
+test('conn_long.log (conn-long package): interim records of long connections are connections with state_reason interim', () => {
+  const out = decodeFixture('conn_long_written.log');
+  assert.deepEqual(out.skips, []);
+  assert.equal(out.rows.metadata.length, 0);
+  assert.deepEqual(
+    out.rows.connections.map((r) => [r.uid, r.duration, r.orig_bytes, r.resp_bytes, r.conn_state, r.state_reason]),
+    [
+      ['CLong00000000001', 600, 52000, 910000, 'OTH', 'interim'],
+      ['CLong00000000001', 1800, 150000, 2700000, 'OTH', 'interim'],
+    ],
+  );
+  // A header cut to #fields says no path: the file's name tells conn_long from conn.
+  const text = fixture('conn_long_written.log').toString('latin1').split('\n').filter((l) => !/^#(path|types)/.test(l)).join('\n');
+  const named = decodeAll(zeekTsv, Buffer.from(text, 'latin1'), { inputName: '/logs/conn_long.12:00:00-13:00:00.log' });
+  assert.deepEqual(named.rows.connections.map((r) => r.state_reason), ['interim', 'interim']);
+  const plain = decodeAll(zeekTsv, Buffer.from(text, 'latin1'), { inputName: '/logs/conn.log' });
+  assert.deepEqual(plain.rows.connections.map((r) => r.state_reason), [null, null]);
 });

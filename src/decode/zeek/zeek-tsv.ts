@@ -19,11 +19,14 @@ import { isMarker, writeJsonValue } from './tsv-json.js';
 import {
   H_BOOL, H_F64, H_F64LIST, H_INT, H_STR, H_STRLIST, H_TIME, H_UINT, TsvHeader, V_NONE, compilePlan, type TsvPlan,
 } from './tsv-plan.js';
-import { minimalHeaderFields, minimalHeaderTypes } from './tsv-minimal-header.js';
+import { minimalHeaderFields } from './tsv-minimal-header.js';
+import { matchesAt, separatorLinePrefix } from './tsv-meta-prefix.js';
 import { fieldEnd, markerAt, scanDouble, scanEnd, scanMicros, scanString, scanUint } from './tsv-scan.js';
 import { decodeZeekString, parseDouble, parseInt64, protoText, zeekString } from './zeek-values.js';
 
 const LOG_COL = METADATA.fields.findIndex((f) => f.name === 'log');
+/** Longer lines are never a separator line (tsv-meta-prefix.ts); data lines skip the check. */
+const SEPARATOR_LINE_MAX = 32;
 
 /** True when the first field of `buf[s..e)` is written like a Zeek field name: a-z, 0-9, '.' and '_' only. */
 function nameLikeField(buf: Buffer, s: number, e: number): boolean {
@@ -44,6 +47,8 @@ class TsvDecoder {
   private readonly fk: FlowKey = {
     tsMicros: null, uid: null, origH: null, origP: null, respH: null, respP: null, proto: null, communityId: null,
   };
+  /** Zeek's `LogAscii::meta_prefix`: what header lines start with (learnt from a block's separator line). */
+  private metaPrefix: Uint8Array = new Uint8Array([35]);
   /** A `#` directive was seen: a line of names is then data, not a zeek-cut header. */
   private sawDirective = false;
   /** Line whose column count was wrong; reported once we know whether it was the unterminated last line. */
@@ -69,9 +74,17 @@ class TsvDecoder {
   private line(buf: Buffer, s: number, e: number, lineNo: number): void {
     if (this.pendingCount !== 0) this.flushPending(false);
     if (s === e) return;
-    if (buf[s] === 35) {
+    if (e - s <= SEPARATOR_LINE_MAX) {
+      // A block's separator line tells its meta prefix (LogAscii::meta_prefix: '#', '@', '##', ...).
+      const p = separatorLinePrefix(buf, s, e);
+      if (p > 0 && !(p === this.metaPrefix.length && matchesAt(buf, s, this.metaPrefix))) {
+        this.metaPrefix = Uint8Array.prototype.slice.call(buf, s, s + p);
+      }
+    }
+    const mp = this.metaPrefix;
+    if (buf[s] === mp[0] && (mp.length === 1 || matchesAt(buf, s, mp))) {
       this.sawDirective = true;
-      const err = this.header.apply(buf, s, e);
+      const err = this.header.apply(buf, s, e, this.metaPrefix.length);
       if (err !== null) this.ctx.skip(err, lineNo);
       return;
     }
@@ -80,11 +93,12 @@ class TsvDecoder {
     // (data lines start with a time, a uid or an address: looked at no further).
     if ((h.fields === null && !this.sawDirective) || (h.minimal && isNameStart(buf[s]) && nameLikeField(buf, s, e))) {
       const names = minimalHeaderFields(buf.toString('latin1', s, e));
-      if (names !== null) return h.applyMinimal(names, minimalHeaderTypes(names));
+      if (names !== null) return h.applyMinimal(names);
     }
     if (h.version !== this.planVersion) {
       this.planVersion = h.version;
-      this.plan = h.fields !== null && h.types !== null ? compilePlan(h.fields, h.types, h.path, this.ctx.inputName, h) : null;
+      // A block with `#fields` and no `#types` line (zeek-cut, some exporters) is read with inferred types.
+      this.plan = h.fields !== null && !h.typesRefused ? compilePlan(h.fields, h.types, h.path, this.ctx.inputName, h) : null;
       if (this.plan !== null && this.plan.names.length > this.listStart.length) {
         this.listStart = new Int32Array(this.plan.names.length);
         this.listEnd = new Int32Array(this.plan.names.length);
@@ -237,6 +251,7 @@ class TsvDecoder {
     }
     if (plan.listCols.length > 0) this.writeLists(plan, b, row, buf);
     if (plan.table === 'metadata') b.setStr(LOG_COL, row, plan.log);
+    else if (plan.interim) b.setStr(K.state_reason, row, 'interim');
     json.byte(125);
     if (members > 0 || plan.alwaysJson) b.setBytes(plan.jsonCol, row, json.buf, 0, json.len);
     if (fk.proto === 'icmp' && buf.indexOf(58, fk.origHStart) >= 0 && buf.indexOf(58, fk.origHStart) < fk.origHEnd!) fk.proto = 'icmp6';
@@ -303,14 +318,32 @@ function startsWith(head: Buffer, s: string): boolean {
   return head.length >= s.length && head.toString('latin1', 0, s.length) === s;
 }
 
+/**
+ * True when the `#` lines opening `head` include a `#fields` line naming a Zeek key field: a header cut
+ * down to `#fields` (with or without `#path`, `#set_separator`...), as some exporters write it.
+ */
+function fieldsDirective(head: Buffer): boolean {
+  for (let s = 0; s < head.length && head[s] === 35; ) {
+    let e = head.indexOf(10, s);
+    if (e < 0) e = head.length;
+    if (startsWith(head.subarray(s, e), '#fields\t')) {
+      return minimalHeaderFields(head.toString('latin1', s + 8, e)) !== null;
+    }
+    s = e + 1;
+  }
+  return false;
+}
+
 /** Zeek TSV logs: conn -> connections, dns -> dns, every other log -> metadata. */
 export const zeekTsv: DecoderDef = {
   name: 'zeek-tsv',
   description: 'Zeek logs in TSV form (#separator header): conn, dns and any other log',
   positionUnit: 'line',
   sniff(head: Buffer): number {
+    const nl0 = head.indexOf(10);
+    if (separatorLinePrefix(head, 0, nl0 < 0 ? Math.min(head.length, SEPARATOR_LINE_MAX) : nl0) > 0) return 1;
     if (startsWith(head, '#separator')) return 1;
-    if (startsWith(head, '#fields\t')) return 0.8;
+    if (head[0] === 35) return fieldsDirective(head) ? 0.8 : 0;
     const nl = head.indexOf(10);
     return nl > 0 && minimalHeaderFields(head.toString('latin1', 0, nl)) !== null ? 0.7 : 0;
   },
