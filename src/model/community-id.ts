@@ -7,12 +7,35 @@
  * written as base64 bytes, so decoders can store it without making a string (communityIdBytes).
  */
 import { parseIpInto } from './ip.js';
-import { SHA1_BLOCK, SHA1_DIGEST, sha1Block } from './sha1-block.js';
+import { SHA1_STATE, SHA1_WORDS, sha1Words } from './sha1-block.js';
 
-const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 10: 9, 9: 10, 17: 18, 18: 17 };
-const ICMP6_PAIRS: Record<number, number> = {
-  128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135, 130: 131, 131: 130, 144: 145, 145: 144,
-};
+/** The ICMP type answering each request type and the reverse (-1: a one-way type, hashed as seen). */
+const ICMP4_PEER = peerTable([[8, 0], [13, 14], [15, 16], [10, 9], [17, 18]]);
+/** As ICMP4_PEER for ICMPv6. */
+const ICMP6_PEER = peerTable([[128, 129], [133, 134], [135, 136], [130, 131], [144, 145]]);
+
+/** icmpPeer's answer for a message type without a peer: the flow is hashed in the direction seen. */
+const ONE_WAY = -1;
+
+/**
+ * For ICMP (1) and ICMPv6 (58) whatever the address family (as the spec's tables are keyed by protocol
+ * only): the peer type of type `sp`, or ONE_WAY; -2 for every other protocol.
+ */
+function icmpPeer(proto: number, sp: number): number {
+  if (proto !== 1 && proto !== 58) return -2;
+  // Only whole numbers 0..255 are types with a peer.
+  if (sp !== (sp & 255)) return ONE_WAY;
+  return proto === 1 ? ICMP4_PEER[sp] : ICMP6_PEER[sp];
+}
+
+function peerTable(pairs: Array<[number, number]>): Int16Array {
+  const t = new Int16Array(256).fill(-1);
+  for (const [x, y] of pairs) {
+    t[x] = y;
+    t[y] = x;
+  }
+  return t;
+}
 
 /** Length of a Community ID v1 text: `1:` and the base64 of a 20-byte SHA-1. */
 export const COMMUNITY_ID_LEN = 30;
@@ -85,19 +108,26 @@ export function communityIdBytes(
   proto: number,
   seed = defaultSeed,
 ): Buffer {
+  if (len === 4) return communityIdV4(be32(a, 0), be32(b, 0), sport, dport, proto, seed);
+  hashV6(a, b, sport, dport, proto, seed);
+  writeBase64(out, 0);
+  return out;
+}
+
+/**
+ * communityIdBytes for IPv4 addresses given as 32-bit numbers (`a3 << 24 | ... | a0`, signed or not),
+ * for decoders that parse an address straight into a number.
+ */
+export function communityIdV4(a: number, b: number, sport: number, dport: number, proto: number, seed = defaultSeed): Buffer {
   let sp = sport;
   let dp = dport;
-  let oneWay = false;
-  if (proto === 1 || proto === 58) {
-    const pairs = proto === 1 ? ICMP4_PAIRS : ICMP6_PAIRS;
-    const peer = pairs[sport];
-    if (peer === undefined) oneWay = true;
-    else dp = peer;
-  }
   let swap = false;
-  if (!oneWay) {
-    const c = compareBytes(a, b, len);
-    swap = c > 0 || (c === 0 && sp > dp);
+  const peer = icmpPeer(proto, sp);
+  if (peer !== ONE_WAY) {
+    if (peer >= 0) dp = peer;
+    const ua = a >>> 0;
+    const ub = b >>> 0;
+    swap = ua > ub || (ua === ub && sp > dp);
   }
   const first = swap ? b : a;
   const second = swap ? a : b;
@@ -106,43 +136,111 @@ export function communityIdBytes(
     sp = dp;
     dp = t;
   }
-  const msg = SHA1_BLOCK;
-  let n = 0;
-  msg[n++] = (seed >> 8) & 255;
-  msg[n++] = seed & 255;
-  for (let i = 0; i < len; i++) msg[n++] = first[i];
-  for (let i = 0; i < len; i++) msg[n++] = second[i];
-  msg[n++] = proto;
-  msg[n++] = 0;
-  if (proto === 6 || proto === 17 || proto === 132 || proto === 1 || proto === 58) {
-    msg[n++] = sp >> 8;
-    msg[n++] = sp & 255;
-    msg[n++] = dp >> 8;
-    msg[n++] = dp & 255;
+  // The message: seed(2) first(4) second(4) proto(1) 0(1) [sport(2) dport(2)], then 0x80 and the bit length.
+  const w = SHA1_WORDS;
+  w[0] = ((seed & 0xffff) << 16) | (first >>> 16);
+  w[1] = (first << 16) | ((second >>> 16) & 0xffff);
+  w[2] = (second << 16) | ((proto & 255) << 8);
+  if (hasPorts(proto)) {
+    w[3] = ((sp & 0xffff) << 16) | (dp & 0xffff);
+    w[4] = PAD;
+    w[15] = 128;
+  } else {
+    w[3] = PAD;
+    w[4] = 0;
+    w[15] = 96;
   }
-  sha1Block(n);
-  return base64Digest();
+  w[5] = w[6] = w[7] = w[8] = w[9] = w[10] = w[11] = w[12] = w[13] = w[14] = 0;
+  sha1Words();
+  writeBase64(out, 0);
+  return out;
 }
 
-/** `1:` and the base64 of SHA1_DIGEST, into `out`. */
-function base64Digest(): Buffer {
-  const d = SHA1_DIGEST;
-  out[0] = 49;
-  out[1] = 58;
-  let p = 2;
-  for (let i = 0; i < 18; i += 3) {
-    const v = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
-    out[p++] = B64[v >>> 18];
-    out[p++] = B64[(v >>> 12) & 63];
-    out[p++] = B64[(v >>> 6) & 63];
-    out[p++] = B64[v & 63];
+/** The 0x80 byte that ends every message, at the start of a word. */
+const PAD = -0x80000000;
+
+/** True for the protocols whose ports (ICMP: type and code) are part of the hash input. */
+function hasPorts(proto: number): boolean {
+  return proto === 6 || proto === 17 || proto === 1 || proto === 58 || proto === 132;
+}
+
+/** Big-endian 32-bit word of `x` at `i`. */
+function be32(x: Uint8Array, i: number): number {
+  return (x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3];
+}
+
+/** Hashes the Community ID input of an IPv6 flow (16 bytes of each of `a` and `b`) into SHA1_STATE. */
+function hashV6(a: Uint8Array, b: Uint8Array, sport: number, dport: number, proto: number, seed: number): void {
+  let sp = sport;
+  let dp = dport;
+  let swap = false;
+  const peer = icmpPeer(proto, sp);
+  if (peer !== ONE_WAY) {
+    if (peer >= 0) dp = peer;
+    const c = compareBytes(a, b, 16);
+    swap = c > 0 || (c === 0 && sp > dp);
   }
-  const v = (d[18] << 16) | (d[19] << 8);
-  out[p++] = B64[v >>> 18];
-  out[p++] = B64[(v >>> 12) & 63];
-  out[p++] = B64[(v >>> 6) & 63];
-  out[p] = 61;
-  return out;
+  const x = swap ? b : a;
+  const y = swap ? a : b;
+  if (swap) {
+    const t = sp;
+    sp = dp;
+    dp = t;
+  }
+  // seed(2) x(16) y(16) proto(1) 0(1) [ports(4)]: each address starts two bytes into a word.
+  const w = SHA1_WORDS;
+  w[0] = ((seed & 0xffff) << 16) | (x[0] << 8) | x[1];
+  w[1] = be32(x, 2);
+  w[2] = be32(x, 6);
+  w[3] = be32(x, 10);
+  w[4] = (x[14] << 24) | (x[15] << 16) | (y[0] << 8) | y[1];
+  w[5] = be32(y, 2);
+  w[6] = be32(y, 6);
+  w[7] = be32(y, 10);
+  w[8] = (y[14] << 24) | (y[15] << 16) | ((proto & 255) << 8);
+  if (hasPorts(proto)) {
+    w[9] = ((sp & 0xffff) << 16) | (dp & 0xffff);
+    w[10] = PAD;
+    w[15] = 320;
+  } else {
+    w[9] = PAD;
+    w[10] = 0;
+    w[15] = 288;
+  }
+  w[11] = w[12] = w[13] = w[14] = 0;
+  sha1Words();
+}
+
+/** `1:` and the base64 of the digest in SHA1_STATE, into `dst` at `at` (COMMUNITY_ID_LEN bytes). */
+export function writeBase64(dst: Uint8Array, at: number): void {
+  const s = SHA1_STATE;
+  const h0 = s[0];
+  const h1 = s[1];
+  const h2 = s[2];
+  const h3 = s[3];
+  const h4 = s[4];
+  dst[at] = 49;
+  dst[at + 1] = 58;
+  // The 20 digest bytes as six 24-bit groups and a last 16-bit one, taken across the word boundaries.
+  put24(dst, at + 2, h0 >>> 8);
+  put24(dst, at + 6, ((h0 & 0xff) << 16) | (h1 >>> 16));
+  put24(dst, at + 10, ((h1 & 0xffff) << 8) | (h2 >>> 24));
+  put24(dst, at + 14, h2 & 0xffffff);
+  put24(dst, at + 18, h3 >>> 8);
+  put24(dst, at + 22, ((h3 & 0xff) << 16) | (h4 >>> 16));
+  const v = h4 & 0xffff;
+  dst[at + 26] = B64[v >>> 10];
+  dst[at + 27] = B64[(v >>> 4) & 63];
+  dst[at + 28] = B64[(v << 2) & 63];
+  dst[at + 29] = 61;
+}
+
+/** Four base64 characters of a 24-bit group. */
+function put24(dst: Uint8Array, at: number, v: number): void {
+  dst[at] = B64[v >>> 18];
+  dst[at + 1] = B64[(v >>> 12) & 63];
+  dst[at + 2] = B64[(v >>> 6) & 63];
+  dst[at + 3] = B64[v & 63];
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array, n: number): number {
