@@ -119,41 +119,68 @@ export function communityIdBytes(
  * for decoders that parse an address straight into a number.
  */
 export function communityIdV4(a: number, b: number, sport: number, dport: number, proto: number, seed = defaultSeed): Buffer {
-  let sp = sport;
-  let dp = dport;
-  let swap = false;
-  const peer = icmpPeer(proto, sp);
-  if (peer !== ONE_WAY) {
-    if (peer >= 0) dp = peer;
-    const ua = a >>> 0;
-    const ub = b >>> 0;
-    swap = ua > ub || (ua === ub && sp > dp);
-  }
-  const first = swap ? b : a;
-  const second = swap ? a : b;
-  if (swap) {
-    const t = sp;
-    sp = dp;
-    dp = t;
-  }
-  // The message: seed(2) first(4) second(4) proto(1) 0(1) [sport(2) dport(2)], then 0x80 and the bit length.
+  const ua = a >>> 0;
+  const ub = b >>> 0;
+  const ports = orient(proto, sport, dport, ua > ub ? 1 : ua < ub ? -1 : 0);
+  const first = swapped ? b : a;
+  const second = swapped ? a : b;
+  // seed(2) first(4) second(4) proto(1) 0(1): three words, then the ports and the padding.
   const w = SHA1_WORDS;
   w[0] = ((seed & 0xffff) << 16) | (first >>> 16);
   w[1] = (first << 16) | ((second >>> 16) & 0xffff);
   w[2] = (second << 16) | ((proto & 255) << 8);
-  if (hasPorts(proto)) {
-    w[3] = ((sp & 0xffff) << 16) | (dp & 0xffff);
-    w[4] = PAD;
-    w[15] = 128;
-  } else {
-    w[3] = PAD;
-    w[4] = 0;
-    w[15] = 96;
-  }
-  w[5] = w[6] = w[7] = w[8] = w[9] = w[10] = w[11] = w[12] = w[13] = w[14] = 0;
+  finishWords(w, 3, proto, ports);
   sha1Words();
   writeBase64(out, 0);
   return out;
+}
+
+/** Hashes the Community ID input of an IPv6 flow (16 bytes of each of `a` and `b`) into SHA1_STATE. */
+function hashV6(a: Uint8Array, b: Uint8Array, sport: number, dport: number, proto: number, seed: number): void {
+  const ports = orient(proto, sport, dport, compareBytes(a, b, 16));
+  const x = swapped ? b : a;
+  const y = swapped ? a : b;
+  // seed(2) x(16) y(16) proto(1) 0(1): each address starts two bytes into a word.
+  const w = SHA1_WORDS;
+  w[0] = ((seed & 0xffff) << 16) | (x[0] << 8) | x[1];
+  w[1] = be32(x, 2);
+  w[2] = be32(x, 6);
+  w[3] = be32(x, 10);
+  w[4] = (x[14] << 24) | (x[15] << 16) | (y[0] << 8) | y[1];
+  w[5] = be32(y, 2);
+  w[6] = be32(y, 6);
+  w[7] = be32(y, 10);
+  w[8] = (y[14] << 24) | (y[15] << 16) | ((proto & 255) << 8);
+  finishWords(w, 9, proto, ports);
+  sha1Words();
+}
+
+/** Set by orient: whether the second endpoint goes first in the hash input. */
+let swapped = false;
+
+/**
+ * The spec's ordering of the two endpoints, given how the addresses compare (`cmp`, as a byte-wise
+ * comparison): sets `swapped` and returns the ports word in hash order (ICMP: the type, then the code
+ * or, for a paired type, the peer type).
+ */
+function orient(proto: number, sport: number, dport: number, cmp: number): number {
+  let dp = dport;
+  const peer = icmpPeer(proto, sport);
+  if (peer === ONE_WAY) swapped = false;
+  else {
+    if (peer >= 0) dp = peer;
+    swapped = cmp > 0 || (cmp === 0 && sport > dp);
+  }
+  return swapped ? ((dp & 0xffff) << 16) | (sport & 0xffff) : ((sport & 0xffff) << 16) | (dp & 0xffff);
+}
+
+/** Writes the words from `at` on: the ports when the protocol has them, the 0x80 pad, zeros and the bit length. */
+function finishWords(w: Int32Array, at: number, proto: number, ports: number): void {
+  let i = at;
+  if (hasPorts(proto)) w[i++] = ports;
+  w[15] = i * 32;
+  w[i++] = PAD;
+  while (i < 15) w[i++] = 0;
 }
 
 /** The 0x80 byte that ends every message, at the start of a word. */
@@ -167,48 +194,6 @@ function hasPorts(proto: number): boolean {
 /** Big-endian 32-bit word of `x` at `i`. */
 function be32(x: Uint8Array, i: number): number {
   return (x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3];
-}
-
-/** Hashes the Community ID input of an IPv6 flow (16 bytes of each of `a` and `b`) into SHA1_STATE. */
-function hashV6(a: Uint8Array, b: Uint8Array, sport: number, dport: number, proto: number, seed: number): void {
-  let sp = sport;
-  let dp = dport;
-  let swap = false;
-  const peer = icmpPeer(proto, sp);
-  if (peer !== ONE_WAY) {
-    if (peer >= 0) dp = peer;
-    const c = compareBytes(a, b, 16);
-    swap = c > 0 || (c === 0 && sp > dp);
-  }
-  const x = swap ? b : a;
-  const y = swap ? a : b;
-  if (swap) {
-    const t = sp;
-    sp = dp;
-    dp = t;
-  }
-  // seed(2) x(16) y(16) proto(1) 0(1) [ports(4)]: each address starts two bytes into a word.
-  const w = SHA1_WORDS;
-  w[0] = ((seed & 0xffff) << 16) | (x[0] << 8) | x[1];
-  w[1] = be32(x, 2);
-  w[2] = be32(x, 6);
-  w[3] = be32(x, 10);
-  w[4] = (x[14] << 24) | (x[15] << 16) | (y[0] << 8) | y[1];
-  w[5] = be32(y, 2);
-  w[6] = be32(y, 6);
-  w[7] = be32(y, 10);
-  w[8] = (y[14] << 24) | (y[15] << 16) | ((proto & 255) << 8);
-  if (hasPorts(proto)) {
-    w[9] = ((sp & 0xffff) << 16) | (dp & 0xffff);
-    w[10] = PAD;
-    w[15] = 320;
-  } else {
-    w[9] = PAD;
-    w[10] = 0;
-    w[15] = 288;
-  }
-  w[11] = w[12] = w[13] = w[14] = 0;
-  sha1Words();
 }
 
 /** `1:` and the base64 of the digest in SHA1_STATE, into `dst` at `at` (COMMUNITY_ID_LEN bytes). */
