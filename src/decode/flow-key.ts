@@ -3,8 +3,8 @@
  * sensor, ingest). All event tables start with the same fields in the same order, so one set of
  * column indexes serves them all.
  */
-import { COMMUNITY_ID_LEN, communityIdBytes, protoNumber } from '../model/community-id.js';
-import { parseIpBytesInto, parseIpInto } from '../model/ip.js';
+import { COMMUNITY_ID_LEN, communityIdBytes, communityIdV4, protoNumber } from '../model/community-id.js';
+import { parseIpBytesInto, parseIpInto, parseV4Number } from '../model/ip.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import type { ColumnBatch } from '../store/column-batch.js';
 import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
@@ -66,25 +66,25 @@ function setAddrBytes(b: ColumnBatch, col: number, row: number, ab: Uint8Array, 
   else b.setBytes(col, row, ab, start, end);
 }
 
+/** setAddrParsed's answer for IPv6: the address's 16 bytes are in its `out`. */
+const V6 = -2;
+
 /**
- * setAddrBytes for the common case, with the address parsed into `out` for the Community ID: dotted
- * IPv4 (the parse admits only digits and dots, and IPv4 is stored as logged) is copied without the
- * scans setAddrBytes makes. Returns 4, 16, or 0 when the text is no address.
+ * setAddrBytes for the common case, with the address parsed once for both the stored text and the
+ * Community ID: dotted IPv4 (the parse admits only digits and dots, and IPv4 is stored as logged) is
+ * copied without the scans setAddrBytes makes and returned as a number (0 to 2^32 - 1); other addresses
+ * are parsed into `out` (V6 returned). Returns -1 when the text is no address (stored as setAddrBytes does).
  */
-function setAddrBytesParsed(
-  b: ColumnBatch,
-  col: number,
-  row: number,
-  ab: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint8Array,
-): 0 | 4 | 16 {
-  if (end <= start) return 0;
+function setAddrParsed(b: ColumnBatch, col: number, row: number, ab: Uint8Array, start: number, end: number, out: Uint8Array): number {
+  if (end <= start) return -1;
+  const v4 = parseV4Number(ab, start, end);
+  if (v4 >= 0) {
+    b.setBytes(col, row, ab, start, end);
+    return v4;
+  }
   const n = parseIpBytesInto(ab, start, end, out, 0);
-  if (n === 4) b.setBytes(col, row, ab, start, end);
-  else setAddrBytes(b, col, row, ab, start, end);
-  return n;
+  setAddrBytes(b, col, row, ab, start, end);
+  return n === 16 ? V6 : -1;
 }
 
 /** Canonical transport name for a protocol number (what `proto` holds). */
@@ -143,11 +143,11 @@ export function writeFlowKey(
   b.setStr(K.uid, row, key.uid);
   const ab = key.addrBuf;
   const fromBytes = ab != null && key.origH === null && key.respH === null;
-  let la = 0;
-  let lb = 0;
+  let va = -1;
+  let vb = -1;
   if (fromBytes) {
-    la = setAddrBytesParsed(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!, addrA);
-    lb = setAddrBytesParsed(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!, addrB);
+    va = setAddrParsed(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!, addrA);
+    vb = setAddrParsed(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!, addrB);
   } else {
     // Stored and hashed in one form (the key's text is replaced), so that the Community ID below agrees
     // with the addresses shown.
@@ -171,14 +171,15 @@ export function writeFlowKey(
   if (num === undefined) num = b.getNum(K.ip_proto, row) ?? undefined;
   if (key.communityId !== null) b.setStr(K.community_id, row, key.communityId);
   else if (num !== undefined) {
-    if (!fromBytes && key.origH !== null && key.respH !== null) {
-      la = parseIpInto(key.origH, addrA, 0);
-      lb = parseIpInto(key.respH, addrB, 0);
+    let cid: Buffer | null = null;
+    if (fromBytes) {
+      if (va >= 0 && vb >= 0) cid = communityIdV4(va, vb, key.origP ?? 0, key.respP ?? 0, num);
+      else if (va === V6 && vb === V6) cid = communityIdBytes(addrA, addrB, 16, key.origP ?? 0, key.respP ?? 0, num);
+    } else if (key.origH !== null && key.respH !== null) {
+      const la = parseIpInto(key.origH, addrA, 0);
+      if (la !== 0 && la === parseIpInto(key.respH, addrB, 0)) cid = communityIdBytes(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
     }
-    if (la !== 0 && la === lb) {
-      const cid = communityIdBytes(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
-      b.setBytes(K.community_id, row, cid, 0, COMMUNITY_ID_LEN);
-    }
+    if (cid !== null) b.setBytes(K.community_id, row, cid, 0, COMMUNITY_ID_LEN);
   }
   sourceText.set(b, K.source_type, row, sourceType);
   sensorText.set(b, K.sensor, row, sensor);
