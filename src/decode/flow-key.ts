@@ -3,10 +3,10 @@
  * sensor, ingest). All event tables start with the same fields in the same order, so one set of
  * column indexes serves them all.
  */
-import { COMMUNITY_ID_LEN, communityIdBytes, communityIdV4, protoNumber } from '../model/community-id.js';
+import { COMMUNITY_ID_LEN, hashCommunityIdV4, hashCommunityIdV6, protoNumber, writeCommunityId } from '../model/community-id.js';
 import { parseIpBytesInto, parseIpInto, parseV4Number } from '../model/ip.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
-import type { ColumnBatch } from '../store/column-batch.js';
+import type { ColumnBatch, StrColumn } from '../store/column-batch.js';
 import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
 
 /** Column indexes of the shared leading fields, valid for every event table. */
@@ -87,6 +87,33 @@ function setAddrParsed(b: ColumnBatch, col: number, row: number, ab: Uint8Array,
   return n === 16 ? V6 : -1;
 }
 
+/** The first four bytes of `x` as a big-endian number. */
+function be32(x: Uint8Array): number {
+  return ((x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3]) >>> 0;
+}
+
+const cidText = new Uint8Array(COMMUNITY_ID_LEN);
+
+/**
+ * Stores the Community ID of the last hash in `row`: its text is written straight into the batch's
+ * bytes when they have room (the batch's own setBytes bookkeeping, done here, because a copy of 30
+ * bytes per row through a scratch buffer was a tenth of the ID's cost); through setBytes, which grows
+ * them, otherwise.
+ */
+function setCommunityId(b: ColumnBatch, row: number): void {
+  const at = b.arenaUsed;
+  if (at + COMMUNITY_ID_LEN > b.arena.length) {
+    writeCommunityId(cidText, 0);
+    b.setBytes(K.community_id, row, cidText, 0, COMMUNITY_ID_LEN);
+    return;
+  }
+  writeCommunityId(b.arena, at);
+  const c = b.columns[K.community_id] as StrColumn;
+  c.start[row] = at;
+  c.len[row] = COMMUNITY_ID_LEN;
+  b.arenaUsed = at + COMMUNITY_ID_LEN;
+}
+
 /** Canonical transport name for a protocol number (what `proto` holds). */
 export function protoName(n: number): string {
   switch (n) {
@@ -124,8 +151,9 @@ class TextBytes {
 const sourceText = new TextBytes();
 const sensorText = new TextBytes();
 const otherProto = new TextBytes();
-/** Bytes of the common transport names, by protocol number. */
-const PROTO_BYTES = new Map([1, 6, 17, 58, 132].map((n) => [n, Buffer.from(protoName(n))]));
+/** Bytes of the common transport names, by protocol number (an array: a Map lookup per row cost more). */
+const PROTO_BYTES: Array<Buffer | undefined> = [];
+for (const n of [1, 6, 17, 58, 132]) PROTO_BYTES[n] = Buffer.from(protoName(n));
 
 /**
  * Fills the shared columns of `row`. The values that repeat on every row (protocol, source type, sensor)
@@ -161,7 +189,7 @@ export function writeFlowKey(
   let num: number | undefined;
   if (key.proto !== null) {
     num = protoNumber(key.proto);
-    const known = num === undefined ? undefined : PROTO_BYTES.get(num);
+    const known = num === undefined ? undefined : PROTO_BYTES[num];
     if (known !== undefined) b.setBytes(K.proto, row, known, 0, known.length);
     else otherProto.set(b, K.proto, row, num === undefined ? key.proto.toLowerCase() : protoName(num));
     if (num !== undefined) b.setNum(K.ip_proto, row, num);
@@ -171,15 +199,22 @@ export function writeFlowKey(
   if (num === undefined) num = b.getNum(K.ip_proto, row) ?? undefined;
   if (key.communityId !== null) b.setStr(K.community_id, row, key.communityId);
   else if (num !== undefined) {
-    let cid: Buffer | null = null;
-    if (fromBytes) {
-      if (va >= 0 && vb >= 0) cid = communityIdV4(va, vb, key.origP ?? 0, key.respP ?? 0, num);
-      else if (va === V6 && vb === V6) cid = communityIdBytes(addrA, addrB, 16, key.origP ?? 0, key.respP ?? 0, num);
-    } else if (key.origH !== null && key.respH !== null) {
+    let hashed = false;
+    if (!fromBytes && key.origH !== null && key.respH !== null) {
       const la = parseIpInto(key.origH, addrA, 0);
-      if (la !== 0 && la === parseIpInto(key.respH, addrB, 0)) cid = communityIdBytes(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
+      if (la === 4 && parseIpInto(key.respH, addrB, 0) === 4) {
+        va = be32(addrA);
+        vb = be32(addrB);
+      } else if (la === 16 && parseIpInto(key.respH, addrB, 0) === 16) va = vb = V6;
     }
-    if (cid !== null) b.setBytes(K.community_id, row, cid, 0, COMMUNITY_ID_LEN);
+    if (va >= 0 && vb >= 0) {
+      hashCommunityIdV4(va, vb, key.origP ?? 0, key.respP ?? 0, num);
+      hashed = true;
+    } else if (va === V6 && vb === V6) {
+      hashCommunityIdV6(addrA, addrB, key.origP ?? 0, key.respP ?? 0, num);
+      hashed = true;
+    }
+    if (hashed) setCommunityId(b, row);
   }
   sourceText.set(b, K.source_type, row, sourceType);
   sensorText.set(b, K.sensor, row, sensor);

@@ -108,9 +108,9 @@ export function communityIdBytes(
   proto: number,
   seed = defaultSeed,
 ): Buffer {
-  if (len === 4) return communityIdV4(be32(a, 0), be32(b, 0), sport, dport, proto, seed);
-  hashV6(a, b, sport, dport, proto, seed);
-  writeBase64(out, 0);
+  if (len === 4) hashCommunityIdV4(be32(a, 0), be32(b, 0), sport, dport, proto, seed);
+  else hashCommunityIdV6(a, b, sport, dport, proto, seed);
+  writeCommunityId(out, 0);
   return out;
 }
 
@@ -119,6 +119,16 @@ export function communityIdBytes(
  * for decoders that parse an address straight into a number.
  */
 export function communityIdV4(a: number, b: number, sport: number, dport: number, proto: number, seed = defaultSeed): Buffer {
+  hashCommunityIdV4(a, b, sport, dport, proto, seed);
+  writeCommunityId(out, 0);
+  return out;
+}
+
+/**
+ * Hashes the Community ID input of an IPv4 flow (addresses as communityIdV4 takes them); writeCommunityId
+ * then writes the text wherever the caller wants it (a batch's own bytes, with no copy in between).
+ */
+export function hashCommunityIdV4(a: number, b: number, sport: number, dport: number, proto: number, seed = defaultSeed): void {
   const ua = a >>> 0;
   const ub = b >>> 0;
   const ports = orient(proto, sport, dport, ua > ub ? 1 : ua < ub ? -1 : 0);
@@ -131,12 +141,10 @@ export function communityIdV4(a: number, b: number, sport: number, dport: number
   w[2] = (second << 16) | ((proto & 255) << 8);
   finishWords(w, 3, proto, ports);
   sha1Words();
-  writeBase64(out, 0);
-  return out;
 }
 
-/** Hashes the Community ID input of an IPv6 flow (16 bytes of each of `a` and `b`) into SHA1_STATE. */
-function hashV6(a: Uint8Array, b: Uint8Array, sport: number, dport: number, proto: number, seed: number): void {
+/** As hashCommunityIdV4 for an IPv6 flow (16 bytes of each of `a` and `b`). */
+export function hashCommunityIdV6(a: Uint8Array, b: Uint8Array, sport: number, dport: number, proto: number, seed = defaultSeed): void {
   const ports = orient(proto, sport, dport, compareBytes(a, b, 16));
   const x = swapped ? b : a;
   const y = swapped ? a : b;
@@ -196,8 +204,8 @@ function be32(x: Uint8Array, i: number): number {
   return (x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3];
 }
 
-/** `1:` and the base64 of the digest in SHA1_STATE, into `dst` at `at` (COMMUNITY_ID_LEN bytes). */
-export function writeBase64(dst: Uint8Array, at: number): void {
+/** Writes the Community ID text of the last hash (`1:` and the base64 of the digest) into `dst` at `at`: COMMUNITY_ID_LEN bytes. */
+export function writeCommunityId(dst: Uint8Array, at: number): void {
   const s = SHA1_STATE;
   const h0 = s[0];
   const h1 = s[1];
