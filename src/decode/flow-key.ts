@@ -7,7 +7,7 @@ import { COMMUNITY_ID_LEN, hashCommunityIdV4, hashCommunityIdV6, protoNumber, wr
 import { parseIpBytesInto, parseIpInto, parseV4Number } from '../model/ip.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
 import type { ColumnBatch, StrColumn } from '../store/column-batch.js';
-import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
+import { canonicalIpBytes, formatAddress } from '../model/address-format.js';
 
 /** Column indexes of the shared leading fields, valid for every event table. */
 export const K = columnIndex(CONNECTIONS);
@@ -85,6 +85,28 @@ function setAddrParsed(b: ColumnBatch, col: number, row: number, ab: Uint8Array,
   const n = parseIpBytesInto(ab, start, end, out, 0);
   setAddrBytes(b, col, row, ab, start, end);
   return n === 16 ? V6 : -1;
+}
+
+/** parseCanonical's answer for text without ':' (IPv4, or no address): stored as given, not parsed yet. */
+const UNPARSED = -1;
+/** The stored form of the text parseCanonical was last given. */
+let canonical = '';
+
+/**
+ * canonicalIp from one parse that also serves the Community ID: IPv6 text is parsed into `out` and its
+ * stored form left in `canonical`; returns 16, 4 for an IPv4-mapped address (stored as IPv4, its four
+ * bytes moved to the start of `out`), 0 when the text is no address, or UNPARSED for text without ':'
+ * (IPv4 or no address, stored as given and parsed only if a Community ID needs it).
+ */
+function parseCanonical(s: string, out: Uint8Array): number {
+  canonical = s;
+  if (s.indexOf(':') < 0) return UNPARSED;
+  if (parseIpInto(s, out, 0) !== 16) return 0;
+  const text = formatAddress(out, 0, true);
+  if (text !== s) canonical = text;
+  if (text.indexOf(':') >= 0) return 16;
+  out.copyWithin(0, 12, 16);
+  return 4;
 }
 
 /** The first four bytes of `x` as a big-endian number. */
@@ -173,14 +195,22 @@ export function writeFlowKey(
   const fromBytes = ab != null && key.origH === null && key.respH === null;
   let va = -1;
   let vb = -1;
+  let la: number = UNPARSED;
+  let lb: number = UNPARSED;
   if (fromBytes) {
     va = setAddrParsed(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!, addrA);
     vb = setAddrParsed(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!, addrB);
   } else {
     // Stored and hashed in one form (the key's text is replaced), so that the Community ID below agrees
     // with the addresses shown.
-    if (key.origH !== null) key.origH = canonicalIp(key.origH);
-    if (key.respH !== null) key.respH = canonicalIp(key.respH);
+    if (key.origH !== null) {
+      la = parseCanonical(key.origH, addrA);
+      key.origH = canonical;
+    }
+    if (key.respH !== null) {
+      lb = parseCanonical(key.respH, addrB);
+      key.respH = canonical;
+    }
     b.setStr(K.orig_h, row, key.origH);
     b.setStr(K.resp_h, row, key.respH);
   }
@@ -201,11 +231,12 @@ export function writeFlowKey(
   else if (num !== undefined) {
     let hashed = false;
     if (!fromBytes && key.origH !== null && key.respH !== null) {
-      const la = parseIpInto(key.origH, addrA, 0);
-      if (la === 4 && parseIpInto(key.respH, addrB, 0) === 4) {
+      if (la === UNPARSED) la = parseIpInto(key.origH, addrA, 0);
+      if (lb === UNPARSED) lb = parseIpInto(key.respH, addrB, 0);
+      if (la === 4 && lb === 4) {
         va = be32(addrA);
         vb = be32(addrB);
-      } else if (la === 16 && parseIpInto(key.respH, addrB, 0) === 16) va = vb = V6;
+      } else if (la === 16 && lb === 16) va = vb = V6;
     }
     if (va >= 0 && vb >= 0) {
       hashCommunityIdV4(va, vb, key.origP ?? 0, key.respP ?? 0, num);
