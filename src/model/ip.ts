@@ -14,6 +14,11 @@ export function parseIpInto(s: string, out: Uint8Array, off: number): 0 | 4 | 16
   return parseV4Codes(chars, 0, s.length, out, off) ? 4 : 0;
 }
 
+/** The value of each hex digit's code, -1 for every other byte: one load instead of three range tests. */
+const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 10; c++) HEX[48 + c] = c;
+for (let c = 0; c < 6; c++) HEX[97 + c] = HEX[65 + c] = 10 + c;
+
 /** Scratch for parseV6: the groups, an embedded IPv4 tail, and a string's character codes. */
 const groups = new Int32Array(8);
 const tail4 = new Uint8Array(4);
@@ -59,13 +64,10 @@ function parseV6Codes(b: Uint8Array, start: number, end: number, out: Uint8Array
     let j = i;
     let v = 0;
     while (j < end) {
-      const c = b[j];
-      let d: number;
-      if (c >= 48 && c <= 57) d = c - 48;
-      else if (c >= 97 && c <= 102) d = c - 87;
-      else if (c >= 65 && c <= 70) d = c - 55;
-      else break;
-      v = v * 16 + d;
+      const d = HEX[b[j]];
+      if (d < 0) break;
+      // Wraps past eight digits, but more than four are refused below anyway.
+      v = (v << 4) | d;
       j++;
     }
     if (j < end && b[j] === 46) {
