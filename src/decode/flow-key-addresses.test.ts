@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
+import { canonicalIp } from '../model/address-format.js';
+import { communityId } from '../model/community-id.js';
 import { CONNECTIONS } from '../model/fields.js';
 import { ColumnBatch, type StrColumn } from '../store/column-batch.js';
 import { K, writeFlowKey, type FlowKey } from './flow-key.js';
@@ -59,4 +61,29 @@ test('addresses given as strings are stored in one form, and the Community ID is
   const r3 = b.addRow();
   writeFlowKey(b, r3, key('FE80:0000:0000:0000:0084:88FF:FEAE:790A', 'ff02::16'), 'cef', null, 1);
   assert.equal(b.getStr(K.orig_h, r3), 'fe80::84:88ff:feae:790a');
+});
+
+test('string addresses in every IPv6 form: stored form and Community ID as canonicalIp and communityId give them', () => {
+  const b = new ColumnBatch(CONNECTIONS, 4096);
+  let state = 11;
+  const rnd = (n: number): number => ((state = (state * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const forms = [
+    (): string => `${rnd(256)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`,
+    (): string => `::ffff:${rnd(256)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`,
+    (): string => `::${rnd(256)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`,
+    (): string => Array.from({ length: 8 }, () => rnd(3) === 0 ? '0000' : rnd(65536).toString(16).padStart(4, '0').toUpperCase()).join(':'),
+    (): string => `2001:db8::${rnd(65536).toString(16)}`,
+    (): string => `fe80::${rnd(65536).toString(16)}%eth0`,
+    (): string => 'not-an-address',
+  ];
+  for (let i = 0; i < 2000; i++) {
+    const oh = forms[rnd(forms.length)]();
+    const rh = forms[rnd(forms.length)]();
+    const row = b.addRow();
+    writeFlowKey(b, row, { tsMicros: 1, uid: null, origH: oh, origP: 1, respH: rh, respP: 2, proto: 'tcp', communityId: null }, 'cef', null, 1);
+    const co = canonicalIp(oh);
+    const cr = canonicalIp(rh);
+    assert.deepEqual([b.getStr(K.orig_h, row), b.getStr(K.resp_h, row)], [co, cr]);
+    assert.equal(b.getStr(K.community_id, row), communityId(co, cr, 1, 2, 6), `${oh} ${rh}`);
+  }
 });

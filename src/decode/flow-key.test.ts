@@ -1,7 +1,7 @@
 // writeFlowKey: what it stores from strings and from byte ranges, and its per-value byte caches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { communityId } from '../model/community-id.js';
+import { COMMUNITY_ID_LEN, communityId } from '../model/community-id.js';
 import { CONNECTIONS } from '../model/fields.js';
 import { ColumnBatch } from '../store/column-batch.js';
 import { K, resetFlowKey, writeFlowKey, type FlowKey } from './flow-key.js';
@@ -87,4 +87,34 @@ test("a transport named without a number (Zeek's unknown_transport) takes its Co
   const row2 = b.addRow();
   writeFlowKey(b, row2, k2, 'zeek', null, 1);
   assert.equal(b.getStr(K.community_id, row2), null);
+});
+
+test('the Community ID is right whether the batch has room for it or must grow first', () => {
+  let state = 3;
+  const rnd = (n: number): number => ((state = (state * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  // Free bytes left for the ID when it is written: every count from 0 (the batch must grow) to 30 (just fits).
+  for (let slack = 0; slack <= COMMUNITY_ID_LEN; slack++) {
+    const b = new ColumnBatch(CONNECTIONS, 1);
+    const v6 = rnd(4) === 0;
+    const addr = (): string => (v6 ? `2001:db8::${rnd(65536).toString(16)}` : `10.${rnd(256)}.${rnd(256)}.${rnd(256)}`);
+    const oh = addr();
+    const rh = addr();
+    const op = rnd(65536);
+    const rp = rnd(65536);
+    const text = Buffer.from(`${oh} ${rh}`);
+    const k = key();
+    resetFlowKey(k, text);
+    Object.assign(k, { origP: op, respP: rp, proto: rnd(2) ? 'tcp' : 'udp' });
+    k.origHEnd = oh.length;
+    k.respHStart = oh.length + 1;
+    k.respHEnd = text.length;
+    const row = b.addRow();
+    // Another column filled first, so that the addresses and protocol leave exactly `slack` bytes.
+    const filler = b.arena.length - b.arenaUsed - (text.length - 1) - 3 - slack;
+    assert.ok(filler >= 0);
+    b.setBytes(K.history, row, Buffer.alloc(filler, 65), 0, filler);
+    writeFlowKey(b, row, k, 'zeek', null, 1);
+    assert.equal(b.getStr(K.community_id, row), communityId(oh, rh, op, rp, k.proto === 'tcp' ? 6 : 17), `slack ${slack}`);
+    assert.equal(b.getStr(K.history, row), 'A'.repeat(filler));
+  }
 });

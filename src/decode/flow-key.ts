@@ -3,11 +3,11 @@
  * sensor, ingest). All event tables start with the same fields in the same order, so one set of
  * column indexes serves them all.
  */
-import { COMMUNITY_ID_LEN, communityIdBytes, protoNumber } from '../model/community-id.js';
-import { parseIpBytesInto, parseIpInto } from '../model/ip.js';
+import { COMMUNITY_ID_LEN, hashCommunityIdV4, hashCommunityIdV6, protoNumber, writeCommunityId } from '../model/community-id.js';
+import { parseIpBytesInto, parseIpInto, parseV4Number } from '../model/ip.js';
 import { CONNECTIONS, columnIndex } from '../model/fields.js';
-import type { ColumnBatch } from '../store/column-batch.js';
-import { canonicalIp, canonicalIpBytes } from '../model/address-format.js';
+import type { ColumnBatch, StrColumn } from '../store/column-batch.js';
+import { canonicalIpBytes, formatAddress } from '../model/address-format.js';
 
 /** Column indexes of the shared leading fields, valid for every event table. */
 export const K = columnIndex(CONNECTIONS);
@@ -66,25 +66,74 @@ function setAddrBytes(b: ColumnBatch, col: number, row: number, ab: Uint8Array, 
   else b.setBytes(col, row, ab, start, end);
 }
 
+/** setAddrParsed's answer for IPv6: the address's 16 bytes are in its `out`. */
+const V6 = -2;
+
 /**
- * setAddrBytes for the common case, with the address parsed into `out` for the Community ID: dotted
- * IPv4 (the parse admits only digits and dots, and IPv4 is stored as logged) is copied without the
- * scans setAddrBytes makes. Returns 4, 16, or 0 when the text is no address.
+ * setAddrBytes for the common case, with the address parsed once for both the stored text and the
+ * Community ID: dotted IPv4 (the parse admits only digits and dots, and IPv4 is stored as logged) is
+ * copied without the scans setAddrBytes makes and returned as a number (0 to 2^32 - 1); other addresses
+ * are parsed into `out` (V6 returned). Returns -1 when the text is no address (stored as setAddrBytes does).
  */
-function setAddrBytesParsed(
-  b: ColumnBatch,
-  col: number,
-  row: number,
-  ab: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint8Array,
-): 0 | 4 | 16 {
-  if (end <= start) return 0;
+function setAddrParsed(b: ColumnBatch, col: number, row: number, ab: Uint8Array, start: number, end: number, out: Uint8Array): number {
+  if (end <= start) return -1;
+  const v4 = parseV4Number(ab, start, end);
+  if (v4 >= 0) {
+    b.setBytes(col, row, ab, start, end);
+    return v4;
+  }
   const n = parseIpBytesInto(ab, start, end, out, 0);
-  if (n === 4) b.setBytes(col, row, ab, start, end);
-  else setAddrBytes(b, col, row, ab, start, end);
-  return n;
+  setAddrBytes(b, col, row, ab, start, end);
+  return n === 16 ? V6 : -1;
+}
+
+/** parseCanonical's answer for text without ':' (IPv4, or no address): stored as given, not parsed yet. */
+const UNPARSED = -1;
+/** The stored form of the text parseCanonical was last given. */
+let canonical = '';
+
+/**
+ * canonicalIp from one parse that also serves the Community ID: IPv6 text is parsed into `out` and its
+ * stored form left in `canonical`; returns 16, 4 for an IPv4-mapped address (stored as IPv4, its four
+ * bytes moved to the start of `out`), 0 when the text is no address, or UNPARSED for text without ':'
+ * (IPv4 or no address, stored as given and parsed only if a Community ID needs it).
+ */
+function parseCanonical(s: string, out: Uint8Array): number {
+  canonical = s;
+  if (s.indexOf(':') < 0) return UNPARSED;
+  if (parseIpInto(s, out, 0) !== 16) return 0;
+  const text = formatAddress(out, 0, true);
+  if (text !== s) canonical = text;
+  if (text.indexOf(':') >= 0) return 16;
+  out.copyWithin(0, 12, 16);
+  return 4;
+}
+
+/** The first four bytes of `x` as a big-endian number. */
+function be32(x: Uint8Array): number {
+  return ((x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3]) >>> 0;
+}
+
+const cidText = new Uint8Array(COMMUNITY_ID_LEN);
+
+/**
+ * Stores the Community ID of the last hash in `row`: its text is written straight into the batch's
+ * bytes when they have room (the batch's own setBytes bookkeeping, done here, because a copy of 30
+ * bytes per row through a scratch buffer was a tenth of the ID's cost); through setBytes, which grows
+ * them, otherwise.
+ */
+function setCommunityId(b: ColumnBatch, row: number): void {
+  const at = b.arenaUsed;
+  if (at + COMMUNITY_ID_LEN > b.arena.length) {
+    writeCommunityId(cidText, 0);
+    b.setBytes(K.community_id, row, cidText, 0, COMMUNITY_ID_LEN);
+    return;
+  }
+  writeCommunityId(b.arena, at);
+  const c = b.columns[K.community_id] as StrColumn;
+  c.start[row] = at;
+  c.len[row] = COMMUNITY_ID_LEN;
+  b.arenaUsed = at + COMMUNITY_ID_LEN;
 }
 
 /** Canonical transport name for a protocol number (what `proto` holds). */
@@ -124,8 +173,9 @@ class TextBytes {
 const sourceText = new TextBytes();
 const sensorText = new TextBytes();
 const otherProto = new TextBytes();
-/** Bytes of the common transport names, by protocol number. */
-const PROTO_BYTES = new Map([1, 6, 17, 58, 132].map((n) => [n, Buffer.from(protoName(n))]));
+/** Bytes of the common transport names, by protocol number (an array: a Map lookup per row cost more). */
+const PROTO_BYTES: Array<Buffer | undefined> = [];
+for (const n of [1, 6, 17, 58, 132]) PROTO_BYTES[n] = Buffer.from(protoName(n));
 
 /**
  * Fills the shared columns of `row`. The values that repeat on every row (protocol, source type, sensor)
@@ -143,16 +193,24 @@ export function writeFlowKey(
   b.setStr(K.uid, row, key.uid);
   const ab = key.addrBuf;
   const fromBytes = ab != null && key.origH === null && key.respH === null;
-  let la = 0;
-  let lb = 0;
+  let va = -1;
+  let vb = -1;
+  let la: number = UNPARSED;
+  let lb: number = UNPARSED;
   if (fromBytes) {
-    la = setAddrBytesParsed(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!, addrA);
-    lb = setAddrBytesParsed(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!, addrB);
+    va = setAddrParsed(b, K.orig_h, row, ab, key.origHStart!, key.origHEnd!, addrA);
+    vb = setAddrParsed(b, K.resp_h, row, ab, key.respHStart!, key.respHEnd!, addrB);
   } else {
     // Stored and hashed in one form (the key's text is replaced), so that the Community ID below agrees
     // with the addresses shown.
-    if (key.origH !== null) key.origH = canonicalIp(key.origH);
-    if (key.respH !== null) key.respH = canonicalIp(key.respH);
+    if (key.origH !== null) {
+      la = parseCanonical(key.origH, addrA);
+      key.origH = canonical;
+    }
+    if (key.respH !== null) {
+      lb = parseCanonical(key.respH, addrB);
+      key.respH = canonical;
+    }
     b.setStr(K.orig_h, row, key.origH);
     b.setStr(K.resp_h, row, key.respH);
   }
@@ -161,7 +219,7 @@ export function writeFlowKey(
   let num: number | undefined;
   if (key.proto !== null) {
     num = protoNumber(key.proto);
-    const known = num === undefined ? undefined : PROTO_BYTES.get(num);
+    const known = num === undefined ? undefined : PROTO_BYTES[num];
     if (known !== undefined) b.setBytes(K.proto, row, known, 0, known.length);
     else otherProto.set(b, K.proto, row, num === undefined ? key.proto.toLowerCase() : protoName(num));
     if (num !== undefined) b.setNum(K.ip_proto, row, num);
@@ -171,14 +229,23 @@ export function writeFlowKey(
   if (num === undefined) num = b.getNum(K.ip_proto, row) ?? undefined;
   if (key.communityId !== null) b.setStr(K.community_id, row, key.communityId);
   else if (num !== undefined) {
+    let hashed = false;
     if (!fromBytes && key.origH !== null && key.respH !== null) {
-      la = parseIpInto(key.origH, addrA, 0);
-      lb = parseIpInto(key.respH, addrB, 0);
+      if (la === UNPARSED) la = parseIpInto(key.origH, addrA, 0);
+      if (lb === UNPARSED) lb = parseIpInto(key.respH, addrB, 0);
+      if (la === 4 && lb === 4) {
+        va = be32(addrA);
+        vb = be32(addrB);
+      } else if (la === 16 && lb === 16) va = vb = V6;
     }
-    if (la !== 0 && la === lb) {
-      const cid = communityIdBytes(addrA, addrB, la, key.origP ?? 0, key.respP ?? 0, num);
-      b.setBytes(K.community_id, row, cid, 0, COMMUNITY_ID_LEN);
+    if (va >= 0 && vb >= 0) {
+      hashCommunityIdV4(va, vb, key.origP ?? 0, key.respP ?? 0, num);
+      hashed = true;
+    } else if (va === V6 && vb === V6) {
+      hashCommunityIdV6(addrA, addrB, key.origP ?? 0, key.respP ?? 0, num);
+      hashed = true;
     }
+    if (hashed) setCommunityId(b, row);
   }
   sourceText.set(b, K.source_type, row, sourceType);
   sensorText.set(b, K.sensor, row, sensor);

@@ -4,9 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { communityId, protoNumber } from './community-id.js';
+import { COMMUNITY_ID_LEN, communityId, communityIdV4, protoNumber } from './community-id.js';
 
 const DIR = path.join(process.cwd(), 'test/fixtures/community-id');
+
+/** A seeded generator of whole numbers below `n`, so that a failure repeats. */
+function randomInts(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+}
 
 test('Community ID matches every Zeek oracle tuple', () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.communityid.txt'));
@@ -60,11 +69,7 @@ function reference(sa: string, da: string, sp: number, dp: number, proto: number
 }
 
 test('the one-block SHA-1 agrees with node:crypto on random TCP/UDP flows, seeds and both address families', () => {
-  let state = 12345;
-  const rnd = (n: number): number => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state % n;
-  };
+  const rnd = randomInts(12345);
   for (let i = 0; i < 2000; i++) {
     const v6 = rnd(2) === 1;
     const addr = (): string =>
@@ -76,5 +81,65 @@ test('the one-block SHA-1 agrees with node:crypto on random TCP/UDP flows, seeds
     const proto = rnd(2) ? 6 : 17;
     const seed = rnd(3) === 0 ? rnd(65536) : 0;
     assert.equal(communityId(sa, da, sp, dp, proto, seed), reference(sa, da, sp, dp, proto, seed));
+  }
+});
+
+/** The spec's ICMP type pairs (ICMPv4, then ICMPv6), written out independently of community-id.ts. */
+const SPEC_PAIRS: Record<number, Array<[number, number]>> = {
+  1: [[8, 0], [0, 8], [13, 14], [14, 13], [15, 16], [16, 15], [10, 9], [9, 10], [17, 18], [18, 17]],
+  58: [[128, 129], [129, 128], [133, 134], [134, 133], [135, 136], [136, 135], [130, 131], [131, 130], [144, 145], [145, 144]],
+};
+
+/** The spec's computation for any protocol: ICMP types paired or one-way, no ports for port-less protocols. */
+function referenceAnyProto(sa: string, da: string, sp: number, dp: number, proto: number, seed: number): string {
+  const a = Buffer.from(ipaddr.parse(sa).toByteArray());
+  const b = Buffer.from(ipaddr.parse(da).toByteArray());
+  let oneWay = false;
+  if (proto === 1 || proto === 58) {
+    const pair = SPEC_PAIRS[proto].find(([t]) => t === sp);
+    if (pair) dp = pair[1];
+    else oneWay = true;
+  }
+  const c = Buffer.compare(a, b);
+  const swap = !oneWay && (c > 0 || (c === 0 && sp > dp));
+  const [x, y, xp, yp] = swap ? [b, a, dp, sp] : [a, b, sp, dp];
+  const parts = [Buffer.from([seed >> 8, seed & 255]), x, y, Buffer.from([proto, 0])];
+  if ([1, 6, 17, 58, 132].includes(proto)) parts.push(Buffer.from([xp >> 8, xp & 255, yp >> 8, yp & 255]));
+  return '1:' + crypto.createHash('sha1').update(Buffer.concat(parts)).digest('base64');
+}
+
+test('Community ID agrees with the spec on random tuples: both families, every protocol, ICMP pairs and one-way types', () => {
+  const rnd = randomInts(777);
+  const protos = [6, 17, 1, 58, 132, 47, 50, 0, 255];
+  for (let i = 0; i < 5000; i++) {
+    const v6 = rnd(3) === 0;
+    const addr = (): string =>
+      v6 ? Array.from({ length: 8 }, () => rnd(65536).toString(16)).join(':') : Array.from({ length: 4 }, () => rnd(256)).join('.');
+    const sa = addr();
+    // Equal and near-equal addresses exercise the port tie-break and the byte order of the comparison.
+    const da = rnd(8) === 0 ? sa : addr();
+    const proto = rnd(4) === 0 ? rnd(256) : protos[rnd(protos.length)];
+    const icmp = proto === 1 || proto === 58;
+    const sp = icmp && rnd(2) ? [0, 8, 3, 11, 13, 14, 128, 129, 135, 136, 144, 145, 300][rnd(13)] : rnd(65536);
+    const dp = icmp ? rnd(16) : rnd(65536);
+    const seed = rnd(3) === 0 ? rnd(65536) : 0;
+    assert.equal(communityId(sa, da, sp, dp, proto, seed), referenceAnyProto(sa, da, sp, dp, proto, seed), `${sa} ${da} ${sp} ${dp} ${proto} ${seed}`);
+  }
+});
+
+test('communityIdV4 from address numbers equals communityId from text, signed or unsigned', () => {
+  const rnd = randomInts(4242);
+  for (let i = 0; i < 2000; i++) {
+    const a = [rnd(256), rnd(256), rnd(256), rnd(256)];
+    const b = rnd(6) === 0 ? a : [rnd(256), rnd(256), rnd(256), rnd(256)];
+    const num = (x: number[]): number => (x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3];
+    const proto = [6, 17, 1, 58, 47][rnd(5)];
+    const sp = rnd(65536);
+    const dp = rnd(65536);
+    const want = communityId(a.join('.'), b.join('.'), sp, dp, proto, 9);
+    const na = num(a);
+    const nb = num(b);
+    assert.equal(communityIdV4(na, nb, sp, dp, proto, 9).toString('latin1', 0, COMMUNITY_ID_LEN), want);
+    assert.equal(communityIdV4(na >>> 0, nb >>> 0, sp, dp, proto, 9).toString('latin1', 0, COMMUNITY_ID_LEN), want);
   }
 });

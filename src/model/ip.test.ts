@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ipaddr from 'ipaddr.js';
-import { parseIpBytesInto, parseIpInto } from './ip.js';
+import { parseIpBytesInto, parseIpInto, parseV4Number } from './ip.js';
 
 const GOOD = ['0.0.0.0', '10.136.0.18', '255.255.255.255', '::', '::1', 'fe80::7809:d6ff:fee3:ff67', 'ff02::2',
   '2001:db8:1234:5678:9abc:def0:1234:5678', '2001:DB8::1', '::ffff:192.168.1.1', '64:ff9b::10.0.0.1', 'fe80::1%eth0'];
@@ -57,5 +57,19 @@ test('random IPv6 forms (compressed, mixed case, IPv4 tails) parse as ipaddr.js 
   for (const bad of ['1:2:3:4:5:6:7:8:9', '::1.2.3.4.5', '1:2:3:4:5:6:7:1.2.3.4', ':1::2', '1::2:', '::1:2:3:4:5:6:7:8', 'g::1', `${'1:'.repeat(40)}1`]) {
     assert.equal(parseIpInto(bad, new Uint8Array(16), 0), 0, bad);
     assert.equal(parseIpBytesInto(Buffer.from(bad), 0, bad.length, new Uint8Array(16), 0), 0, bad);
+  }
+});
+
+test('parseV4Number gives the dotted quad as a number and -1 for anything else', () => {
+  const num = (s: string): number => parseV4Number(Buffer.from(`x ${s} y`), 2, 2 + s.length);
+  assert.equal(num('0.0.0.0'), 0);
+  assert.equal(num('10.136.0.18'), 0x0a880012);
+  assert.equal(num('255.255.255.255'), 0xffffffff);
+  assert.equal(num('192.168.001.9'), 0xc0a80109);
+  for (const s of [...BAD, '::1', '::ffff:1.2.3.4', '1.2.3.4%x', '1.2.3.1000']) assert.equal(num(s), -1, s);
+  let state = 5;
+  for (let i = 0; i < 2000; i++) {
+    const parts = Array.from({ length: 4 }, () => (state = (state * 1103515245 + 12345) >>> 0) >>> 24);
+    assert.equal(num(parts.join('.')), Buffer.from(parts).readUInt32BE(0), parts.join('.'));
   }
 });
