@@ -227,6 +227,21 @@ export class ColumnBatch {
     this.arenaUsed = p;
   }
 
+  /**
+   * Makes room for a string of exactly `n` bytes as row `row`'s value of column `col`, and returns
+   * where in `arena` the caller writes them (for writers that produce bytes in place, as the Community
+   * ID does from its digest).
+   */
+  reserveStr(col: number, row: number, n: number): number {
+    this.reserve(n);
+    const at = this.arenaUsed;
+    const c = this.columns[col] as StrColumn;
+    c.start[row] = at;
+    c.len[row] = n;
+    this.arenaUsed = at + n;
+    return at;
+  }
+
   /** Appends one string item to a list value (creating the list on first use). */
   pushStr(col: number, row: number, s: string): void {
     const c = this.listFor(col, row);
