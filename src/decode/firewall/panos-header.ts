@@ -133,6 +133,11 @@ export interface PanosHeader {
   readonly threat: LogColumns;
   /** Export column of the log type, -1 when none. */
   readonly typeCol: number;
+  /**
+   * A `Threat ID` column beside a threat-name column (-1 when not both): the syslog field holds
+   * `name(id)`, so the row is rebuilt that way and the decoder reads both.
+   */
+  readonly threatIdCol: number;
 }
 
 function syslogName(norm: string, table: readonly string[], aliases: Record<string, string>): string | null {
@@ -163,10 +168,15 @@ export function panosHeader(names: readonly string[]): PanosHeader | null {
   const has = (at: Int32Array, table: readonly string[], n: string): boolean => at[table.indexOf(n)] >= 0;
   const t = (n: string): boolean => has(traffic, TRAFFIC_FIELDS, n);
   if (!t('src') || !t('dst') || !(t('time_generated') || t('receive_time'))) return null;
-  const used = new Set<number>([...traffic, ...threat].filter((c) => c >= 0));
+  // The syslog field is `name(id)`; an export may give the two in columns of their own.
+  const nameCol = norms.findIndex((n) => n === 'threat_content_name' || n === 'threat_name');
+  const idCol = norms.indexOf('threat_id');
+  const threatIdCol = nameCol >= 0 && idCol >= 0 ? idCol : -1;
+  if (threatIdCol >= 0) threat[THREAT_FIELDS.indexOf('threatid')] = nameCol;
+  const used = new Set<number>([...traffic, ...threat, threatIdCol].filter((c) => c >= 0));
   if (used.size * 2 < names.length) return null;
   const columns = (at: Int32Array, table: readonly string[], always: readonly number[]): LogColumns => {
-    const mine = new Set(at);
+    const mine = new Set([...at, threatIdCol]);
     const unknown = names.map((_, i) => i).filter((i) => !mine.has(i));
     return { at, unknown, log: panosLogTable([...table, ...unknown.map((i) => norms[i] || `column_${i}`)], always) };
   };
@@ -177,6 +187,7 @@ export function panosHeader(names: readonly string[]): PanosHeader | null {
     traffic: columns(traffic, TRAFFIC_FIELDS, TRAFFIC_ALWAYS),
     threat: columns(threat, THREAT_FIELDS, THREAT_ALWAYS),
     typeCol: traffic[TRAFFIC_FIELDS.indexOf('type')],
+    threatIdCol,
   };
 }
 
@@ -212,6 +223,7 @@ export class PanosRowBuilder {
     const w = this.w;
     w.reset();
     const typePos = table.indexOf('type');
+    const threatIdPos = threat && h.threatIdCol >= 0 ? table.indexOf('threatid') : -1;
     // With no Generate Time column, the Receive Time (when the management plane got the log) stands in for it.
     const tgPos = table.indexOf('time_generated');
     const tgCol = cols.at[tgPos] >= 0 ? cols.at[tgPos] : cols.at[table.indexOf('receive_time')];
@@ -224,6 +236,7 @@ export class PanosRowBuilder {
     for (let pos = 0; pos < table.length; pos++) {
       if (pos > 0) w.byte(44);
       if (pos === typePos) w.ascii(type);
+      else if (pos === threatIdPos) this.threatField(buf, f, cols.at[pos], h.threatIdCol);
       else if (moveTime && pos === hrPos) this.field(buf, f, tgCol);
       else if (!moveTime && pos === tgPos) this.field(buf, f, tgCol);
       else if (!(moveTime && cols.at[pos] === tgCol)) this.field(buf, f, cols.at[pos]);
@@ -233,6 +246,20 @@ export class PanosRowBuilder {
       this.field(buf, f, c);
     }
     return { line: Buffer.from(w.buf.buffer, w.buf.byteOffset, w.len), log: cols.log };
+  }
+
+  /** The threat name column and the id column as one field, `name(id)` (either alone when the other is empty). */
+  private threatField(buf: Buffer, f: CsvFields, nameCol: number, idCol: number): void {
+    if (!this.has(f, idCol)) return this.field(buf, f, nameCol);
+    if (!this.has(f, nameCol)) return this.field(buf, f, idCol);
+    const w = this.w;
+    // Quoted, so a comma in the name stays inside the field; a quoted name's bytes keep their doubled quotes.
+    w.byte(34);
+    w.bytes(buf, f.start[nameCol], f.end[nameCol]);
+    w.byte(40);
+    w.bytes(buf, f.start[idCol], f.end[idCol]);
+    w.byte(41);
+    w.byte(34);
   }
 
   private has(f: CsvFields, col: number): boolean {

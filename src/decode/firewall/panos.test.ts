@@ -298,6 +298,26 @@ test('THREAT export: Threat/Content Name gives signature and id, Threat Category
   assert.deepEqual([extra(rows[0]).misc, extra(rows[0]).action, extra(rows[0]).direction], ['www.example.com/cgi-bin/test.cgi?a=1,2', 'reset-both', 'client-to-server']);
 });
 
+test('a THREAT export with the name and the id in columns of their own, in either order: both read; rows starting with the Type are rows', () => {
+  const head = 'Generate Time,Type,Threat/Content Type,Source Address,Source Port,Destination Address,Destination Port,Protocol,Action,Threat/Content Name,Threat ID,Severity';
+  const row = '2024/05/06 11:00:01,THREAT,vulnerability,198.51.100.30,45000,192.0.2.40,80,tcp,alert,"Path Traversal, Generic",30844,high';
+  const swap = (line: string) => {
+    const f = line.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((x) => x.replace(/,$/, ''));
+    [f[9], f[10]] = [f[10], f[9]];
+    return f.join(',');
+  };
+  for (const text of [`${head}\n${row}\n`, `${swap(head)}\n${swap(row)}\n`]) {
+    const out = decodeAll(panos, Buffer.from(text));
+    assert.deepEqual(out.skips, []);
+    assert.deepEqual(out.rows.findings.map((r) => [r.signature, r.signature_id, extra(r).threat_id]), [['Path Traversal, Generic', 30844, undefined]]);
+  }
+  // The Type first: every row starts with a letter, and is still a row (a repeated header is a header).
+  const typeFirst = 'Type,Generate Time,Source Address,Destination Address,Source Port,Destination Port,IP Protocol,Action,Bytes';
+  const rows = ['TRAFFIC,2024/05/06 13:00:00,192.0.2.60,198.51.100.60,50000,8080,tcp,allow,10', 'TRAFFIC,2024/05/06 13:00:01,192.0.2.61,198.51.100.61,50001,8081,tcp,deny,20'];
+  const out = decodeAll(panos, Buffer.from([typeFirst, rows[0], typeFirst, rows[1]].join('\n') + '\n'));
+  assert.deepEqual([out.skips, out.rows.firewall.map((r) => [r.orig_h, r.action])], [[], [['192.0.2.60', 'allow'], ['192.0.2.61', 'deny']]]);
+});
+
 test('an export with its own choice and order of columns (Panorama custom columns, Cortex Data Lake ISO times): mapped by name', () => {
   const buf = read('panos_export_custom_columns_written.csv');
   assert.equal(panos.sniff(buf), 0.9);

@@ -108,6 +108,8 @@ class PanosDecoder {
   private readonly deviceText = new RepeatString(utf8);
   /** The column map of a CSV export (panos-header.ts), once its header line was read; null for syslog lines. */
   private header: PanosHeader | null = null;
+  /** The held header line's first field and its comma: only a line starting so may be a new header. */
+  private headerLead: Buffer | null = null;
   private readonly rows = new PanosRowBuilder();
   private readonly headerFields = new CsvFields();
   /** A record line was read: from then on only an export's own rows may be followed by a header again. */
@@ -161,10 +163,14 @@ class PanosDecoder {
 
   /**
    * One line: an export's header (kept, nothing stored), an export row (rebuilt in syslog order), or a
-   * syslog line. Only the first line, or a line of an export starting with a letter, is tried as a header.
+   * syslog line. Only the first line, or a line of an export starting as its header did (a repeated
+   * header, as concatenated exports have), is tried as a header: trying every row starting with a letter
+   * (an export whose first column is the Type) halved the rate.
    */
   private line0(buf: Buffer, start: number, end: number, lineNo: number): void {
-    if ((!this.sawRecord || this.header !== null) && startsWithLetter(buf, start, end) && this.tryHeader(buf, start, end)) return;
+    const lead = this.headerLead;
+    const mayBeHeader = !this.sawRecord ? startsWithLetter(buf, start, end) : lead !== null && startsWithBytes(buf, start, end, lead);
+    if (mayBeHeader && this.tryHeader(buf, start, end)) return;
     this.sawRecord = true;
     if (this.header === null) return this.record(buf, start, end, lineNo);
     const f = this.f;
@@ -179,6 +185,8 @@ class PanosDecoder {
     const h = readPanosHeader(buf, start, end, this.headerFields);
     if (h === null) return false;
     this.header = h;
+    const comma = buf.indexOf(44, start);
+    this.headerLead = comma >= 0 && comma < end ? Buffer.from(buf.subarray(start, comma + 1)) : null;
     this.trafficLog = h.traffic.log;
     this.threatLog = h.threat.log;
     return true;
@@ -390,6 +398,12 @@ class PanosDecoder {
 }
 
 /** True when the line starts with a letter, or a quote and a letter, as an export's header does (its rows do not). */
+function startsWithBytes(buf: Uint8Array, s: number, e: number, lead: Uint8Array): boolean {
+  if (e - s < lead.length) return false;
+  for (let i = 0; i < lead.length; i++) if (buf[s + i] !== lead[i]) return false;
+  return true;
+}
+
 function startsWithLetter(buf: Uint8Array, s: number, e: number): boolean {
   const c = buf[s] === 34 && s + 1 < e ? buf[s + 1] : buf[s];
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
