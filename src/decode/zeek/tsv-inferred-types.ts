@@ -59,13 +59,18 @@ const DNS_EXTRA_TYPES: ReadonlyMap<string, string> = new Map([
 ]);
 const EXTRA_TYPES: Partial<Record<ZeekTable, ReadonlyMap<string, string>>> = { connections: CONN_EXTRA_TYPES, dns: DNS_EXTRA_TYPES };
 
-/** Zeek's type for each field of a block stored in `table`, as its `#types` line would have said. */
+/**
+ * Zeek's type for each field of a block stored in `table`, as its `#types` line would have said. Other
+ * logs (kept whole as metadata) type a field named like a conn or dns column as that column, as zeek-cut
+ * headers were read before (`duration`, `missed_bytes` of ssh.log, files.log, ... stay numbers).
+ */
 export function inferredTypes(fields: readonly string[], table: ZeekTable): string[] {
   const own = zeekColumns(table);
+  const other = table === 'connections' || table === 'dns' ? null : [zeekColumns('connections'), zeekColumns('dns')];
   return fields.map((f) => {
     const role = SHARED_ROLES.get(f) ?? SHARED_NONE;
     if (role !== SHARED_NONE) return ROLE_TYPES[role];
-    const c = own.get(f);
+    const c = own.get(f) ?? other?.[0].get(f) ?? other?.[1].get(f);
     if (c !== undefined) return COLUMN_TYPES[c.type];
     return EXTRA_TYPES[table]?.get(f) ?? 'string';
   });

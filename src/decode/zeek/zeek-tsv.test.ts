@@ -376,6 +376,11 @@ test('zeek-cut -m/-M output (a line of field names, no # header) is read with Ze
   // After a # directive, a line of names is data (and a bad one), never a header.
   const mixed = decodeAll(zeekTsv, Buffer.concat([fixture('rita_tsv_conn.log'), Buffer.from('ts\tuid\tid.orig_h\n')]));
   assert.ok(mixed.skips.length === 1);
+  // Another log's fields named like conn or dns columns keep those columns' types (ssh.log's duration).
+  const ssh = decodeAll(zeekTsv, Buffer.from('ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tauth_success\tduration\n1714989600.1\tCSsh00000000001\t192.0.2.7\t50000\t198.51.100.9\t22\tT\t1.5\n'), { inputName: '/cases/ssh.log' });
+  assert.deepEqual(ssh.skips, []);
+  const data = JSON.parse(ssh.rows.metadata[0].data as string) as Record<string, unknown>;
+  assert.deepEqual([data.duration, data.auth_success], [1.5, 'T']);
 });
 
 test('zeek-cut -d output: ISO 8601 times with an offset are read (every record was refused as bad_value ts)', () => {
