@@ -44,3 +44,19 @@ test('closing with a read ahead in flight releases the file once that read settl
   for (let i = 0; i < 50 && openFds() > before; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(openFds(), before);
 });
+
+test('closing during the first read waits for that read before releasing the file', async () => {
+  const file = tmpFile(crypto.randomBytes(2 * CHUNK_BYTES));
+  const before = openFds();
+  for (let i = 0; i < 20; i++) {
+    const input = await openInput({ kind: 'file', path: file });
+    const first = input.next();
+    input.close();
+    // The read started before the close completes with its bytes (or null), never EBADF.
+    const c = await first;
+    assert.ok(c === null || c.length === CHUNK_BYTES);
+    assert.equal(await input.next(), null);
+  }
+  for (let i = 0; i < 50 && openFds() > before; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(openFds(), before);
+});

@@ -101,6 +101,8 @@ type ReadResult = { ab: ArrayBuffer; n: number; err: null } | { ab: ArrayBuffer;
  * Reads a plain file into pooled buffers, one read ahead: the read of the next chunk is issued as a
  * chunk is handed out, so it runs on libuv's pool while the caller decodes (waiting for each read in
  * turn left a capture's inline decode idle a third of the time, 0.5 s of 1.5 per GB from the page cache).
+ * A file that grows while it is read ends where the read ahead found its end, a chunk earlier than a
+ * reader that waits would see: what is appended after that is for the next ingest.
  */
 function pooledFile(name: string, fd: number, size: number, fingerprint: string): OpenedInput {
   const tally = new RawTally(false);
@@ -135,7 +137,9 @@ function pooledFile(name: string, fd: number, size: number, fingerprint: string)
     pooled: true,
     async next(): Promise<Buffer | null> {
       if (closed) return null;
-      const r = await (ahead ?? readAt(pos));
+      // Every read goes through `ahead`, so a close() while it runs waits for it before closing.
+      ahead ??= readAt(pos);
+      const r = await ahead;
       ahead = null;
       if (r.err !== null) {
         close();
