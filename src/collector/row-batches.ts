@@ -46,7 +46,8 @@ export class RowBatches implements DecodeContext {
     // same flows still as datagrams in the queue about 0.4 MiB, so past a few batches the datagram
     // queue is the cheaper place for a commit's backlog: 16 held batches, with as many spares kept
     // for good, were 200 MiB of RSS. Holding only 4 left the decoder idle through most of a commit
-    // (fewer flows stored at 300k/s); 8, with 2 spares kept, is the compromise.
+    // (fewer flows stored at 300k/s); 8 is the compromise. Spares (MAX_SPARES, 4: about 24 MiB kept
+    // for good) are the batches the store gives back, reused instead of allocated and zeroed again.
     private readonly maxHeld = 8,
   ) {}
 

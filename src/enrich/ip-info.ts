@@ -6,6 +6,7 @@
  */
 import { EVENT_TABLES } from '../model/fields.js';
 import { ident, join, sql, type SqlFragment } from '../store/sql.js';
+import { newRowsFilter } from '../store/new-rows.js';
 import type { FreshRows, IngestHook, Store, TxContext } from '../store/store.js';
 import type { GeoSource } from './geo-answer.js';
 
@@ -17,7 +18,7 @@ function addressesSql(ingestId?: number, since: number | null = null, fresh?: Fr
   const parts: SqlFragment[] = [];
   for (const t of EVENT_TABLES) {
     for (const col of ['orig_h', 'resp_h']) {
-      const when = fresh !== undefined ? sql` AND ${fresh.where()}` : since === null ? sql`` : sql` AND ts >= make_timestamp(${since}::BIGINT)`;
+      const when = newRowsFilter(fresh, since === null ? null : sql`make_timestamp(${since}::BIGINT)`);
       const where = ingestId === undefined ? sql`` : sql` WHERE ingest_id = ${ingestId}${when}`;
       parts.push(sql`SELECT DISTINCT ${ident(col)} AS a FROM ${ident(t.name)}${where}`);
     }

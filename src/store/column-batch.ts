@@ -281,18 +281,9 @@ export class ColumnBatch {
   copy(): ColumnBatch {
     const n = this.length;
     const columns = this.columns.map((c): Column => {
-      if (c.kind === 'num') return { kind: 'num', type: c.type, values: c.values.slice(0, n), valid: c.valid.slice(0, n) };
-      if (c.kind === 'str') return { kind: 'str', type: c.type, start: c.start.slice(0, n), len: c.len.slice(0, n) };
-      return {
-        kind: 'list',
-        type: c.type,
-        first: c.first.slice(0, n),
-        count: c.count.slice(0, n),
-        itemStart: c.itemStart.slice(0, c.items),
-        itemLen: c.itemLen.slice(0, c.items),
-        itemNum: c.itemNum.slice(0, c.items),
-        items: c.items,
-      };
+      if (c.kind === 'num') return numColumn(c.type, c.values.slice(0, n), c.valid.slice(0, n));
+      if (c.kind === 'str') return strColumn(c.type, c.start.slice(0, n), c.len.slice(0, n));
+      return listColumn(c.type, c.first.slice(0, n), c.count.slice(0, n), c.itemStart.slice(0, c.items), c.itemLen.slice(0, c.items), c.itemNum.slice(0, c.items), c.items);
     });
     return batchFromParts(this.table, { table: this.table.name, length: n, arena: this.arena.slice(0, this.arenaUsed), columns });
   }

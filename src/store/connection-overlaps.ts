@@ -17,6 +17,7 @@ import type { FieldDef } from '../model/fields.js';
 import type { Dialect } from './dialect.js';
 import { HOST_ROLLUP_BUCKET_US } from './host-rollup.js';
 import { raw, sql, type SqlFragment } from './sql.js';
+import { newRowsFilter } from './new-rows.js';
 import type { FreshRows, IngestHook, Store, TxContext } from './store.js';
 
 /** The table's name. */
@@ -63,7 +64,8 @@ export function twinCondition(d: Dialect, n: string, o: string): SqlFragment {
  * The earlier rows are read only inside the ingest's own time span widened by the window.
  */
 async function derive(tx: TxContext, d: Dialect, ingestId: number, fromMicros: number | null, fresh?: FreshRows): Promise<void> {
-  const from = fresh !== undefined ? sql` AND ${fresh.where()}` : fromMicros === null ? raw('') : sql` AND ts >= ${d.timestampFromMicros(fromMicros)}`;
+  const since = fromMicros === null ? null : d.timestampFromMicros(fromMicros);
+  const from = newRowsFilter(fresh, since);
   const span = await tx.all(sql`SELECT ${d.epochMicros(raw('min(ts)'))} AS lo, ${d.epochMicros(raw('max(ts)'))} AS hi
     FROM connections WHERE ingest_id = ${ingestId} AND community_id IS NOT NULL${from}`);
   if (span.length === 0 || span[0].lo === null || span[0].hi === null) return;
@@ -72,7 +74,7 @@ async function derive(tx: TxContext, d: Dialect, ingestId: number, fromMicros: n
   const hi = Number(span[0].hi) + windowUs;
   const day = raw(String(DAY_US));
   const nTs = d.epochMicros(raw('n.ts'));
-  const nFrom = fresh !== undefined ? sql` AND ${fresh.where('n')}` : fromMicros === null ? raw('') : sql` AND n.ts >= ${d.timestampFromMicros(fromMicros)}`;
+  const nFrom = newRowsFilter(fresh, since, 'n');
   await tx.run(sql`INSERT INTO ${TABLE} (ingest_id, source_type, other_ingest_id, other_source_type, bucket, connections)
     SELECT n.ingest_id, any_value(n.source_type), o.ingest_id, any_value(o.source_type),
       make_timestamp(CAST(floor(${nTs} / ${day}) AS BIGINT) * ${day}) AS b, count(DISTINCT n.rowid)

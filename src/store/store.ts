@@ -34,7 +34,10 @@ export interface IngestRecord {
 /** An open ingest: rows appended here become visible all at once on commit, or never. */
 export interface IngestWriter {
   readonly ingestId: number;
-  /** Appends a batch (synchronously; the batch may be reused afterwards). */
+  /**
+   * Appends a batch (synchronously). The store may keep it until it has loaded it: one whose `refilled`
+   * is true it copies first; one lent with `refilled` false it gives back with `release()`.
+   */
   append(batch: ColumnBatch): void;
   /** Resolves when the store has room for more batches (callers await it between chunks of input). */
   drain(): Promise<void>;
@@ -42,7 +45,9 @@ export interface IngestWriter {
   replace(oldIngestId: number): Promise<void>;
   /**
    * Commits everything appended so far with the ingest's record as it stands, and keeps the ingest
-   * open for more rows under the same id (live sources commit every few seconds this way).
+   * open for more rows under the same id (live sources commit every few seconds this way). Nothing may
+   * be appended until it resolves: the hooks derive from the rows appended before it (FreshRows), and a
+   * row appended while they run would be committed without being derived.
    */
   checkpoint(record: Omit<IngestRecord, 'ingestId'>): Promise<void>;
   /** Records the ingest and commits everything appended. */

@@ -337,7 +337,7 @@ function fieldsDirective(head: Buffer): boolean {
 /** Zeek TSV logs: conn -> connections, dns -> dns, every other log -> metadata. */
 export const zeekTsv: DecoderDef = {
   name: 'zeek-tsv',
-  description: 'Zeek logs in TSV form (#separator header): conn, dns and any other log',
+  description: 'Zeek logs in TSV form (#separator or #fields header, any meta prefix, or zeek-cut\'s line of names): conn, dns and any other log',
   positionUnit: 'line',
   sniff(head: Buffer): number {
     const nl0 = head.indexOf(10);

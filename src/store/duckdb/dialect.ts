@@ -27,9 +27,8 @@ const TYPES: Record<FieldType, string> = {
  * Which methods exist depends on the file's storage format. Files made before STORAGE_VERSION (DuckDB's
  * default, readable by 0.10) have no zstd for text: FSST there, and the dictionary is the old one. In
  * DuckDB 1.5's format FSST and the old dictionary can no longer be chosen (DICT_FSST replaces both), and
- * zstd cuts the cost of long text: DuckDB alone storing 200k PAN-OS rows took 5.3 CPU-µs a row in the
- * old format with FSST and 2.4 in the new one with zstd, for a file 7 times smaller (57 -> 8.7 MB), and
- * 300k Zeek conn rows 2.0 -> 1.3 µs with the random columns uncompressed rather than left to DuckDB.
+ * zstd halves DuckDB's own cost of storing long text and shrinks the file several times (measured in
+ * bench/README.md, "DuckDB 1.5's storage format").
  */
 const FEW_VALUES = new Set([
   'proto', 'source_type', 'sensor', 'service', 'conn_state', 'history', 'state_reason', 'action',

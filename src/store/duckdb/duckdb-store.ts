@@ -85,7 +85,7 @@ function ingestOf(r: Row): IngestRecord {
   };
 }
 
-/** First row id of rows a transaction has appended and not committed (DuckDB's MAX_ROW_ID, 2^55 rounded down). */
+/** First row id of rows a transaction has appended and not committed: DuckDB's MAX_ROW_ID, just under 2^55. */
 const LOCAL_ROW_IDS = '36028797018960000';
 
 /** Opens (creating when needed) and migrates a DuckDB store. */
@@ -234,8 +234,8 @@ class DuckDBStore implements Store {
 
   /**
    * The rows appended since the last checkpoint, when DuckDB can single them out: rows not yet
-   * committed live in the transaction's local storage, whose row ids start at 2^55 (committed rows are
-   * numbered from 0). Checked against the rows appended to each table, so that a DuckDB numbering them
+   * committed live in the transaction's local storage, whose row ids start at LOCAL_ROW_IDS (committed
+   * rows are numbered from 0). Checked against the rows appended to each table, so that a DuckDB numbering them
    * otherwise falls back to the hooks' `since` (undefined) instead of deriving from the wrong rows.
    */
   private async freshRows(appended: ReadonlyMap<string, number>): Promise<FreshRows | undefined> {
