@@ -143,10 +143,10 @@ async function pcapSection(): Promise<void> {
   }
   table(rows);
   // Peers over the same capture, where installed; ratios use the full ingest in the mode `nightjar
-  // ingest` picks on this machine (two decode workers with three cores or more, else one).
+  // ingest` picks on this machine (two decode workers with three cores or more, else the one thread).
   const defaultWorkers = defaultDecodeShards();
-  const ours = Number(rows[rows.length - (defaultWorkers === 2 ? 3 : 2)][3]);
-  const prow: string[][] = [['peer tool (same capture)', 'seconds', 'packets/s', 'records', `Nightjar time (${defaultWorkers === 2 ? 'two decode workers' : 'one decode worker'}, the default here) / peer time`]];
+  const ours = Number(rows[rows.length - (defaultWorkers === 2 ? 3 : 1)][3]);
+  const prow: string[][] = [['peer tool (same capture)', 'seconds', 'packets/s', 'records', `Nightjar time (${defaultWorkers === 2 ? 'two decode workers' : 'one thread'}, the default here) / peer time`]];
   for (const run of PEERS) {
     let p: ReturnType<typeof run>;
     try {

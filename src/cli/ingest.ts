@@ -102,7 +102,7 @@ export function ingestCommand(): Command {
     .option('--sensor <name>', 'sensor name to record on every row (default: what the records say)')
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'print only warnings and errors')
-    .option('--decode-workers <n>', 'worker threads a packet capture is split over by flow (default: 2 with 3 or more cores, else 1)')
+    .option('--decode-workers <n>', 'worker threads a packet capture is split over by flow (default: 2 with 3 or more cores; with fewer, a capture is decoded by the thread that reads and stores it)')
     .addHelpText(
       'after',
       `
