@@ -199,6 +199,29 @@ export function readPanosHeader(buf: Buffer, s: number, e: number, f: CsvFields)
   return panosHeader(names);
 }
 
+/** True when the line `buf[s..e)` starts with the bytes `lead` (a held header's first field and comma). */
+export function startsWithBytes(buf: Uint8Array, s: number, e: number, lead: Uint8Array): boolean {
+  if (e - s < lead.length) return false;
+  for (let i = 0; i < lead.length; i++) if (buf[s + i] !== lead[i]) return false;
+  return true;
+}
+
+/** True when the line starts with a letter, or a quote and a letter, as an export's header does (its rows do not). */
+export function startsWithLetter(buf: Uint8Array, s: number, e: number): boolean {
+  const c = buf[s] === 34 && s + 1 < e ? buf[s + 1] : buf[s];
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** True when the first line of `head` (after a UTF-8 byte order mark) is a PAN-OS CSV export's header. */
+export function startsWithExportHeader(head: Buffer): boolean {
+  let s = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) s = 3;
+  let e = head.indexOf(10, s);
+  if (e < 0) e = head.length;
+  if (e > s && head[e - 1] === 13) e--;
+  return startsWithLetter(head, s, e) && readPanosHeader(head, s, e, new CsvFields()) !== null;
+}
+
 const ISO = { micros: 0, offsetMicros: 0 };
 
 /** Rebuilds export rows into syslog field order, in a reused buffer. */

@@ -42,7 +42,7 @@ import { CsvFields, csvStart, envelopeHost, envelopeOffset, isoTime, panosTime }
 import { RepeatString } from './byte-intern.js';
 import { MIN_THREAT_FIELDS, MIN_TRAFFIC_FIELDS, P } from './panos-fields.js';
 import { MAX_FLAGGED, PanosExtra, THREAT_LOG, TRAFFIC_LOG, type PanosLogTable } from './panos-extra.js';
-import { PanosRowBuilder, readPanosHeader, type PanosHeader } from './panos-header.js';
+import { PanosRowBuilder, readPanosHeader, startsWithBytes, startsWithExportHeader, startsWithLetter, type PanosHeader } from './panos-header.js';
 
 const W = columnIndex(FIREWALL);
 const G = columnIndex(FINDINGS);
@@ -397,28 +397,6 @@ class PanosDecoder {
   }
 }
 
-/** True when the line starts with a letter, or a quote and a letter, as an export's header does (its rows do not). */
-function startsWithBytes(buf: Uint8Array, s: number, e: number, lead: Uint8Array): boolean {
-  if (e - s < lead.length) return false;
-  for (let i = 0; i < lead.length; i++) if (buf[s + i] !== lead[i]) return false;
-  return true;
-}
-
-function startsWithLetter(buf: Uint8Array, s: number, e: number): boolean {
-  const c = buf[s] === 34 && s + 1 < e ? buf[s + 1] : buf[s];
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-/** True when the first line of `head` is a PAN-OS CSV export's header (panos-header.ts). */
-function exportHeader(head: Buffer): boolean {
-  let s = 0;
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) s = 3;
-  let e = head.indexOf(10, s);
-  if (e < 0) e = head.length;
-  if (e > s && head[e - 1] === 13) e--;
-  return startsWithLetter(head, s, e) && readPanosHeader(head, s, e, new CsvFields()) !== null;
-}
-
 /** True when `line` (envelope included) looks like a PAN-OS CSV log: a known type and a PAN-OS time. */
 function looksLikePanos(line: string): boolean {
   const b = Buffer.from(line, 'latin1');
@@ -438,7 +416,7 @@ export const panos: DecoderDef = {
   description: 'Palo Alto Networks PAN-OS syslog CSV and CSV exports with a header: TRAFFIC as firewall decisions, THREAT as findings',
   positionUnit: 'line',
   sniff(head: Buffer): number {
-    if (exportHeader(head)) return 0.9;
+    if (startsWithExportHeader(head)) return 0.9;
     const lines = head.toString('latin1', 0, Math.min(head.length, 65536)).split('\n');
     if (lines.length > 1 && (head.length > 65536 || head[head.length - 1] !== 10)) lines.pop();
     let seen = 0;
