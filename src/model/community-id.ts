@@ -125,17 +125,8 @@ export function communityIdBytes(
 }
 
 /**
- * communityIdBytes for IPv4 addresses given as 32-bit numbers (`a3 << 24 | ... | a0`, signed or not),
- * for decoders that parse an address straight into a number.
- */
-export function communityIdV4(a: number, b: number, sport: number, dport: number, proto: number, seed = defaultSeed): Buffer {
-  hashCommunityIdV4(a, b, sport, dport, proto, seed);
-  writeCommunityId(out, 0);
-  return out;
-}
-
-/**
- * Hashes the Community ID input of an IPv4 flow (addresses as communityIdV4 takes them); writeCommunityId
+ * Hashes the Community ID input of an IPv4 flow (addresses as 32-bit numbers, `a3 << 24 | ... | a0`, signed
+ * or not, for decoders that parse an address straight into a number); writeCommunityId
  * then writes the text wherever the caller wants it (a batch's own bytes, with no copy in between).
  */
 export function hashCommunityIdV4(a: number, b: number, sport: number, dport: number, proto: number, seed = defaultSeed): void {

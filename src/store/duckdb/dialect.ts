@@ -60,7 +60,7 @@ function compression(f: FieldDef, m: Methods): string | null {
  * True when a file of storage format `version` (as DuckDB's duckdb_databases() tags it: 'v1.0.0+',
  * 'v1.5.0+') has the current compression methods.
  */
-export function hasCurrentMethods(version: string): boolean {
+function hasCurrentMethods(version: string): boolean {
   const m = /^v(\d+)\.(\d+)/.exec(version);
   if (!m) return false;
   const [major, minor] = [Number(m[1]), Number(m[2])];
